@@ -1,0 +1,87 @@
+# nodeguard: build, test, run.
+#
+#   make deps     install the Debian packages the build needs (as root)
+#   make          library and the nodeguard command
+#   make run      decide the shipped sample requests with --check
+#   make test     unit suites (plain and under ASan+UBSan) and data cases
+#   make bench    the benchmark (see docs/performance.md)
+
+CC      ?= cc
+PKGS    := libpcre2-8 libcjson yaml-0.1 glib-2.0
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
+           -fvisibility=hidden -fPIC -Iinclude -Ipolicy -Iparsers -Iengine \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+BUILD   ?= build
+
+ifeq ($(SAN),1)
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC := $(wildcard policy/*.c parsers/*.c engine/*.c)
+CLI_SRC := $(wildcard bindings/cli/*.c)
+TEST_SRC := $(wildcard tests/unit/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+
+DEB_PKGS := build-essential pkg-config libpcre2-dev libcjson-dev libyaml-dev \
+            libglib2.0-dev libcunit1-dev python3
+
+.PHONY: all deps run test unit-test unit-test-san cases check-header bench clean
+
+all: $(BUILD)/nodeguard $(BUILD)/libnodeguard.a $(BUILD)/libnodeguard.so
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h policy/*.h parsers/*.h engine/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libnodeguard.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/libnodeguard.so: $(LIB_OBJ)
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/nodeguard: $(CLI_OBJ) $(BUILD)/libnodeguard.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@[ "$(BUILD)" != build ] || ln -sf build/nodeguard nodeguard
+
+$(BUILD)/unit-tests: $(TEST_OBJ) $(BUILD)/libnodeguard.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	else echo "all build dependencies are installed"; fi
+
+run: $(BUILD)/nodeguard
+	$(BUILD)/nodeguard eval --check --policy samples/policy \
+	  --metadata samples/metadata.json samples/requests.ndjson
+
+unit-test: $(BUILD)/unit-tests
+	cd tests && ../$(BUILD)/unit-tests
+
+unit-test-san:
+	$(MAKE) BUILD=build/san SAN=1 build/san/unit-tests build/san/nodeguard
+	cd tests && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ../build/san/unit-tests
+
+cases: $(BUILD)/nodeguard
+	tests/run-cases.sh $(BUILD)/nodeguard
+
+check-header:
+	$(CC) -std=c11 -Wall -Wextra -Werror -fsyntax-only -x c include/nodeguard.h
+	c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/nodeguard.h
+
+test: all check-header unit-test unit-test-san cases run
+
+clean:
+	rm -rf build nodeguard

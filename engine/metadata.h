@@ -1,0 +1,89 @@
+/*
+ * The cluster metadata snapshot: indices, aliases and data streams by
+ * name, and all of their names in sorted order so that a wildcard is
+ * expanded by range rather than by scanning.
+ *
+ * Immutable once built; shared between threads; reference counted.
+ */
+#ifndef NG_METADATA_H
+#define NG_METADATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nodeguard.h"
+
+typedef enum md_kind {
+	MD_NONE = 0,
+	MD_INDEX = 1,
+	MD_ALIAS = 2,
+	MD_DATA_STREAM = 3
+} md_kind;
+
+typedef struct md_index {
+	const char *name;
+	uint32_t id;                 /* position in ng_metadata.indices */
+	bool hidden, closed, system;
+	const char **aliases;        /* alias names */
+	size_t naliases;
+	const char *data_stream;     /* parent stream, or NULL */
+} md_index;
+
+typedef struct md_alias {
+	const char *name;
+	uint32_t id;
+	const uint32_t *indices;     /* member index ids */
+	size_t nindices;
+	int64_t write_index;         /* index id, or -1 */
+	bool hidden;
+	bool filtered;
+} md_alias;
+
+typedef struct md_stream {
+	const char *name;
+	uint32_t id;
+	const uint32_t *indices;     /* backing index ids, oldest first */
+	size_t nindices;
+	bool hidden;
+} md_stream;
+
+/* One name in the sorted list: an index, alias or data stream. */
+typedef struct md_name {
+	const char *name;
+	uint32_t len;
+	md_kind kind;
+	uint32_t id;                 /* id within its kind */
+} md_name;
+
+struct ng_metadata {
+	int refs;                    /* atomic */
+	md_index *indices;
+	size_t nindices;
+	md_alias *aliases;
+	size_t naliases;
+	md_stream *streams;
+	size_t nstreams;
+	md_name *names;              /* sorted by name (strcmp) */
+	size_t nnames;
+	const char **remotes;        /* remote cluster names */
+	size_t nremotes;
+	int64_t version;
+	void *by_name;               /* GHashTable name -> md_name* */
+	void *pool;                  /* owned strings */
+};
+
+/* Parse either JSON form; errors name the JSON path and line. */
+int md_parse(const char *json, size_t len, const char *file,
+	     ng_metadata **out, ng_error *err);
+
+/* The name's entry, or NULL. */
+const md_name *md_lookup(const ng_metadata *m, const char *name, size_t n);
+
+/* Names starting with `prefix`: [*first, *first + *count) of m->names. */
+void md_prefix_range(const ng_metadata *m, const char *prefix, size_t n,
+		     size_t *first, size_t *count);
+
+bool md_is_remote_cluster(const ng_metadata *m, const char *name, size_t n);
+
+#endif /* NG_METADATA_H */

@@ -1,0 +1,200 @@
+/*
+ * nodeguard: authorization decisions for search-cluster nodes.
+ *
+ * The whole public API. It includes only standard headers and compiles
+ * alone as C11 and as C++.
+ *
+ * Threading: an ng_policy, an ng_metadata and an ng_engine never change
+ * once built, so any number of threads may use one at once without locks.
+ * An ng_node holds the current engine and swaps it atomically; a reader
+ * keeps the engine it acquired until it releases it. An ng_request and an
+ * ng_decision belong to one thread at a time.
+ *
+ * Errors: fallible functions return 0 or a negative NG_E* code. The detail
+ * of the last error of the calling thread (file, line, column, message) is
+ * available from ng_last_error(). Codes never change meaning.
+ *
+ * Ownership: every _new or _load has a matching _free or _release, and every
+ * _free and _release accepts NULL. A returned const pointer is borrowed from
+ * the object it came from and lives as long as that object.
+ */
+#ifndef NODEGUARD_H
+#define NODEGUARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define NG_API __attribute__((visibility("default")))
+#else
+#define NG_API
+#endif
+
+#define NG_VERSION "0.1.0"
+
+/* Error codes. The numbers are part of the ABI. */
+enum {
+	NG_OK = 0,
+	NG_ENOMEM = -1,       /* out of memory */
+	NG_EINVAL = -2,       /* invalid argument to an API call */
+	NG_EIO = -3,          /* a file could not be read */
+	NG_ESYNTAX = -4,      /* malformed YAML, JSON or NDJSON */
+	NG_ESCHEMA = -5,      /* well-formed input of the wrong shape */
+	NG_EPATTERN = -6,     /* invalid pattern or regular expression */
+	NG_EREF = -7,         /* reference to an undefined role or group */
+	NG_ELIMIT = -8,       /* an explicit limit was exceeded */
+	NG_EUNKNOWNAPI = -9,  /* a request nodeguard cannot classify */
+	NG_EBADREQ = -10,     /* malformed request: bad path, index or body */
+	NG_EINTERNAL = -11,   /* an internal invariant failed */
+	NG_ENOTREADY = -12    /* no policy or metadata loaded yet */
+};
+
+/* A text for every code above; never NULL. */
+NG_API const char *ng_strerror(int code);
+
+/* Where and why the last failing call of this thread failed. */
+typedef struct ng_error {
+	int code;
+	char file[256];   /* empty when the error has no file */
+	int line;         /* 1-based; 0 when unknown */
+	int column;       /* 1-based; 0 when unknown */
+	char message[512];
+} ng_error;
+
+/* The detail of the last error of the calling thread. Never NULL. */
+NG_API const ng_error *ng_last_error(void);
+
+/* Free memory returned by nodeguard (JSON texts). Accepts NULL. */
+NG_API void ng_free(void *p);
+
+/* ---------------------------------------------------------------------
+ * Policy: a security configuration directory, compiled.
+ */
+typedef struct ng_policy ng_policy;
+
+typedef struct ng_policy_options {
+	unsigned version;              /* NG_POLICY_OPTIONS_VERSION */
+	const char *node_settings;     /* opensearch.yml or elasticsearch.yml to
+	                                * read instead of the one in the directory;
+	                                * NULL for the directory's own */
+} ng_policy_options;
+
+#define NG_POLICY_OPTIONS_VERSION 1
+#define NG_POLICY_OPTIONS_INIT { NG_POLICY_OPTIONS_VERSION, NULL }
+
+/* Load and compile the configuration in `dir` (OpenSearch Security or
+ * Search Guard file names). All or nothing: on error *out is NULL. */
+NG_API int ng_policy_load(const char *dir, const ng_policy_options *opts,
+			  ng_policy **out);
+NG_API void ng_policy_release(ng_policy *p);
+NG_API ng_policy *ng_policy_retain(ng_policy *p);
+/* "sha256:<hex>" over the policy's content; borrowed. */
+NG_API const char *ng_policy_id(const ng_policy *p);
+/* Warnings found while loading, one line each; borrowed. */
+NG_API size_t ng_policy_warning_count(const ng_policy *p);
+NG_API const char *ng_policy_warning(const ng_policy *p, size_t i);
+
+/* ---------------------------------------------------------------------
+ * Cluster metadata: the compact JSON of the contract, or the body of
+ * GET _cluster/state/metadata.
+ */
+typedef struct ng_metadata ng_metadata;
+
+NG_API int ng_metadata_parse(const char *json, size_t len, ng_metadata **out);
+NG_API int ng_metadata_load(const char *path, ng_metadata **out);
+NG_API void ng_metadata_release(ng_metadata *m);
+NG_API ng_metadata *ng_metadata_retain(ng_metadata *m);
+NG_API size_t ng_metadata_index_count(const ng_metadata *m);
+
+/* ---------------------------------------------------------------------
+ * Engine: a policy joined with a metadata snapshot. Immutable.
+ */
+typedef struct ng_engine ng_engine;
+
+/* Takes its own references on both inputs. */
+NG_API int ng_engine_new(ng_policy *p, ng_metadata *m, ng_engine **out);
+NG_API ng_engine *ng_engine_retain(ng_engine *e);
+NG_API void ng_engine_release(ng_engine *e);
+
+/* ---------------------------------------------------------------------
+ * Node: the engine currently in force, swapped atomically.
+ */
+typedef struct ng_node ng_node;
+
+NG_API int ng_node_new(ng_node **out);
+NG_API void ng_node_free(ng_node *n);
+/* Build a new engine from a policy directory and swap it in. On any error
+ * the engine in force stays in force and the error is returned. */
+NG_API int ng_node_load_policy(ng_node *n, const char *dir,
+			       const ng_policy_options *opts);
+NG_API int ng_node_set_policy(ng_node *n, ng_policy *p);
+NG_API int ng_node_set_metadata(ng_node *n, ng_metadata *m);
+/* The engine in force, with a reference the caller releases; NULL (and
+ * NG_ENOTREADY from ng_last_error) until both inputs were set. */
+NG_API ng_engine *ng_node_acquire(ng_node *n);
+
+/* ---------------------------------------------------------------------
+ * Requests.
+ */
+typedef struct ng_request ng_request;
+
+NG_API int ng_request_new(ng_request **out);
+NG_API void ng_request_free(ng_request *r);
+
+/* Parse one line of the recorded-request NDJSON format. */
+NG_API int ng_request_from_json(const char *json, size_t len, ng_request **out);
+
+NG_API int ng_request_set_id(ng_request *r, const char *id, size_t len);
+NG_API int ng_request_set_user(ng_request *r, const char *name, size_t len);
+NG_API int ng_request_add_backend_role(ng_request *r, const char *role,
+				       size_t len);
+NG_API int ng_request_add_role(ng_request *r, const char *role, size_t len);
+NG_API int ng_request_add_attribute(ng_request *r, const char *key,
+				    size_t klen, const char *value,
+				    size_t vlen);
+NG_API int ng_request_set_address(ng_request *r, const char *addr, size_t len);
+NG_API int ng_request_set_cert_dn(ng_request *r, const char *dn, size_t len);
+/* `path` may carry the query string. `body` may be NULL. */
+NG_API int ng_request_set_rest(ng_request *r, const char *method, size_t mlen,
+			       const char *path, size_t plen,
+			       const char *body, size_t blen);
+NG_API int ng_request_set_transport(ng_request *r, const char *action,
+				    size_t alen, const char *peer_dn,
+				    size_t plen);
+NG_API int ng_request_add_transport_index(ng_request *r, const char *index,
+					  size_t len);
+/* The instant date math is evaluated at, milliseconds since the epoch. */
+NG_API int ng_request_set_time(ng_request *r, int64_t epoch_ms);
+NG_API const char *ng_request_id(const ng_request *r);
+
+/* ---------------------------------------------------------------------
+ * Decisions.
+ */
+typedef struct ng_decision ng_decision;
+
+typedef enum ng_verdict {
+	NG_DENY = 0,    /* zero, so that a forgotten field denies */
+	NG_ALLOW = 1,
+	NG_PARTIAL = 2  /* allowed on fewer indices, or some items denied */
+} ng_verdict;
+
+/* Decide. Always yields a decision when it returns 0; an error inside
+ * deciding becomes a denial with a reason, never an allow. */
+NG_API int ng_decide(const ng_engine *e, const ng_request *r,
+		     ng_decision **out);
+NG_API void ng_decision_free(ng_decision *d);
+NG_API ng_verdict ng_decision_verdict(const ng_decision *d);
+NG_API int ng_decision_status(const ng_decision *d);
+NG_API const char *ng_decision_reason(const ng_decision *d);
+/* The decision as one line of JSON (contract section 4); borrowed. */
+NG_API const char *ng_decision_json(const ng_decision *d);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NODEGUARD_H */

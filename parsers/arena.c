@@ -1,0 +1,117 @@
+#include "arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_MIN 8192
+#define ALIGN 16
+
+struct ng_arena_chunk {
+	ng_arena_chunk *next;
+	size_t size;
+	_Alignas(ALIGN) unsigned char data[];
+};
+
+void ng_arena_init(ng_arena *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+static ng_arena_chunk *chunk_new(size_t need)
+{
+	size_t size = need > CHUNK_MIN ? need : CHUNK_MIN;
+	ng_arena_chunk *c = malloc(sizeof(*c) + size);
+
+	if (!c)
+		return NULL;
+	c->next = NULL;
+	c->size = size;
+	return c;
+}
+
+/* Move to the next kept chunk that fits, or append a new one. */
+static int arena_grow(ng_arena *a, size_t n)
+{
+	ng_arena_chunk *c = a->head ? a->head->next : a->first;
+
+	while (c && c->size < n)
+		c = c->next;
+	if (!c) {
+		c = chunk_new(n);
+		if (!c)
+			return -1;
+		if (a->head) {
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->first;
+			a->first = c;
+		}
+	}
+	a->head = c;
+	a->used = 0;
+	return 0;
+}
+
+void *ng_arena_alloc(ng_arena *a, size_t n)
+{
+	size_t need = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	void *p;
+
+	if (need < n)
+		return NULL;
+	if (a->limit && a->total + need > a->limit)
+		return NULL;
+	if (!a->head || a->head->size - a->used < need)
+		if (arena_grow(a, need) != 0)
+			return NULL;
+	p = a->head->data + a->used;
+	a->used += need;
+	a->total += need;
+	return p;
+}
+
+void *ng_arena_calloc(ng_arena *a, size_t n)
+{
+	void *p = ng_arena_alloc(a, n);
+
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
+char *ng_arena_strndup(ng_arena *a, const char *s, size_t n)
+{
+	char *p = ng_arena_alloc(a, n + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *ng_arena_strdup(ng_arena *a, const char *s)
+{
+	return ng_arena_strndup(a, s, strlen(s));
+}
+
+void ng_arena_reset(ng_arena *a)
+{
+	a->head = NULL;
+	a->used = 0;
+	a->total = 0;
+}
+
+void ng_arena_free(ng_arena *a)
+{
+	ng_arena_chunk *c = a->first;
+
+	while (c) {
+		ng_arena_chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+	memset(a, 0, sizeof(*a));
+}

@@ -1,0 +1,29 @@
+/*
+ * A bump allocator for the life of one request. Chunks are kept on reset,
+ * so a thread that reuses its arena allocates nothing in the steady state.
+ */
+#ifndef NG_ARENA_H
+#define NG_ARENA_H
+
+#include <stddef.h>
+
+typedef struct ng_arena_chunk ng_arena_chunk;
+
+typedef struct ng_arena {
+	ng_arena_chunk *head;    /* chunk being filled */
+	ng_arena_chunk *first;
+	size_t used;             /* bytes used in head */
+	size_t limit;            /* 0: unlimited; else total bytes allowed */
+	size_t total;            /* bytes handed out since the last reset */
+} ng_arena;
+
+void ng_arena_init(ng_arena *a);
+/* NULL when out of memory or over the limit. Aligned for any type. */
+void *ng_arena_alloc(ng_arena *a, size_t n);
+void *ng_arena_calloc(ng_arena *a, size_t n);
+char *ng_arena_strndup(ng_arena *a, const char *s, size_t n);
+char *ng_arena_strdup(ng_arena *a, const char *s);
+void ng_arena_reset(ng_arena *a);
+void ng_arena_free(ng_arena *a);
+
+#endif /* NG_ARENA_H */

@@ -1,0 +1,312 @@
+/*
+ * policy: security configuration files into a plain model (with source
+ * positions), and the model into an immutable compiled policy.
+ *
+ * Nothing here knows about requests or cluster metadata. The engine asks
+ * the compiled policy three questions: which roles a user maps to, whether
+ * a role set holds a cluster action, and which index-permission entries
+ * grant an action on a name.
+ */
+#ifndef NG_POLICY_H
+#define NG_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nodeguard.h"
+
+/* ---------------------------------------------------------------------
+ * Errors: every module reports into an ng_error (nodeguard.h). These set
+ * code, position and a one-line message, and return the code.
+ */
+int pol_fail(ng_error *err, int code, const char *file, int line, int col,
+	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* ---------------------------------------------------------------------
+ * Patterns on actions, index names, users, backend roles and hosts.
+ *
+ *   "*"          everything
+ *   "a*b?c"      glob: '*' any run, '?' one character, no escapes
+ *   "/re/"       PCRE2 regular expression matched against the whole string
+ *   "abc"        exact
+ *
+ * POL_PAT_ESCAPES makes '\' quote the next character in a glob: it is how
+ * rendered templates keep substituted user values literal.
+ */
+typedef enum pol_pat_kind {
+	POL_PAT_NONE = 0,  /* empty or null: matches nothing */
+	POL_PAT_ANY,
+	POL_PAT_EXACT,
+	POL_PAT_PREFIX,    /* "abc*" */
+	POL_PAT_GLOB,
+	POL_PAT_REGEX
+} pol_pat_kind;
+
+enum {
+	POL_PAT_ICASE = 1,
+	POL_PAT_ESCAPES = 2
+};
+
+typedef struct pol_pattern {
+	pol_pat_kind kind;
+	unsigned flags;
+	char *text;        /* the source text, owned */
+	char *lit;         /* EXACT/PREFIX: the literal part; GLOB: pattern */
+	size_t litlen;
+	void *re;          /* pcre2_code * for REGEX */
+} pol_pattern;
+
+int pol_pattern_compile(pol_pattern *p, const char *text, unsigned flags,
+			ng_error *err);
+/* Thread-safe; no allocation except the first call on a thread. A regex
+ * that hits its match limit does not match (fail closed). */
+bool pol_pattern_match(const pol_pattern *p, const char *s, size_t n);
+void pol_pattern_clear(pol_pattern *p);
+bool pol_pattern_is_literal(const char *text);  /* no '*', '?', "/re/" */
+
+/* ---------------------------------------------------------------------
+ * The plain model: the YAML files as read, with positions for lint.
+ */
+typedef struct pol_pos {
+	const char *file;  /* interned in the model, e.g. "roles.yml" */
+	int line, col;
+} pol_pos;
+
+typedef struct pol_strlist {
+	char **v;
+	pol_pos *pos;
+	size_t n;
+} pol_strlist;
+
+typedef struct pol_index_perm {
+	pol_strlist patterns;
+	pol_strlist actions;
+	char *dls;             /* NULL when absent */
+	pol_pos dls_pos;
+	pol_strlist fls;
+	pol_strlist masked;
+	pol_pos pos;
+} pol_index_perm;
+
+typedef struct pol_tenant_perm {
+	pol_strlist patterns;
+	pol_strlist actions;
+	pol_pos pos;
+} pol_tenant_perm;
+
+typedef struct pol_role {
+	char *name;
+	pol_pos pos;
+	bool reserved, hidden, is_static;
+	pol_strlist cluster;
+	pol_index_perm *index;
+	size_t nindex;
+	pol_tenant_perm *tenant;
+	size_t ntenant;
+} pol_role;
+
+typedef struct pol_mapping {
+	char *role;
+	pol_pos pos;
+	pol_strlist users, backend_roles, and_backend_roles, hosts;
+} pol_mapping;
+
+typedef struct pol_group {
+	char *name;
+	pol_pos pos;
+	bool is_static;
+	pol_strlist actions;
+	char *type;
+} pol_group;
+
+typedef struct pol_internal_user {
+	char *name;
+	pol_pos pos;
+	pol_strlist backend_roles;
+	pol_strlist roles;          /* opendistro_security_roles / sg roles */
+	pol_strlist attr_keys;      /* as written: "dept" */
+	pol_strlist attr_values;
+} pol_internal_user;
+
+typedef enum pol_mode {
+	POL_MODE_LEGACY = 0,
+	POL_MODE_V4 = 1
+} pol_mode;
+
+typedef enum pol_mapping_resolution {
+	POL_MAP_MAPPING_ONLY = 0,
+	POL_MAP_BACKENDROLES_ONLY,
+	POL_MAP_BOTH
+} pol_mapping_resolution;
+
+/* config.yml's dynamic section and the node settings that matter. */
+typedef struct pol_config {
+	pol_mode mode;
+	bool dnfof;                    /* do_not_fail_on_forbidden */
+	bool dnfof_empty;
+	bool ignore_unauthorized;      /* v4 index reduction, default true */
+	bool respect_request_options;
+	bool filtered_alias_disallow;
+	pol_mapping_resolution mapping_resolution;
+	pol_strlist admin_dn;
+	pol_strlist nodes_dn;
+	bool system_indices_enabled;
+	pol_strlist system_indices;
+	bool system_index_permission;  /* system_indices.permission.enabled */
+	bool protected_enabled;
+	pol_strlist protected_indices;
+	pol_strlist protected_roles;
+	char *security_index;          /* default ".opendistro_security" */
+	bool filter_security_index;
+	bool dfm_empty_overrides_all;
+	bool dls_write_blocked;
+	char *salt;
+	bool search_guard;             /* the sg_ file names were used */
+} pol_config;
+
+typedef struct pol_model {
+	pol_role *roles;
+	size_t nroles;
+	pol_mapping *mappings;
+	size_t nmappings;
+	pol_group *groups;
+	size_t ngroups;
+	pol_internal_user *users;
+	size_t nusers;
+	pol_strlist tenants;
+	pol_config config;
+	pol_strlist warnings;          /* "file:line:col: message" */
+	char digest[72];               /* "sha256:<hex>" over the files read */
+	void *pool;                    /* owned strings */
+} pol_model;
+
+/* Read a configuration directory. Static action groups and roles are
+ * merged in (the static definition wins on a name clash). Unknown keys and
+ * references to undefined roles or groups are warnings, as in the peer;
+ * malformed YAML or wrong types are errors. */
+int pol_model_load_dir(const char *dir, const char *node_settings,
+		       pol_model **out, ng_error *err);
+/* Load from a single in-memory YAML text of one file kind (tests, fuzz):
+ * kind is the basename, e.g. "roles.yml". */
+int pol_model_load_text(pol_model *m, const char *kind, const char *text,
+			size_t len, ng_error *err);
+int pol_model_new_empty(pol_model **out, ng_error *err);
+void pol_model_free(pol_model *m);
+
+/* ---------------------------------------------------------------------
+ * The compiled policy.
+ *
+ * Roles are numbered 0..nroles-1; a role set is a bitset of nwords
+ * uint64_t. Known action names are numbered 0..nactions-1 (a dictionary
+ * built into nodeguard); an action outside it is matched by pattern.
+ */
+typedef uint64_t pol_word;
+
+typedef struct pol_entry {
+	uint32_t role;
+	uint32_t index;            /* position within the role's index_permissions */
+	pol_pattern *inc;          /* static include patterns */
+	size_t ninc;
+	pol_pattern *exc;          /* "-pattern" exclusions (Search Guard style) */
+	size_t nexc;
+	char **dyn;                /* patterns with ${...} or <date math>, raw */
+	size_t ndyn;
+	bool any;                  /* one include is "*" */
+	pol_word *actions;         /* bitset over the action dictionary */
+	pol_pattern *action_pats;  /* for names outside the dictionary */
+	size_t naction_pats;
+	bool explicit_system;      /* grants system:admin/system_index explicitly */
+	const char *dls;           /* NULL when none */
+	const char *const *fls;
+	size_t nfls;
+	const char *const *masked;
+	size_t nmasked;
+	const pol_index_perm *src; /* for explain and lint */
+} pol_entry;
+
+typedef struct pol_compiled {
+	const pol_model *model;    /* owned */
+	size_t nroles;
+	size_t nwords;             /* words in a role set */
+	const char *const *role_names;
+	size_t nactions;
+	size_t nawords;            /* words in an action set */
+	pol_entry *entries;
+	size_t nentries;
+	const pol_config *config;
+	void *priv;                /* tables private to policy/ */
+} pol_compiled;
+
+int pol_compile(pol_model *m, pol_compiled **out, ng_error *err);
+/* Takes ownership of nothing; frees the model it was given too. */
+void pol_compiled_free(pol_compiled *pc);
+
+/* The dictionary of known actions. */
+int pol_action_id(const pol_compiled *pc, const char *action);  /* -1 */
+const char *pol_action_name(const pol_compiled *pc, int id);
+/* Does the entry's allowed_actions grant `action` (id, or -1 and name)? */
+bool pol_entry_grants(const pol_compiled *pc, const pol_entry *e, int id,
+		      const char *action);
+/* Does a static include (and no exclusion) match `name`? */
+bool pol_entry_matches_static(const pol_entry *e, const char *name, size_t n);
+int pol_role_id(const pol_compiled *pc, const char *name);       /* -1 */
+
+/* The caller as the policy sees it. */
+typedef struct pol_user {
+	const char *name;
+	const char *const *backend_roles;
+	size_t nbackend;
+	const char *const *roles;          /* given directly */
+	size_t nroles;
+	const char *const *attr_keys;      /* "attr.internal.dept", ... */
+	const char *const *attr_values;
+	size_t nattrs;
+	const char *address;               /* NULL when unknown */
+} pol_user;
+
+/* internal_users.yml entry for `name`, or NULL. */
+const pol_internal_user *pol_find_user(const pol_compiled *pc,
+				       const char *name);
+
+/* Fill `roles` (nwords words) with the roles the user maps to. For each
+ * mapped role, `why[role]` (when not NULL, nroles entries) receives a
+ * static text naming the mapping rule ("users", "backend_roles",
+ * "and_backend_roles", "hosts", "direct", "backend role name"). */
+void pol_map_roles(const pol_compiled *pc, const pol_user *u, pol_word *roles,
+		   const char **why);
+
+/* Is the cluster action granted to any role of `roles`? On success the
+ * first granting role is stored in *role (when not NULL). */
+bool pol_cluster_allowed(const pol_compiled *pc, const pol_word *roles,
+			 int id, const char *action, int *role);
+
+/* Render a dynamic index pattern for a user: ${user.name}, ${user_name},
+ * ${user.roles}, ${attr.*} and their '_' spellings. Substituted values are
+ * escaped so that they match only literally; the result is compiled with
+ * POL_PAT_ESCAPES. Returns false when a variable is undefined (the pattern
+ * then matches nothing). `out` gets at most cap bytes, NUL-terminated. */
+bool pol_render_template(const char *tmpl, const pol_user *u, char *out,
+			 size_t cap);
+
+/* Bitset helpers. */
+static inline bool pol_bit(const pol_word *s, size_t i)
+{
+	return (s[i / 64] >> (i % 64)) & 1u;
+}
+
+static inline void pol_setbit(pol_word *s, size_t i)
+{
+	s[i / 64] |= (pol_word)1 << (i % 64);
+}
+
+static inline bool pol_intersects(const pol_word *a, const pol_word *b,
+				  size_t nwords)
+{
+	for (size_t i = 0; i < nwords; i++)
+		if (a[i] & b[i])
+			return true;
+	return false;
+}
+
+#endif /* NG_POLICY_H */
