@@ -45,7 +45,9 @@ enum {
 	PRS_EMPTY_ALL = 1u << 6,   /* an empty expression means all indices */
 	PRS_REMOTE_SRC = 1u << 7,  /* reads from a remote cluster (reindex) */
 	PRS_NO_WILDCARD = 1u << 8, /* wildcards are refused (400) */
-	PRS_DATA_STREAM = 1u << 9  /* names data streams (create, delete) */
+	PRS_DATA_STREAM = 1u << 9, /* names data streams (create, delete) */
+	PRS_GLOBAL_STATE = 1u << 10 /* a snapshot restore that also restores
+	                             * the cluster's global state */
 };
 
 typedef struct prs_op {
@@ -81,6 +83,11 @@ typedef struct prs_request {
 	int code;                 /* NG_E* matching status */
 	const char *error;        /* one line, when status != 0 */
 	int error_item;           /* item the error is in, or -1 */
+	const char *action;       /* top-level action of the route, or NULL
+	                           * (set by prs_rest and prs_transport) */
+	const char *rename_pattern;     /* snapshot restore: the body's regex
+	                                 * renaming the restored indices */
+	const char *rename_replacement; /* and its replacement; else NULL */
 } prs_request;
 
 /* Decompose a REST request. `path` may carry the query string; `body` may
@@ -96,7 +103,12 @@ int prs_transport(prs_request *r, ng_arena *a, const prs_limits *lim,
 /* Append an operation; NULL when out of memory. */
 prs_op *prs_add_op(prs_request *r, ng_arena *a, int item, const char *action);
 /* Split "a,b,-c" into elements and check them as text (B10: a lone '-' or
- * an empty element is malformed). Returns 0 or sets r->status = 400. */
+ * an empty element is malformed). Returns 0 or sets r->status = 400.
+ * `s` is already percent-decoded; a "{...}" group (date math) is never
+ * split. The elements are appended to op->exprs; an empty `s` adds none
+ * and is not an error. Malformed: r->code = NG_EBADREQ, or NG_ELIMIT past
+ * lim->max_expr_len bytes or lim->max_expr_parts elements. NG_ENOMEM when
+ * the arena is exhausted. */
 int prs_split_expr(prs_request *r, ng_arena *a, const prs_limits *lim,
 		   const char *s, size_t n, prs_op *op);
 
@@ -120,5 +132,112 @@ int prs_datemath(const char *expr, size_t n, int64_t now_ms, char *out,
 
 /* Does the element contain a wildcard ('*' or '?')? */
 bool prs_has_wildcard(const char *s);
+
+/* Where "cluster:index" (or "-cluster:index") splits: the offset of the
+ * ':' ending the cluster name, or -1 when the element names no remote
+ * index. A date-math element ("<...>" or "-<...>") never does: a ':' in it
+ * belongs to a time-zone offset (B09). Whether the name is a configured
+ * cluster is md_is_remote_cluster's question. */
+long prs_remote_sep(const char *s, size_t n);
+
+/* ---------------------------------------------------------------------
+ * REST decomposition internals, shared by rest.c, routes.c and bodies.c.
+ * Not for use outside parsers/.
+ */
+
+/* Methods of a route, as bits. A HEAD request with no HEAD route of its
+ * own is routed like GET. */
+enum {
+	PRS_M_GET = 1,
+	PRS_M_HEAD = 2,
+	PRS_M_POST = 4,
+	PRS_M_PUT = 8,
+	PRS_M_DELETE = 16
+};
+
+/* How a route builds its operations beyond the plain top-level one. */
+typedef enum prs_build {
+	PRS_B_PLAIN,        /* one op: action on the index part, if any */
+	PRS_B_SEARCH,       /* plain, plus terms lookups in the body */
+	PRS_B_DOC_WRITE,    /* index/create/delete doc: a one-item bulk */
+	PRS_B_BULK,
+	PRS_B_MGET,
+	PRS_B_MTV,
+	PRS_B_MSEARCH,
+	PRS_B_BY_QUERY,     /* delete/update by query */
+	PRS_B_REINDEX,
+	PRS_B_CREATE_INDEX, /* PUT /{index}, body aliases */
+	PRS_B_ALIASES,      /* POST /_aliases */
+	PRS_B_PUT_ALIAS,    /* PUT /{index}/_alias/{name}, /_alias/{name} */
+	PRS_B_ALIAS_PATH,   /* get/delete/exists alias: alias names in path */
+	PRS_B_RESIZE,       /* clone/shrink/split: source and target */
+	PRS_B_ROLLOVER,
+	PRS_B_BODY_INDICES, /* snapshot create/restore/clone, remote store */
+	PRS_B_BODY_INDEX,   /* allocation explain, painless execute */
+	PRS_B_REROUTE,
+	PRS_B_COUNT
+} prs_build;
+
+typedef struct prs_route {
+	unsigned methods;       /* PRS_M_* bits */
+	const char *path;       /* "/{index}/_doc/{id}": literal or {part} */
+	const char *api;        /* spec name: "search", "indices.create" */
+	const char *action;     /* top-level action */
+	unsigned flags;         /* PRS_* flags of the top-level op */
+	const char *index;      /* the part naming the index expression, or
+	                         * NULL when the path names none */
+	prs_build build;
+	const char *const *cluster_also; /* further cluster actions the
+	                                  * handler sends; NULL-terminated */
+	const char *const *index_also;   /* further index actions, on the
+	                                  * indices of the top-level op */
+} prs_route;
+
+extern const prs_route prs_routes[];
+extern const size_t prs_nroutes;
+
+typedef struct prs_param {
+	const char *key;
+	const char *value;      /* "" for a key without '=' */
+} prs_param;
+
+#define PRS_MAX_SEGS 12
+
+/* One REST request being decomposed. */
+typedef struct prs_ctx {
+	prs_request *r;
+	ng_arena *a;
+	const prs_limits *lim;
+	const prs_route *route;
+	const char *segs[PRS_MAX_SEGS];  /* path segments, decoded */
+	size_t nsegs;
+	const prs_param *params;
+	size_t nparams;
+	prs_opts opts;                   /* from the query string */
+	const char *body;                /* NULL when absent or empty */
+	size_t blen;
+} prs_ctx;
+
+/* Set a 400 (or 403 for NG_EUNKNOWNAPI) with a one-line message; returns
+ * 0 so that a builder can `return prs_fail(...)`. */
+int prs_fail(prs_ctx *c, int code, int item, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The decoded value of a path part, or NULL. */
+const char *prs_part(const prs_ctx *c, const char *name);
+/* The value of a query parameter (the last one given), or NULL. */
+const char *prs_param_get(const prs_ctx *c, const char *key);
+/* Append an op carrying the request's options and `flags`. */
+prs_op *prs_op_new(prs_ctx *c, int item, const char *action, unsigned flags,
+		   const char *role);
+/* Add a second (third...) action to an op. */
+void prs_op_also(prs_op *op, const char *action);
+/* Append the elements of "a,b,-c" to op's expression. Returns 0 (check
+ * r->status) or NG_ENOMEM. */
+int prs_op_expr(prs_ctx *c, prs_op *op, const char *s, size_t n);
+/* Parse an expand_wildcards value into PRS_EXPAND_* bits; -1 if invalid. */
+int prs_parse_expand(const char *s, size_t n);
+
+/* Build the operations of the matched route (bodies.c). */
+int prs_build_ops(prs_ctx *c);
 
 #endif /* NG_PARSERS_H */

@@ -163,6 +163,7 @@ typedef struct pol_config {
 	bool dls_write_blocked;
 	char *salt;
 	bool search_guard;             /* the sg_ file names were used */
+	bool nodes_dn_dynamic;         /* nodes_dn_dynamic_config_enabled */
 } pol_config;
 
 typedef struct pol_model {
@@ -179,6 +180,9 @@ typedef struct pol_model {
 	pol_strlist warnings;          /* "file:line:col: message" */
 	char digest[72];               /* "sha256:<hex>" over the files read */
 	void *pool;                    /* owned strings */
+	pol_strlist dyn_nodes_dn;      /* nodes_dn.yml; merged into
+	                                * config.nodes_dn only when
+	                                * nodes_dn_dynamic_config_enabled */
 } pol_model;
 
 /* Read a configuration directory. Static action groups and roles are
@@ -191,7 +195,13 @@ int pol_model_load_dir(const char *dir, const char *node_settings,
  * kind is the basename, e.g. "roles.yml". */
 int pol_model_load_text(pol_model *m, const char *kind, const char *text,
 			size_t len, ng_error *err);
+/* A model holding only the built-in static action groups, roles and
+ * tenants, with the configuration defaults. */
 int pol_model_new_empty(pol_model **out, ng_error *err);
+/* Warn about references to undefined roles and action groups, and merge
+ * the nodes_dn.yml entries when enabled. pol_model_load_dir calls it; call
+ * it after the last pol_model_load_text. */
+int pol_model_check(pol_model *m, ng_error *err);
 void pol_model_free(pol_model *m);
 
 /* ---------------------------------------------------------------------
@@ -238,6 +248,8 @@ typedef struct pol_compiled {
 	void *priv;                /* tables private to policy/ */
 } pol_compiled;
 
+/* Takes ownership of `m` whatever the outcome: on failure the model is
+ * freed and *out is NULL. */
 int pol_compile(pol_model *m, pol_compiled **out, ng_error *err);
 /* Takes ownership of nothing; frees the model it was given too. */
 void pol_compiled_free(pol_compiled *pc);
@@ -263,6 +275,8 @@ typedef struct pol_user {
 	const char *const *attr_values;
 	size_t nattrs;
 	const char *address;               /* NULL when unknown */
+	const char *const *mapped_roles;   /* for ${user.securityRoles}: */
+	size_t nmapped;                    /* NULL when not known yet */
 } pol_user;
 
 /* internal_users.yml entry for `name`, or NULL. */
@@ -289,6 +303,11 @@ bool pol_cluster_allowed(const pol_compiled *pc, const pol_word *roles,
 bool pol_render_template(const char *tmpl, const pol_user *u, char *out,
 			 size_t cap);
 
+/* Names of a role set, for ${user.securityRoles}: fills names[] with at
+ * most cap borrowed role names and returns how many roles the set has. */
+size_t pol_role_names(const pol_compiled *pc, const pol_word *roles,
+		      const char **names, size_t cap);
+
 /* Bitset helpers. */
 static inline bool pol_bit(const pol_word *s, size_t i)
 {
@@ -308,5 +327,104 @@ static inline bool pol_intersects(const pol_word *a, const pol_word *b,
 			return true;
 	return false;
 }
+
+/* ---------------------------------------------------------------------
+ * Internal to policy/: the .c files of this folder define POL_INTERNAL
+ * before including this header. Other modules must not rely on these.
+ */
+#ifdef POL_INTERNAL
+
+/* A bump allocator owning every string and array inside a model. */
+typedef struct pol_pool pol_pool;
+
+pol_pool *pol_pool_new(void);
+void *pol_pool_alloc(pol_pool *p, size_t n);   /* zeroed; NULL: no memory */
+char *pol_pool_strndup(pol_pool *p, const char *s, size_t n);
+char *pol_pool_strdup(pol_pool *p, const char *s);
+void pol_pool_free(pol_pool *p);
+
+/* Append "file:line:col: message" to m->warnings. */
+int pol_warn(pol_model *m, const pol_pos *pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The built-in dictionary of action names, sorted by strcmp. */
+extern const char *const pol_dict[];
+extern const size_t pol_dict_len;
+int pol_dict_find(const char *name);            /* -1 when absent */
+/* Granted only by a pattern other than a bare "*". */
+bool pol_action_is_explicit(const char *name);
+
+/* The built-in static configuration, as YAML text. */
+extern const char pol_static_action_groups[];
+extern const char pol_static_roles[];
+extern const char pol_static_tenants[];
+
+/* Action groups: resolve a list of permissions into the set of strings
+ * it grants (group names kept literally), following nested groups once. */
+typedef struct pol_groups pol_groups;
+
+int pol_groups_new(const pol_model *m, pol_groups **out);
+bool pol_groups_has(const pol_groups *g, const char *name);
+/* Appends to `out`, a GPtrArray of borrowed strings, each string once,
+ * in the order first met. */
+int pol_groups_resolve(const pol_groups *g, const pol_strlist *perms,
+		       void *out);
+void pol_groups_free(pol_groups *g);
+
+/* Role-mapping tables: exact names in hash tables, patterns in lists.
+ * `role_ids` (a GHashTable: role name -> id + 1) is borrowed. */
+typedef struct pol_maptab pol_maptab;
+
+int pol_maptab_new(const pol_model *m, void *role_ids, pol_maptab **out,
+		   ng_error *err);
+void pol_maptab_apply(const pol_maptab *t, const pol_user *u,
+		      pol_word *roles, const char **why);
+void pol_maptab_free(pol_maptab *t);
+
+/* Helpers over a parsed libyaml document, shared by the readers. */
+typedef struct pol_ld {
+	pol_model *m;
+	const char *file;     /* interned */
+	void *doc;            /* yaml_document_t * */
+	ng_error *err;
+	bool is_static;       /* a built-in static file */
+	void *names;          /* GHashTable: entity name -> index + 1 */
+} pol_ld;
+
+/* Parse `text` into ld->doc (a yaml_document_t the caller deletes after
+ * a success; nothing to delete after a failure): one document, and no
+ * duplicate keys in any mapping. */
+int pol_ld_parse(pol_ld *ld, const char *text, size_t len);
+void *pol_ld_node(const pol_ld *ld, int id);
+/* The root node, NULL for an empty document. */
+void *pol_ld_root(const pol_ld *ld);
+pol_pos pol_ld_pos(const pol_ld *ld, const void *node);
+int pol_ld_fail(const pol_ld *ld, const void *node, int code,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int pol_ld_warn(const pol_ld *ld, const void *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* NULL for a YAML null, else the scalar text; *is_scalar false when the
+ * node is a sequence or mapping. */
+const char *pol_ld_scalar(const void *node, bool *is_scalar);
+/* A sequence of strings; null is empty. With `lenient` a single string
+ * is a one-element list. */
+int pol_ld_strlist(const pol_ld *ld, const void *node, const char *key,
+		   bool lenient, pol_strlist *out);
+int pol_ld_str(const pol_ld *ld, const void *node, const char *key,
+	       char **out);
+int pol_ld_bool(const pol_ld *ld, const void *node, const char *key,
+		bool *out);
+/* Check `_meta` / `_sg_meta` against the expected type. */
+int pol_ld_meta(const pol_ld *ld, const void *val, const char *type);
+/* The error for a configuration in the legacy v1 format. */
+int pol_ld_legacy(const pol_ld *ld, const void *node, const char *what);
+
+/* config.yml's dynamic section and the node settings into m->config. */
+int pol_read_config(const pol_ld *ld, const void *root);
+int pol_read_node_settings(const pol_ld *ld, const void *root);
+void pol_config_defaults(pol_config *c);
+int pol_config_finish(pol_model *m);
+
+#endif /* POL_INTERNAL */
 
 #endif /* NG_POLICY_H */

@@ -1,0 +1,369 @@
+/*
+ * nodeguard eval: decide recorded requests (NDJSON, one per line) and
+ * print one decision per line, in input order.
+ *
+ * With --check, each decision is compared with the line's "expect" the way
+ * the conformance scorer compares them: the status class, the allowed
+ * top-level index set when "indices" is given, and the per-item status
+ * classes when "items" is given. The run ends with "N passed, N failed".
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct eval_opts {
+	const char *policy;
+	const char *metadata;
+	const char *input;
+	bool check;
+	bool summary;
+} eval_opts;
+
+typedef struct eval_stats {
+	size_t lines, passed, failed;
+	size_t allow, partial, deny;
+	size_t by_status[6];          /* 2xx 400 403 404 other 5xx */
+} eval_stats;
+
+void cli_print_error(const char *what)
+{
+	const ng_error *e = ng_last_error();
+
+	if (e->file[0] && e->line)
+		fprintf(stderr, "%s:%d:%d: %s\n", e->file, e->line, e->column,
+			e->message);
+	else if (e->file[0])
+		fprintf(stderr, "%s: %s\n", e->file, e->message);
+	else
+		fprintf(stderr, "%s: %s\n", what, e->message);
+}
+
+int cli_open_engine(const char *policy, const char *metadata,
+		    ng_engine **out)
+{
+	ng_policy *p = NULL;
+	ng_metadata *m = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = ng_policy_load(policy, NULL, &p);
+	if (rc) {
+		cli_print_error(policy);
+		return CLI_USAGE;
+	}
+	rc = ng_metadata_load(metadata, &m);
+	if (rc) {
+		cli_print_error(metadata);
+		ng_policy_release(p);
+		return CLI_USAGE;
+	}
+	rc = ng_engine_new(p, m, out);
+	ng_policy_release(p);
+	ng_metadata_release(m);
+	if (rc) {
+		cli_print_error("engine");
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+static int parse_args(int argc, char **argv, eval_opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--check") == 0)
+			o->check = true;
+		else if (strcmp(a, "--summary") == 0)
+			o->summary = true;
+		else if (strcmp(a, "--policy") == 0 && i + 1 < argc)
+			o->policy = argv[++i];
+		else if (strcmp(a, "--metadata") == 0 && i + 1 < argc)
+			o->metadata = argv[++i];
+		else if (a[0] == '-' && a[1])
+			return fprintf(stderr, "eval: unknown option %s\n", a), -1;
+		else if (!o->input)
+			o->input = a;
+		else
+			return fprintf(stderr, "eval: more than one input\n"), -1;
+	}
+	if (!o->policy || !o->metadata) {
+		fprintf(stderr, "usage: nodeguard eval --policy DIR --metadata FILE "
+				"[--check] [--summary] [REQUESTS.ndjson|-]\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Comparing with "expect".
+ */
+
+static int status_class(int s)
+{
+	if (s >= 200 && s < 300)
+		return 200;
+	return s;
+}
+
+static bool has_string(const cJSON *arr, const char *s)
+{
+	const cJSON *el;
+
+	cJSON_ArrayForEach(el, arr)
+		if (cJSON_IsString(el) && strcmp(el->valuestring, s) == 0)
+			return true;
+	return false;
+}
+
+/* The union of allowed top-level index-scope check indices. */
+static cJSON *top_indices(const cJSON *dec)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *k, *ix;
+
+	cJSON_ArrayForEach(k, cJSON_GetObjectItem(dec, "checks")) {
+		const cJSON *scope = cJSON_GetObjectItem(k, "scope");
+
+		if (!cJSON_IsNull(cJSON_GetObjectItem(k, "item")) ||
+		    !cJSON_IsTrue(cJSON_GetObjectItem(k, "allowed")) ||
+		    !cJSON_IsString(scope) ||
+		    strcmp(scope->valuestring, "index") != 0)
+			continue;
+		cJSON_ArrayForEach(ix, cJSON_GetObjectItem(k, "indices"))
+			if (!has_string(out, ix->valuestring))
+				cJSON_AddItemToArray(out,
+					cJSON_CreateString(ix->valuestring));
+	}
+	return out;
+}
+
+static bool same_set(const cJSON *a, const cJSON *b)
+{
+	const cJSON *el;
+
+	if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
+		return false;
+	cJSON_ArrayForEach(el, a)
+		if (!cJSON_IsString(el) || !has_string(b, el->valuestring))
+			return false;
+	return true;
+}
+
+static int item_status(const cJSON *items, int n)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, items) {
+		const cJSON *no = cJSON_GetObjectItem(it, "item");
+
+		if (cJSON_IsNumber(no) && no->valueint == n)
+			return cJSON_GetObjectItem(it, "status")->valueint;
+	}
+	return -1;
+}
+
+static bool items_match(const cJSON *want, const cJSON *dec, char *why,
+			size_t cap)
+{
+	const cJSON *items = cJSON_GetObjectItem(dec, "items");
+	const cJSON *el;
+	int i = 0;
+
+	cJSON_ArrayForEach(el, want) {
+		const cJSON *st = cJSON_GetObjectItem(el, "status");
+		int got = item_status(items, i);
+
+		if (cJSON_IsNumber(st) &&
+		    status_class(got) != status_class(st->valueint)) {
+			snprintf(why, cap, "item %d: status %d, expected %d", i,
+				 got, st->valueint);
+			return false;
+		}
+		i++;
+	}
+	return true;
+}
+
+static bool compare(const cJSON *expect, const cJSON *dec, char *why,
+		    size_t cap)
+{
+	const cJSON *st = cJSON_GetObjectItem(expect, "status");
+	const cJSON *ix = cJSON_GetObjectItem(expect, "indices");
+	const cJSON *items = cJSON_GetObjectItem(expect, "items");
+	int got = cJSON_GetObjectItem(dec, "status")->valueint;
+	bool ok = true;
+
+	if (cJSON_IsNumber(st) && status_class(got) != status_class(st->valueint)) {
+		snprintf(why, cap, "status %d, expected %d", got, st->valueint);
+		return false;
+	}
+	if (cJSON_IsArray(ix)) {
+		cJSON *have = top_indices(dec);
+		char *text = cJSON_PrintUnformatted(have);
+
+		ok = same_set(ix, have);
+		if (!ok)
+			snprintf(why, cap, "indices %s", text ? text : "?");
+		cJSON_free(text);
+		cJSON_Delete(have);
+		if (!ok)
+			return false;
+	}
+	if (cJSON_IsArray(items))
+		return items_match(items, dec, why, cap);
+	return true;
+}
+
+/* ---------------------------------------------------------------------
+ * The run.
+ */
+
+static void count(eval_stats *s, const ng_decision *d)
+{
+	int st = ng_decision_status(d);
+	ng_verdict v = ng_decision_verdict(d);
+
+	s->allow += v == NG_ALLOW;
+	s->partial += v == NG_PARTIAL;
+	s->deny += v == NG_DENY;
+	s->by_status[st < 300 ? 0 : st == 400 ? 1 : st == 403 ? 2 :
+		     st == 404 ? 3 : st >= 500 ? 5 : 4]++;
+}
+
+static void check_line(eval_stats *s, const char *line, size_t len,
+		       const ng_decision *d, size_t lineno)
+{
+	cJSON *req = cJSON_ParseWithLength(line, len);
+	cJSON *dec = cJSON_Parse(ng_decision_json(d));
+	const cJSON *expect = cJSON_GetObjectItem(req, "expect");
+	char why[512] = "";
+
+	if (!cJSON_IsObject(expect)) {
+		/* nothing to compare: not counted */
+	} else if (dec && compare(expect, dec, why, sizeof(why))) {
+		s->passed++;
+	} else {
+		const cJSON *id = cJSON_GetObjectItem(req, "id");
+
+		s->failed++;
+		fprintf(stderr, "line %zu: %s: %s\n", lineno,
+			cJSON_IsString(id) ? id->valuestring : "?", why);
+	}
+	cJSON_Delete(req);
+	cJSON_Delete(dec);
+}
+
+/* A line that is not a request still gets an answer, in order. */
+static void answer_bad_line(eval_stats *s, size_t lineno, bool check)
+{
+	const ng_error *e = ng_last_error();
+
+	printf("{\"id\":\"line %zu\",\"status\":400,\"decision\":\"deny\","
+	       "\"reason\":\"line %zu: %s\",\"checks\":[],\"items\":[]}\n",
+	       lineno, lineno, e->message);
+	fprintf(stderr, "line %zu: %s\n", lineno, e->message);
+	s->deny++;
+	s->by_status[1]++;
+	if (check)
+		s->failed++;
+}
+
+static bool blank(const char *line, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r' &&
+		    line[i] != '\n')
+			return false;
+	return true;
+}
+
+static void eval_line(const ng_engine *e, const eval_opts *o, eval_stats *s,
+		      const char *line, size_t len)
+{
+	ng_request *r = NULL;
+	ng_decision *d = NULL;
+
+	s->lines++;
+	if (ng_request_from_json(line, len, &r) != 0) {
+		answer_bad_line(s, s->lines, o->check);
+		return;
+	}
+	if (ng_decide(e, r, &d) != 0) {
+		answer_bad_line(s, s->lines, o->check);
+		ng_request_free(r);
+		return;
+	}
+	puts(ng_decision_json(d));
+	count(s, d);
+	if (o->check)
+		check_line(s, line, len, d, s->lines);
+	ng_decision_free(d);
+	ng_request_free(r);
+}
+
+static void print_summary(const eval_stats *s)
+{
+	fprintf(stderr,
+		"summary: %zu requests: %zu allow, %zu partial, %zu deny; "
+		"status 2xx %zu, 400 %zu, 403 %zu, 404 %zu, other %zu\n",
+		s->lines, s->allow, s->partial, s->deny, s->by_status[0],
+		s->by_status[1], s->by_status[2], s->by_status[3],
+		s->by_status[4] + s->by_status[5]);
+}
+
+static int run(const ng_engine *e, const eval_opts *o, FILE *in)
+{
+	eval_stats s = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		if (blank(line, (size_t)len)) {
+			s.lines++;
+			continue;
+		}
+		eval_line(e, o, &s, line, (size_t)len);
+	}
+	free(line);
+	fflush(stdout);
+	if (o->summary)
+		print_summary(&s);
+	if (!o->check)
+		return CLI_OK;
+	printf("%zu passed, %zu failed\n", s.passed, s.failed);
+	return s.failed ? CLI_FAILED : CLI_OK;
+}
+
+int cli_eval(int argc, char **argv)
+{
+	eval_opts o = { 0 };
+	ng_engine *e;
+	FILE *in = stdin;
+	int rc;
+
+	if (parse_args(argc, argv, &o) != 0)
+		return CLI_USAGE;
+	rc = cli_open_engine(o.policy, o.metadata, &e);
+	if (rc)
+		return rc;
+	if (o.input && strcmp(o.input, "-") != 0) {
+		in = fopen(o.input, "r");
+		if (!in) {
+			fprintf(stderr, "%s: %s\n", o.input, strerror(errno));
+			ng_engine_release(e);
+			return CLI_USAGE;
+		}
+	}
+	rc = run(e, &o, in);
+	if (in != stdin)
+		fclose(in);
+	ng_engine_release(e);
+	return rc;
+}

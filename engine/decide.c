@@ -1,0 +1,274 @@
+/*
+ * Deciding a request.
+ *
+ * The request is decomposed into operations (parsers/), the caller mapped
+ * to roles (policy/), each operation's expression resolved into rows
+ * (resolve.c), and each row checked for each action the operation needs.
+ * A cell (row, action) is granted when an index-permission entry of a
+ * mapped role grants the action and matches the row: by its own name, or,
+ * for an index, through one of its aliases or its data stream.
+ *
+ * Everything fails closed: an error anywhere yields a denial (or a 400 for
+ * a malformed request), never an allow.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "decide.h"
+#include "errors.h"
+
+/* ---------------------------------------------------------------------
+ * The caller.
+ */
+
+static const char **strv_or_empty(const ng_strv *v)
+{
+	static const char *none[1];
+
+	return v->n ? v->v : none;
+}
+
+static int user_from_internal(dc_ctx *c, const pol_internal_user *iu)
+{
+	const ng_request *r = c->req;
+	ng_strv keys = { 0 }, vals = { 0 };
+	int rc = 0;
+
+	if (!r->has_backend_roles && iu) {
+		c->user.backend_roles = (const char *const *)iu->backend_roles.v;
+		c->user.nbackend = iu->backend_roles.n;
+	}
+	if (!r->has_roles && iu) {
+		c->user.roles = (const char *const *)iu->roles.v;
+		c->user.nroles = iu->roles.n;
+	}
+	if (r->has_attrs || !iu)
+		return 0;
+	for (size_t i = 0; i < iu->attr_keys.n && !rc; i++) {
+		char key[512];
+
+		snprintf(key, sizeof(key), "attr.internal.%s", iu->attr_keys.v[i]);
+		rc = ng_strv_push(&keys, c->a, ng_arena_strdup(c->a, key));
+		if (!rc)
+			rc = ng_strv_push(&vals, c->a, iu->attr_values.v[i]);
+	}
+	c->user.attr_keys = strv_or_empty(&keys);
+	c->user.attr_values = strv_or_empty(&vals);
+	c->user.nattrs = keys.n;
+	return rc;
+}
+
+static int set_user(dc_ctx *c)
+{
+	const ng_request *r = c->req;
+
+	c->user.name = r->user ? r->user : "";
+	c->user.backend_roles = strv_or_empty(&r->backend_roles);
+	c->user.nbackend = r->backend_roles.n;
+	c->user.roles = strv_or_empty(&r->roles);
+	c->user.nroles = r->roles.n;
+	c->user.attr_keys = strv_or_empty(&r->attr_keys);
+	c->user.attr_values = strv_or_empty(&r->attr_values);
+	c->user.nattrs = r->attr_keys.n;
+	c->user.address = r->address;
+	return user_from_internal(c, pol_find_user(c->pc, c->user.name));
+}
+
+/* Mapped roles, and the index-permission entries of those roles. */
+static int map_roles(dc_ctx *c)
+{
+	const pol_compiled *pc = c->pc;
+	int rc = 0;
+
+	c->roles = ng_arena_calloc(c->a, (pc->nwords + 1) * sizeof(pol_word));
+	if (!c->roles)
+		return NG_ENOMEM;
+	pol_map_roles(pc, &c->user, c->roles, NULL);
+	for (size_t i = 0; i < pc->nroles && !rc; i++)
+		if (pol_bit(c->roles, i))
+			rc = ng_strv_push(&c->d->roles, c->a, pc->role_names[i]);
+	for (size_t i = 0; i < pc->nentries && !rc; i++)
+		if (pol_bit(c->roles, pc->entries[i].role))
+			rc = dc_add_entry(c, &pc->entries[i]);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Admin certificates: LDAP-name equality, attribute types and values
+ * compared without case, spaces around separators ignored.
+ */
+
+static void dn_normalise(const char *in, char *out, size_t cap)
+{
+	size_t k = 0;
+	bool after_sep = true;
+
+	for (const char *p = in; *p && k + 1 < cap; p++) {
+		char ch = *p;
+
+		if (ch == ' ' && after_sep)
+			continue;
+		if ((ch == ',' || ch == '=') && k > 0 && out[k - 1] == ' ')
+			k--;
+		after_sep = ch == ',' || ch == '=';
+		out[k++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+	}
+	while (k > 0 && out[k - 1] == ' ')
+		k--;
+	out[k] = '\0';
+}
+
+static bool is_admin(const dc_ctx *c)
+{
+	const pol_strlist *dns = &c->pc->config->admin_dn;
+	char want[512], have[512];
+
+	if (!c->req->cert_dn)
+		return false;
+	dn_normalise(c->req->cert_dn, have, sizeof(have));
+	for (size_t i = 0; i < dns->n; i++) {
+		dn_normalise(dns->v[i], want, sizeof(want));
+		if (strcmp(want, have) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------------
+ * Deciding.
+ */
+
+static int decompose(dc_ctx *c, prs_request *pr)
+{
+	const ng_request *r = c->req;
+	prs_limits lim = PRS_LIMITS_DEFAULT;
+
+	memset(pr, 0, sizeof(*pr));
+	if (r->is_transport)
+		return prs_transport(pr, c->a, &lim, r->action, r->indices.v,
+				     r->indices.n);
+	return prs_rest(pr, c->a, &lim, r->method, strlen(r->method), r->path,
+			strlen(r->path), r->body, r->body ? r->body_len : 0);
+}
+
+static void finish_admin(dc_ctx *c, const prs_request *pr)
+{
+	c->d->verdict = NG_ALLOW;
+	c->d->status = 200;
+	c->d->reason = "admin certificate";
+	dc_items_admin(c, pr);
+}
+
+static int decide_request(dc_ctx *c)
+{
+	prs_request pr;
+	int rc;
+
+	if (c->req->parse_status)
+		return dc_bad_request(c, c->req->parse_error);
+	rc = decompose(c, &pr);
+	if (rc)
+		return rc;
+	if (pr.status == 400)
+		return dc_bad_request(c, pr.error);
+	if (pr.status)
+		return dc_deny(c, pr.status, pr.error);
+	c->pr = &pr;
+	if (is_admin(c)) {
+		finish_admin(c, &pr);
+		return 0;
+	}
+	if (c->req->is_transport && dc_trusted_node_action(c))
+		return 0;
+	rc = set_user(c);
+	if (!rc)
+		rc = map_roles(c);
+	if (!rc)
+		rc = dc_run_ops(c, &pr);
+	return rc;
+}
+
+static int64_t now_ms(const ng_request *r)
+{
+	struct timespec ts;
+
+	if (r->has_time)
+		return r->time_ms;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static ng_decision *decision_new(const ng_engine *e, const ng_request *r)
+{
+	ng_decision *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	ng_arena_init(&d->arena);
+	d->verdict = NG_DENY;
+	d->status = 403;
+	d->reason = "denied";
+	d->policy_id = e->policy->id;
+	d->id = r->id ? r->id : "";
+	d->user = r->user ? r->user : "";
+	return d;
+}
+
+int ng_decide(const ng_engine *e, const ng_request *r, ng_decision **out)
+{
+	ng_decision *d;
+	dc_ctx c;
+	int rc;
+
+	*out = NULL;
+	if (!e || !r)
+		return ng_fail(NG_EINVAL, "ng_decide needs an engine and a request");
+	d = decision_new(e, r);
+	if (!d)
+		return ng_fail(NG_ENOMEM, "out of memory deciding");
+	dc_ctx_init(&c, e, r, d, now_ms(r));
+	rc = decide_request(&c);
+	if (rc) {
+		/* fail closed: whatever was decided so far is dropped */
+		dc_reset_to_error(&c, rc);
+	}
+	dc_ctx_clear(&c);
+	rc = dc_render(d);
+	if (rc) {
+		ng_decision_free(d);
+		return ng_fail(rc, "out of memory rendering a decision");
+	}
+	*out = d;
+	return 0;
+}
+
+void ng_decision_free(ng_decision *d)
+{
+	if (!d)
+		return;
+	free(d->json);
+	ng_arena_free(&d->arena);
+	free(d);
+}
+
+ng_verdict ng_decision_verdict(const ng_decision *d)
+{
+	return d ? d->verdict : NG_DENY;
+}
+
+int ng_decision_status(const ng_decision *d)
+{
+	return d ? d->status : 403;
+}
+
+const char *ng_decision_reason(const ng_decision *d)
+{
+	return d ? d->reason : "no decision";
+}
+
+const char *ng_decision_json(const ng_decision *d)
+{
+	return d && d->json ? d->json : "";
+}

@@ -1,0 +1,61 @@
+/*
+ * The state of one decision in progress, shared by decide.c (the request
+ * and the caller), ops.c (operations and their outcome) and grant.c (does
+ * a role set hold an action on a row).
+ */
+#ifndef NG_DECIDE_H
+#define NG_DECIDE_H
+
+#include "engine.h"
+
+/* An entry of a mapped role, with its dynamic patterns rendered for the
+ * caller of this request. */
+typedef struct dc_entry {
+	const pol_entry *e;
+	pol_pattern *dyn;          /* rendered and compiled; malloc'd */
+	size_t ndyn;
+} dc_entry;
+
+typedef struct dc_ctx {
+	const ng_engine *e;
+	const pol_compiled *pc;
+	const ng_metadata *md;
+	const ng_request *req;
+	ng_decision *d;
+	ng_arena *a;               /* the decision's arena */
+	int64_t now_ms;
+	pol_user user;
+	pol_word *roles;
+	dc_entry *entries;
+	size_t nentries, capentries;
+	const prs_request *pr;
+} dc_ctx;
+
+void dc_ctx_init(dc_ctx *c, const ng_engine *e, const ng_request *r,
+		 ng_decision *d, int64_t now_ms);
+void dc_ctx_clear(dc_ctx *c);
+int dc_add_entry(dc_ctx *c, const pol_entry *e);
+
+/* Outcomes for the whole request. */
+int dc_bad_request(dc_ctx *c, const char *why);
+int dc_deny(dc_ctx *c, int status, const char *why);
+void dc_reset_to_error(dc_ctx *c, int code);
+void dc_items_admin(dc_ctx *c, const prs_request *pr);
+bool dc_trusted_node_action(dc_ctx *c);
+
+/* Decide every operation of the request and combine the outcomes. */
+int dc_run_ops(dc_ctx *c, const prs_request *pr);
+
+/* Is the action a cluster action under the policy's semantics? */
+bool dc_is_cluster_action(const dc_ctx *c, const char *action);
+
+/* Does a mapped role grant `action` on the row? Returns the granting
+ * role, or -1. Special indices (security, system, protected) are not
+ * considered here; see dc_row_special. */
+int dc_grant_row(dc_ctx *c, const rs_row *row, int aid, const char *action);
+/* Does some mapped role grant the action on any index at all? */
+bool dc_grant_any(dc_ctx *c, int aid, const char *action);
+/* A reason the row is refused whatever the roles grant, or NULL. */
+const char *dc_row_special(dc_ctx *c, const rs_row *row, const char *action);
+
+#endif /* NG_DECIDE_H */

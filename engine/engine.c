@@ -1,0 +1,321 @@
+/*
+ * The public handles: compiled policy, engine, and the node that holds
+ * the engine in force.
+ *
+ * A node swaps engines under a mutex that guards only the pointer and the
+ * reference taken on it; deciding takes no lock.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "errors.h"
+
+static int atomic_inc(int *refs)
+{
+	return __atomic_add_fetch(refs, 1, __ATOMIC_RELAXED);
+}
+
+static int atomic_dec(int *refs)
+{
+	return __atomic_sub_fetch(refs, 1, __ATOMIC_ACQ_REL);
+}
+
+int ng_policy_load(const char *dir, const ng_policy_options *opts,
+		   ng_policy **out)
+{
+	ng_error err = { 0 };
+	pol_model *m = NULL;
+	pol_compiled *pc = NULL;
+	ng_policy *p;
+	int rc;
+
+	*out = NULL;
+	if (!dir)
+		return ng_fail(NG_EINVAL, "no policy directory given");
+	if (opts && opts->version != NG_POLICY_OPTIONS_VERSION)
+		return ng_fail(NG_EINVAL, "unsupported policy options version %u",
+			       opts->version);
+	rc = pol_model_load_dir(dir, opts ? opts->node_settings : NULL, &m, &err);
+	if (!rc)
+		rc = pol_compile(m, &pc, &err);   /* owns m from here on */
+	else
+		pol_model_free(m);
+	if (rc) {
+		err.code = rc;
+		ng_set_last_error(&err);
+		return rc;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		pol_compiled_free(pc);
+		return ng_fail(NG_ENOMEM, "out of memory");
+	}
+	p->refs = 1;
+	p->pc = pc;
+	snprintf(p->id, sizeof(p->id), "%s", pc->model->digest);
+	*out = p;
+	return 0;
+}
+
+ng_policy *ng_policy_retain(ng_policy *p)
+{
+	if (p)
+		atomic_inc(&p->refs);
+	return p;
+}
+
+void ng_policy_release(ng_policy *p)
+{
+	if (!p || atomic_dec(&p->refs) > 0)
+		return;
+	pol_compiled_free(p->pc);
+	free(p);
+}
+
+const char *ng_policy_id(const ng_policy *p)
+{
+	return p ? p->id : "";
+}
+
+size_t ng_policy_warning_count(const ng_policy *p)
+{
+	return p ? p->pc->model->warnings.n : 0;
+}
+
+const char *ng_policy_warning(const ng_policy *p, size_t i)
+{
+	if (!p || i >= p->pc->model->warnings.n)
+		return NULL;
+	return p->pc->model->warnings.v[i];
+}
+
+/* ---------------------------------------------------------------------
+ * Engine: the tables that need both the policy and the metadata.
+ */
+
+static bool matches_any(const pol_strlist *pats, const char *name)
+{
+	for (size_t i = 0; i < pats->n; i++) {
+		pol_pattern p;
+		bool hit;
+
+		if (pol_pattern_compile(&p, pats->v[i], 0, NULL) != 0)
+			continue;
+		hit = pol_pattern_match(&p, name, strlen(name));
+		pol_pattern_clear(&p);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+static int mark_special_indices(ng_engine *e)
+{
+	const pol_config *c = e->pc->config;
+	const ng_metadata *m = e->md;
+
+	e->system = calloc(m->nindices + 1, sizeof(bool));
+	e->protected_idx = calloc(m->nindices + 1, sizeof(bool));
+	e->protected_roles = calloc(e->pc->nwords + 1, sizeof(pol_word));
+	if (!e->system || !e->protected_idx || !e->protected_roles)
+		return NG_ENOMEM;
+	e->security_index = -1;
+	for (size_t i = 0; i < m->nindices; i++) {
+		const char *name = m->indices[i].name;
+
+		if (strcmp(name, c->security_index) == 0)
+			e->security_index = (int64_t)i;
+		e->system[i] = m->indices[i].system ||
+			       matches_any(&c->system_indices, name);
+		e->protected_idx[i] = c->protected_enabled &&
+				      matches_any(&c->protected_indices, name);
+	}
+	for (size_t r = 0; r < e->pc->nroles; r++)
+		if (matches_any(&c->protected_roles, e->pc->role_names[r]))
+			pol_setbit(e->protected_roles, r);
+	return 0;
+}
+
+static void engine_free(ng_engine *e)
+{
+	if (!e)
+		return;
+	ng_policy_release(e->policy);
+	ng_metadata_release(e->md);
+	free(e->system);
+	free(e->protected_idx);
+	free(e->protected_roles);
+	free(e);
+}
+
+int ng_engine_new(ng_policy *p, ng_metadata *m, ng_engine **out)
+{
+	ng_engine *e;
+
+	*out = NULL;
+	if (!p || !m)
+		return ng_fail(NG_EINVAL, "an engine needs a policy and metadata");
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return ng_fail(NG_ENOMEM, "out of memory");
+	e->refs = 1;
+	e->policy = ng_policy_retain(p);
+	e->md = ng_metadata_retain(m);
+	e->pc = p->pc;
+	if (mark_special_indices(e) != 0) {
+		engine_free(e);
+		return ng_fail(NG_ENOMEM, "out of memory building the engine");
+	}
+	*out = e;
+	return 0;
+}
+
+ng_engine *ng_engine_retain(ng_engine *e)
+{
+	if (e)
+		atomic_inc(&e->refs);
+	return e;
+}
+
+void ng_engine_release(ng_engine *e)
+{
+	if (e && atomic_dec(&e->refs) == 0)
+		engine_free(e);
+}
+
+/* ---------------------------------------------------------------------
+ * Node.
+ */
+struct ng_node {
+	pthread_mutex_t lock;          /* guards the three pointers */
+	pthread_mutex_t update;        /* serialises the setters */
+	ng_policy *policy;
+	ng_metadata *md;
+	ng_engine *engine;
+};
+
+int ng_node_new(ng_node **out)
+{
+	ng_node *n = calloc(1, sizeof(*n));
+
+	*out = n;
+	if (!n)
+		return ng_fail(NG_ENOMEM, "out of memory");
+	pthread_mutex_init(&n->lock, NULL);
+	pthread_mutex_init(&n->update, NULL);
+	return 0;
+}
+
+void ng_node_free(ng_node *n)
+{
+	if (!n)
+		return;
+	ng_engine_release(n->engine);
+	ng_policy_release(n->policy);
+	ng_metadata_release(n->md);
+	pthread_mutex_destroy(&n->lock);
+	pthread_mutex_destroy(&n->update);
+	free(n);
+}
+
+/* Build the engine for (p, m) outside the lock, then swap it in. */
+static int node_install(ng_node *n, ng_policy *p, ng_metadata *m)
+{
+	ng_engine *e = NULL, *old;
+	ng_policy *oldp;
+	ng_metadata *oldm;
+	int rc = 0;
+
+	if (p && m) {
+		rc = ng_engine_new(p, m, &e);
+		if (rc)
+			return rc;
+	}
+	pthread_mutex_lock(&n->lock);
+	old = n->engine;
+	oldp = n->policy;
+	oldm = n->md;
+	n->engine = e;
+	n->policy = ng_policy_retain(p);
+	n->md = ng_metadata_retain(m);
+	pthread_mutex_unlock(&n->lock);
+	ng_engine_release(old);
+	ng_policy_release(oldp);
+	ng_metadata_release(oldm);
+	return 0;
+}
+
+static void node_inputs(ng_node *n, ng_policy **p, ng_metadata **m)
+{
+	pthread_mutex_lock(&n->lock);
+	*p = ng_policy_retain(n->policy);
+	*m = ng_metadata_retain(n->md);
+	pthread_mutex_unlock(&n->lock);
+}
+
+int ng_node_set_policy(ng_node *n, ng_policy *p)
+{
+	ng_policy *oldp;
+	ng_metadata *m;
+	int rc;
+
+	if (!n || !p)
+		return ng_fail(NG_EINVAL, "no node or policy");
+	pthread_mutex_lock(&n->update);
+	node_inputs(n, &oldp, &m);
+	rc = node_install(n, p, m);
+	pthread_mutex_unlock(&n->update);
+	ng_policy_release(oldp);
+	ng_metadata_release(m);
+	return rc;
+}
+
+int ng_node_set_metadata(ng_node *n, ng_metadata *m)
+{
+	ng_policy *p;
+	ng_metadata *oldm;
+	int rc;
+
+	if (!n || !m)
+		return ng_fail(NG_EINVAL, "no node or metadata");
+	pthread_mutex_lock(&n->update);
+	node_inputs(n, &p, &oldm);
+	rc = node_install(n, p, m);
+	pthread_mutex_unlock(&n->update);
+	ng_policy_release(p);
+	ng_metadata_release(oldm);
+	return rc;
+}
+
+int ng_node_load_policy(ng_node *n, const char *dir,
+			const ng_policy_options *opts)
+{
+	ng_policy *p;
+	int rc;
+
+	if (!n)
+		return ng_fail(NG_EINVAL, "no node");
+	rc = ng_policy_load(dir, opts, &p);
+	if (rc)
+		return rc;
+	rc = ng_node_set_policy(n, p);
+	ng_policy_release(p);
+	return rc;
+}
+
+ng_engine *ng_node_acquire(ng_node *n)
+{
+	ng_engine *e;
+
+	if (!n)
+		return NULL;
+	pthread_mutex_lock(&n->lock);
+	e = ng_engine_retain(n->engine);
+	pthread_mutex_unlock(&n->lock);
+	if (!e)
+		ng_fail(NG_ENOTREADY, "no policy or no metadata loaded yet");
+	return e;
+}

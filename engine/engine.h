@@ -1,0 +1,126 @@
+/*
+ * The engine's private structures: the objects behind the public handles,
+ * index resolution and the decision being built.
+ */
+#ifndef NG_ENGINE_H
+#define NG_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "metadata.h"
+#include "nodeguard.h"
+#include "parsers.h"
+#include "policy.h"
+
+struct ng_policy {
+	int refs;                      /* atomic */
+	pol_compiled *pc;
+	char id[80];
+};
+
+struct ng_engine {
+	int refs;                      /* atomic */
+	ng_policy *policy;
+	ng_metadata *md;
+	const pol_compiled *pc;        /* policy->pc */
+	int64_t security_index;        /* index id of the security index, or -1 */
+	bool *system;                  /* per index id: a system index */
+	bool *protected_idx;           /* per index id: a protected index */
+	pol_word *protected_roles;     /* roles that may write protected ones */
+};
+
+typedef struct ng_strv {
+	const char **v;
+	size_t n, cap;
+} ng_strv;
+
+struct ng_request {
+	char *id;
+	char *user;
+	ng_strv backend_roles, roles, attr_keys, attr_values;
+	bool has_backend_roles, has_roles, has_attrs;
+	char *address;
+	char *cert_dn;
+	char *method, *path, *body;
+	size_t body_len;
+	char *action, *peer_dn;        /* transport */
+	ng_strv indices;
+	bool is_transport;
+	int64_t time_ms;
+	bool has_time;
+	int parse_status;              /* 400 when the line itself was bad */
+	char *parse_error;
+	ng_arena strings;              /* everything above lives here */
+};
+
+/* One resolved name of an index expression. */
+typedef struct rs_row {
+	const char *name;
+	md_kind kind;                  /* MD_NONE: not in the metadata */
+	uint32_t id;                   /* id within its kind */
+	bool remote;                   /* "cluster:index" */
+} rs_row;
+
+typedef struct rs_result {
+	rs_row *rows;
+	size_t nrows, cap;
+	bool pattern;                  /* a wildcard, _all or empty-as-all */
+	int status;                    /* 0, 400 or 404 */
+	const char *error;
+} rs_result;
+
+/* Resolve an operation's expression against the metadata. */
+int rs_resolve(const ng_engine *e, const prs_op *op, int64_t now_ms,
+	       ng_arena *a, rs_result *out);
+
+/* A check as reported (contract section 4). */
+typedef struct dc_check {
+	int item;
+	const char *action;
+	bool index_scope;
+	const char *const *requested;
+	size_t nrequested;
+	ng_strv indices;               /* allowed concrete names */
+	ng_strv denied;
+	bool allowed;
+	const char *missing;           /* action lacking, or NULL */
+} dc_check;
+
+typedef struct dc_item {
+	int item;
+	int status;
+	ng_strv indices;
+	const char *reason;
+} dc_item;
+
+struct ng_decision {
+	ng_verdict verdict;
+	int status;
+	const char *reason;
+	const char *user;
+	ng_strv roles;
+	dc_check *checks;
+	size_t nchecks, capchecks;
+	dc_item *items;
+	size_t nitems;
+	char *dls, *fls, *masked;      /* JSON objects, or NULL */
+	const char *policy_id;
+	const char *id;
+	char *json;
+	ng_arena arena;
+};
+
+int ng_strv_push(ng_strv *v, ng_arena *a, const char *s);
+bool ng_strv_has(const ng_strv *v, const char *s);
+
+/* Render the decision JSON into d->json. */
+int dc_render(ng_decision *d);
+
+/* Fill from an ng_error and record it as the thread's last error. */
+int ng_fail(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* NG_ENGINE_H */

@@ -1,0 +1,269 @@
+/*
+ * Does a mapped role hold an action on a row?
+ *
+ * Only the entries of the caller's mapped roles are consulted, so the cost
+ * follows the caller's roles, not the size of the policy.
+ */
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decide.h"
+
+#define PATTERN_MAX 2048
+
+void dc_ctx_init(dc_ctx *c, const ng_engine *e, const ng_request *r,
+		 ng_decision *d, int64_t now_ms)
+{
+	memset(c, 0, sizeof(*c));
+	c->e = e;
+	c->pc = e->pc;
+	c->md = e->md;
+	c->req = r;
+	c->d = d;
+	c->a = &d->arena;
+	c->now_ms = now_ms;
+}
+
+void dc_ctx_clear(dc_ctx *c)
+{
+	for (size_t i = 0; i < c->nentries; i++) {
+		for (size_t k = 0; k < c->entries[i].ndyn; k++)
+			pol_pattern_clear(&c->entries[i].dyn[k]);
+		free(c->entries[i].dyn);
+	}
+	c->nentries = 0;
+}
+
+/* Render one dynamic pattern: date math first, then ${...} variables. A
+ * pattern that cannot be rendered matches nothing (false). */
+static bool render(dc_ctx *c, const char *raw, char *out, size_t cap,
+		   unsigned *flags)
+{
+	char dm[PATTERN_MAX];
+	const char *why;
+
+	*flags = 0;
+	if (raw[0] == '<') {
+		if (prs_datemath(raw, strlen(raw), c->now_ms, dm, sizeof(dm),
+				 &why) != 0)
+			return false;
+		raw = dm;
+	}
+	if (!strstr(raw, "${")) {
+		snprintf(out, cap, "%s", raw);
+		return true;
+	}
+	*flags = POL_PAT_ESCAPES;
+	return pol_render_template(raw, &c->user, out, cap);
+}
+
+static int render_dynamic(dc_ctx *c, dc_entry *de)
+{
+	const pol_entry *e = de->e;
+
+	de->dyn = calloc(e->ndyn, sizeof(*de->dyn));
+	if (!de->dyn)
+		return NG_ENOMEM;
+	for (size_t i = 0; i < e->ndyn; i++) {
+		char buf[PATTERN_MAX];
+		unsigned flags;
+
+		if (!render(c, e->dyn[i], buf, sizeof(buf), &flags))
+			continue;
+		/* a rendered pattern that does not compile matches nothing */
+		if (pol_pattern_compile(&de->dyn[de->ndyn], buf, flags, NULL) == 0)
+			de->ndyn++;
+	}
+	return 0;
+}
+
+int dc_add_entry(dc_ctx *c, const pol_entry *e)
+{
+	dc_entry *de;
+
+	if (c->nentries == c->capentries) {
+		size_t cap = c->capentries ? c->capentries * 2 : 16;
+		dc_entry *n = ng_arena_alloc(c->a, cap * sizeof(*n));
+
+		if (!n)
+			return NG_ENOMEM;
+		if (c->nentries)
+			memcpy(n, c->entries, c->nentries * sizeof(*n));
+		c->entries = n;
+		c->capentries = cap;
+	}
+	de = &c->entries[c->nentries++];
+	memset(de, 0, sizeof(*de));
+	de->e = e;
+	return e->ndyn ? render_dynamic(c, de) : 0;
+}
+
+/* Does the entry's index pattern match the name itself? */
+static bool entry_matches(const dc_entry *de, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (pol_entry_matches_static(de->e, name, n))
+		return true;
+	for (size_t i = 0; i < de->ndyn; i++) {
+		if (!pol_pattern_match(&de->dyn[i], name, n))
+			continue;
+		for (size_t k = 0; k < de->e->nexc; k++)
+			if (pol_pattern_match(&de->e->exc[k], name, n))
+				return false;
+		return true;
+	}
+	return false;
+}
+
+static int grant_name(dc_ctx *c, const char *name, int aid,
+		      const char *action)
+{
+	for (size_t i = 0; i < c->nentries; i++) {
+		const dc_entry *de = &c->entries[i];
+
+		if (pol_entry_grants(c->pc, de->e, aid, action) &&
+		    entry_matches(de, name))
+			return (int)de->e->role;
+	}
+	return -1;
+}
+
+/* An index is covered by a grant on itself, on one of its aliases, or on
+ * its data stream. */
+static int grant_index(dc_ctx *c, uint32_t id, int aid, const char *action)
+{
+	const md_index *ix = &c->md->indices[id];
+	int role = grant_name(c, ix->name, aid, action);
+
+	for (size_t i = 0; role < 0 && i < ix->naliases; i++)
+		role = grant_name(c, ix->aliases[i], aid, action);
+	if (role < 0 && ix->data_stream)
+		role = grant_name(c, ix->data_stream, aid, action);
+	return role;
+}
+
+/* Legacy semantics: a grant on every member counts for the alias. */
+static int grant_members(dc_ctx *c, const uint32_t *ids, size_t n, int aid,
+			 const char *action)
+{
+	int role = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		role = grant_index(c, ids[i], aid, action);
+		if (role < 0)
+			return -1;
+	}
+	return role;
+}
+
+int dc_grant_row(dc_ctx *c, const rs_row *row, int aid, const char *action)
+{
+	bool legacy = c->pc->config->mode == POL_MODE_LEGACY;
+	int role;
+
+	switch (row->kind) {
+	case MD_INDEX:
+		return grant_index(c, row->id, aid, action);
+	case MD_ALIAS:
+		role = grant_name(c, row->name, aid, action);
+		if (role < 0 && legacy)
+			role = grant_members(c, c->md->aliases[row->id].indices,
+					     c->md->aliases[row->id].nindices,
+					     aid, action);
+		return role;
+	case MD_DATA_STREAM:
+		role = grant_name(c, row->name, aid, action);
+		if (role < 0 && legacy)
+			role = grant_members(c, c->md->streams[row->id].indices,
+					     c->md->streams[row->id].nindices,
+					     aid, action);
+		return role;
+	default:
+		return grant_name(c, row->name, aid, action);
+	}
+}
+
+bool dc_grant_any(dc_ctx *c, int aid, const char *action)
+{
+	for (size_t i = 0; i < c->nentries; i++) {
+		const dc_entry *de = &c->entries[i];
+
+		if ((de->e->ninc || de->ndyn) &&
+		    pol_entry_grants(c->pc, de->e, aid, action))
+			return true;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------------
+ * Special indices.
+ */
+
+static bool explicit_system_grant(dc_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->nentries; i++) {
+		const dc_entry *de = &c->entries[i];
+
+		if (de->e->explicit_system && entry_matches(de, name))
+			return true;
+	}
+	return false;
+}
+
+static bool is_write_action(const char *a)
+{
+	static const char *const prefixes[] = {
+		"indices:data/write", "indices:admin/delete",
+		"indices:admin/mapping/delete", "indices:admin/mapping/put",
+		"indices:admin/freeze", "indices:admin/settings/update",
+		"indices:admin/aliases", "indices:admin/close",
+		"cluster:admin/snapshot/restore",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(a, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+static const char *index_special(dc_ctx *c, uint32_t id, const char *action)
+{
+	const pol_config *cfg = c->pc->config;
+	bool v4 = cfg->mode == POL_MODE_V4;
+
+	if ((int64_t)id == c->e->security_index)
+		return "the security index is reachable only with an admin certificate";
+	if (c->e->system[id] && (v4 || cfg->system_indices_enabled)) {
+		bool need_explicit = v4 || cfg->system_index_permission;
+
+		if (need_explicit &&
+		    !explicit_system_grant(c, c->md->indices[id].name))
+			return "system index needs system:admin/system_index";
+		if (!need_explicit && is_write_action(action))
+			return "system index is not writable";
+	}
+	if (c->e->protected_idx[id] && (v4 || is_write_action(action)) &&
+	    !pol_intersects(c->roles, c->e->protected_roles, c->pc->nwords))
+		return "protected index";
+	return NULL;
+}
+
+const char *dc_row_special(dc_ctx *c, const rs_row *row, const char *action)
+{
+	const md_alias *al;
+
+	if (row->kind == MD_INDEX)
+		return index_special(c, row->id, action);
+	if (row->kind != MD_ALIAS)
+		return NULL;
+	al = &c->md->aliases[row->id];
+	for (size_t i = 0; i < al->nindices; i++) {
+		const char *why = index_special(c, al->indices[i], action);
+
+		if (why)
+			return why;
+	}
+	return NULL;
+}

@@ -1,0 +1,1317 @@
+/*
+ * The cluster metadata snapshot, from either JSON form of the contract.
+ *
+ * Building goes in passes so that no reference depends on the order of the
+ * input: indices first, then data streams and the alias map (which may
+ * only name existing indices), then what each index says about its own
+ * aliases and stream. Alias membership is the union of both sides.
+ * Finally every name goes into one sorted array and a hash table.
+ *
+ * Errors name the JSON path of the value at fault and its line and column,
+ * which cJSON does not keep: they are found again in the text, by walking
+ * it along the path, only when an error is reported.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <glib.h>
+
+#include "errors.h"
+#include "metadata.h"
+
+/* Everything a snapshot owns besides its arrays of records. */
+typedef struct md_pool {
+	GStringChunk *strings;
+	uint32_t *ids;            /* member lists of aliases, then streams */
+	const char **anames;      /* md_index.aliases, back to back */
+} md_pool;
+
+/* A membership found while building: alias or stream `set` holds
+ * index `index`; `seq` keeps the order the input gave. */
+typedef struct md_pair {
+	uint32_t set, index, seq;
+} md_pair;
+
+/* While building, md_alias.write_index also says "explicitly none". */
+#define WRITE_UNSET (-1)
+#define WRITE_NONE (-2)
+
+/* Packed values of the building name table: kind in the top bits. */
+#define TAB_SHIFT 28
+#define TAB_PACK(kind, id) GUINT_TO_POINTER(((guint)(kind) << TAB_SHIFT) | (id))
+#define TAB_KIND(v) ((md_kind)(GPOINTER_TO_UINT(v) >> TAB_SHIFT))
+#define TAB_ID(v) (GPOINTER_TO_UINT(v) & ((1u << TAB_SHIFT) - 1))
+
+/* How deep an error path is recorded; values read are never deeper. */
+#define PATH_MAX_DEPTH 32
+
+typedef struct mdp {
+	const char *text;
+	size_t len;
+	const char *file;
+	const cJSON *root;
+	ng_error *err;
+	ng_metadata *m;
+	md_pool *pool;
+	GHashTable *tab;          /* name -> TAB_PACK(kind, id) */
+	GArray *apairs;           /* md_pair: alias, index */
+	GArray *spairs;           /* md_pair: stream, index */
+	size_t capaliases;
+	uint32_t seq;
+} mdp;
+
+/* ---------------------------------------------------------------------
+ * Positions and error messages.
+ */
+
+static size_t skip_ws(const char *s, size_t n, size_t i)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+			 s[i] == '\r'))
+		i++;
+	return i;
+}
+
+static size_t skip_string(const char *s, size_t n, size_t i)
+{
+	for (i++; i < n && s[i] != '"'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i < n ? i + 1 : n;
+}
+
+/* Past one well-formed value starting at s[i]. */
+static size_t skip_value(const char *s, size_t n, size_t i)
+{
+	int depth = 0;
+
+	do {
+		if (s[i] == '"') {
+			i = skip_string(s, n, i);
+			continue;
+		}
+		if (s[i] == '{' || s[i] == '[')
+			depth++;
+		else if (s[i] == '}' || s[i] == ']')
+			depth--;
+		else if (depth == 0 && (s[i] == ',' || s[i] == ' ' ||
+					s[i] == '\n' || s[i] == '\r' ||
+					s[i] == '\t'))
+			return i;
+		i++;
+	} while (i < n && depth > 0);
+	while (depth == 0 && i < n && !strchr(",}] \t\r\n", s[i]))
+		i++;
+	return i;
+}
+
+/* Past the member name and ':' when in an object, at the value. */
+static size_t skip_member(const char *s, size_t n, size_t i, bool obj)
+{
+	if (!obj || i >= n)
+		return i;
+	i = skip_ws(s, n, skip_string(s, n, i));
+	return skip_ws(s, n, i + 1);
+}
+
+/* Offset of the value reached by taking child ords[d] at each depth d. */
+static size_t locate(const char *s, size_t n, const int *ords, int depth)
+{
+	size_t i = n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0;
+
+	i = skip_ws(s, n, i);
+	for (int d = 0; d < depth && i < n; d++) {
+		bool obj = s[i] == '{';
+
+		i = skip_member(s, n, skip_ws(s, n, i + 1), obj);
+		for (int k = 0; k < ords[d] && i < n; k++) {
+			i = skip_ws(s, n, skip_value(s, n, i));
+			i = skip_member(s, n, skip_ws(s, n, i + 1), obj);
+		}
+	}
+	return i < n ? i : n;
+}
+
+/* 1-based line and column (in characters) of byte offset `off`. */
+static void line_col(const char *s, size_t off, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+/* Record in ords[] the child positions leading from `node` to `target`. */
+static bool find_path(const cJSON *node, const cJSON *target, int *ords,
+		      int depth, int *out_depth)
+{
+	const cJSON *c;
+	int k = 0;
+
+	if (node == target) {
+		*out_depth = depth;
+		return true;
+	}
+	if (depth >= PATH_MAX_DEPTH)
+		return false;
+	cJSON_ArrayForEach(c, node) {
+		ords[depth] = k++;
+		if (find_path(c, target, ords, depth + 1, out_depth))
+			return true;
+	}
+	return false;
+}
+
+/* "indices.logs-1.hidden", "aliases.a.indices[2]"; "top level" for root. */
+static void path_text(const cJSON *root, const int *ords, int depth,
+		      char *buf, size_t cap)
+{
+	const cJSON *node = root;
+	size_t used = 0;
+
+	snprintf(buf, cap, "%s", depth ? "" : "top level");
+	for (int d = 0; d < depth && used < cap; d++) {
+		bool obj = cJSON_IsObject(node);
+
+		node = cJSON_GetArrayItem(node, ords[d]);
+		if (obj)
+			used += snprintf(buf + used, cap - used, "%s%s",
+					 d ? "." : "", node->string);
+		else
+			used += snprintf(buf + used, cap - used, "[%d]",
+					 ords[d]);
+	}
+}
+
+/* Fail at `node`: "<path>: <why>", with the node's line and column. */
+static int md_fail(mdp *p, const cJSON *node, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int md_fail(mdp *p, const cJSON *node, int code, const char *fmt, ...)
+{
+	int ords[PATH_MAX_DEPTH], depth = 0;
+	char path[200], why[300];
+	ng_error *e = p->err;
+	va_list ap;
+
+	find_path(p->root, node, ords, 0, &depth);
+	path_text(p->root, ords, depth, path, sizeof(path));
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+
+	e->code = code;
+	snprintf(e->file, sizeof(e->file), "%s", p->file ? p->file : "");
+	line_col(p->text, locate(p->text, p->len, ords, depth), &e->line,
+		 &e->column);
+	snprintf(e->message, sizeof(e->message), "%s: %s", path, why);
+	return code;
+}
+
+/* The length of s[0..k) without a cut UTF-8 sequence at its end. */
+static size_t utf8_whole(const char *s, size_t k)
+{
+	size_t lead = k, need;
+	unsigned char c;
+
+	while (lead && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (!lead)
+		return k;
+	c = (unsigned char)s[lead - 1];
+	if (c < 0x80)
+		return k;
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	return k - (lead - 1) >= need ? k : lead - 1;
+}
+
+/* A syntax error at byte offset `off`, with a short quote of the text. */
+static int md_fail_syntax(mdp *p, size_t off, const char *what)
+{
+	ng_error *e = p->err;
+	char near[24];
+	size_t k = 0;
+
+	for (size_t i = off; i < p->len && k < 16 && p->text[i] != '\n'; i++)
+		near[k++] = (unsigned char)p->text[i] < 0x20 ? '?' : p->text[i];
+	k = utf8_whole(near, k);
+	near[k] = '\0';
+
+	e->code = NG_ESYNTAX;
+	snprintf(e->file, sizeof(e->file), "%s", p->file ? p->file : "");
+	line_col(p->text, off, &e->line, &e->column);
+	if (k)
+		snprintf(e->message, sizeof(e->message), "%s near \"%s\"",
+			 what, near);
+	else
+		snprintf(e->message, sizeof(e->message), "%s at end of input",
+			 what);
+	return NG_ESYNTAX;
+}
+
+/* ---------------------------------------------------------------------
+ * Typed reads. An absent member or JSON null leaves the default.
+ */
+
+static int want_object(mdp *p, const cJSON *v)
+{
+	if (!cJSON_IsObject(v))
+		return md_fail(p, v, NG_ESCHEMA, "expected an object");
+	return 0;
+}
+
+static int get_bool(mdp *p, const cJSON *obj, const char *key, bool *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsBool(v))
+		return md_fail(p, v, NG_ESCHEMA, "expected a boolean");
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+/* A setting: true/false as a boolean or as the strings Java writes. */
+static int get_setting_bool(mdp *p, const cJSON *v, bool *out)
+{
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (cJSON_IsBool(v)) {
+		*out = cJSON_IsTrue(v);
+		return 0;
+	}
+	if (cJSON_IsString(v) && (!strcmp(v->valuestring, "true") ||
+				  !strcmp(v->valuestring, "false"))) {
+		*out = v->valuestring[0] == 't';
+		return 0;
+	}
+	return md_fail(p, v, NG_ESCHEMA, "expected a boolean");
+}
+
+/* A string, or NULL for absent or null. */
+static int get_str(mdp *p, const cJSON *obj, const char *key,
+		   const cJSON **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v))
+		return md_fail(p, v, NG_ESCHEMA, "expected a string");
+	*out = v;
+	return 0;
+}
+
+/* An array of strings, or NULL for absent or null. */
+static int get_str_array(mdp *p, const cJSON *obj, const char *key,
+			 const cJSON **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key), *e;
+
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsArray(v))
+		return md_fail(p, v, NG_ESCHEMA,
+			       "expected an array of strings");
+	cJSON_ArrayForEach(e, v)
+		if (!cJSON_IsString(e))
+			return md_fail(p, e, NG_ESCHEMA, "expected a string");
+	*out = v;
+	return 0;
+}
+
+/* An object member, or NULL for absent or null. */
+static int get_obj(mdp *p, const cJSON *obj, const char *key,
+		   const cJSON **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsObject(v))
+		return md_fail(p, v, NG_ESCHEMA, "expected an object");
+	*out = v;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Records and names.
+ */
+
+static const char *kind_text(md_kind k)
+{
+	return k == MD_INDEX ? "an index" : k == MD_ALIAS ? "an alias"
+							  : "a data stream";
+}
+
+/* Claim `node`'s name for a new record; fails when already taken. */
+static int claim_name(mdp *p, const cJSON *node, const char *name,
+		      md_kind kind, uint32_t id, const char **interned)
+{
+	gpointer old = g_hash_table_lookup(p->tab, name);
+
+	if (old)
+		return md_fail(p, node, NG_ESCHEMA,
+			       "\"%s\" is already the name of %s", name,
+			       kind_text(TAB_KIND(old)));
+	if (id >= (1u << TAB_SHIFT))
+		return md_fail(p, node, NG_ELIMIT, "too many names");
+	*interned = g_string_chunk_insert(p->pool->strings, name);
+	g_hash_table_insert(p->tab, (gpointer)*interned, TAB_PACK(kind, id));
+	return 0;
+}
+
+/* The id of the record of `kind` named `name`, or -1. */
+static int64_t find_named(mdp *p, const char *name, md_kind kind)
+{
+	gpointer v = g_hash_table_lookup(p->tab, name);
+
+	return v && TAB_KIND(v) == kind ? (int64_t)TAB_ID(v) : -1;
+}
+
+/* The index a reference names; a dangling reference is an error. */
+static int index_ref(mdp *p, const cJSON *ref, uint32_t *id)
+{
+	int64_t i = find_named(p, ref->valuestring, MD_INDEX);
+
+	if (i < 0)
+		return md_fail(p, ref, NG_ESCHEMA, "unknown index \"%s\"",
+			       ref->valuestring);
+	*id = (uint32_t)i;
+	return 0;
+}
+
+/* The alias named by `node`, created on first mention. */
+static int alias_get(mdp *p, const cJSON *node, const char *name,
+		     uint32_t *id)
+{
+	ng_metadata *m = p->m;
+	int64_t found = find_named(p, name, MD_ALIAS);
+	md_alias *a;
+	int rc;
+
+	if (found >= 0) {
+		*id = (uint32_t)found;
+		return 0;
+	}
+	if (m->naliases == p->capaliases) {
+		p->capaliases = p->capaliases ? 2 * p->capaliases : 64;
+		m->aliases = g_renew(md_alias, m->aliases, p->capaliases);
+	}
+	a = &m->aliases[m->naliases];
+	memset(a, 0, sizeof(*a));
+	a->id = (uint32_t)m->naliases;
+	a->write_index = WRITE_UNSET;
+	rc = claim_name(p, node, name, MD_ALIAS, a->id, &a->name);
+	if (rc)
+		return rc;
+	*id = (uint32_t)m->naliases++;
+	return 0;
+}
+
+static void add_pair(GArray *pairs, uint32_t set, uint32_t index,
+		     uint32_t seq)
+{
+	md_pair pr = { set, index, seq };
+
+	g_array_append_val(pairs, pr);
+}
+
+/* Index `ix` belongs to stream `sid`; an index has one stream at most. */
+static int stream_member(mdp *p, const cJSON *node, uint32_t sid,
+			 uint32_t ix)
+{
+	md_index *x = &p->m->indices[ix];
+	const char *sname = p->m->streams[sid].name;
+
+	if (x->data_stream == sname)
+		return 0;
+	if (x->data_stream)
+		return md_fail(p, node, NG_ESCHEMA,
+			       "index \"%s\" is in data streams \"%s\" and "
+			       "\"%s\"", x->name, x->data_stream, sname);
+	x->data_stream = sname;
+	add_pair(p->spairs, sid, ix, p->seq++);
+	return 0;
+}
+
+/* Make `ix` the write index of alias `aid`. */
+static int set_write_index(mdp *p, const cJSON *node, uint32_t aid,
+			   uint32_t ix)
+{
+	md_alias *a = &p->m->aliases[aid];
+
+	if (a->write_index >= 0 && a->write_index != ix)
+		return md_fail(p, node, NG_ESCHEMA,
+			       "alias \"%s\" has more than one write index",
+			       a->name);
+	a->write_index = ix;
+	add_pair(p->apairs, aid, ix, 0);
+	return 0;
+}
+
+/* Room for every index of the `indices` object, before reading any. */
+static int alloc_indices(mdp *p, const cJSON *indices)
+{
+	size_t n = (size_t)cJSON_GetArraySize(indices);
+
+	p->m->indices = g_new0(md_index, n ? n : 1);
+	return 0;
+}
+
+static int new_index(mdp *p, const cJSON *node, md_index **out)
+{
+	ng_metadata *m = p->m;
+	md_index *x = &m->indices[m->nindices];
+	int rc;
+
+	x->id = (uint32_t)m->nindices;
+	rc = claim_name(p, node, node->string, MD_INDEX, x->id, &x->name);
+	if (rc)
+		return rc;
+	m->nindices++;
+	*out = x;
+	return 0;
+}
+
+/* Room for every data stream of the object, and each stream's record. */
+static int new_streams(mdp *p, const cJSON *streams)
+{
+	ng_metadata *m = p->m;
+	const cJSON *s;
+	int rc;
+
+	m->streams = g_new0(md_stream, cJSON_GetArraySize(streams) + 1);
+	cJSON_ArrayForEach(s, streams) {
+		md_stream *ds = &m->streams[m->nstreams];
+
+		ds->id = (uint32_t)m->nstreams;
+		rc = want_object(p, s);
+		if (!rc)
+			rc = claim_name(p, s, s->string, MD_DATA_STREAM,
+					ds->id, &ds->name);
+		if (!rc)
+			rc = get_bool(p, s, "hidden", &ds->hidden);
+		if (rc)
+			return rc;
+		m->nstreams++;
+	}
+	return 0;
+}
+
+static int read_remotes(mdp *p, const cJSON *top)
+{
+	ng_metadata *m = p->m;
+	const cJSON *list, *r;
+	int rc = get_str_array(p, top, "remote_clusters", &list);
+
+	if (rc || !list)
+		return rc;
+	m->remotes = g_new0(const char *, cJSON_GetArraySize(list) + 1);
+	cJSON_ArrayForEach(r, list)
+		m->remotes[m->nremotes++] =
+			g_string_chunk_insert(p->pool->strings, r->valuestring);
+	return 0;
+}
+
+static int read_version(mdp *p, const cJSON *top)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(top, "version");
+
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	/* the range test first: converting a larger double is undefined */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble > -9e18 &&
+				    v->valuedouble < 9e18) ||
+	    v->valuedouble != (double)(int64_t)v->valuedouble)
+		return md_fail(p, v, NG_ESCHEMA, "expected an integer");
+	p->m->version = (int64_t)v->valuedouble;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The compact form.
+ */
+
+static int compact_index(mdp *p, const cJSON *node)
+{
+	md_index *x;
+	const cJSON *dummy;
+	int rc = want_object(p, node);
+
+	if (!rc)
+		rc = new_index(p, node, &x);
+	if (!rc)
+		rc = get_bool(p, node, "hidden", &x->hidden);
+	if (!rc)
+		rc = get_bool(p, node, "closed", &x->closed);
+	if (!rc)
+		rc = get_bool(p, node, "system", &x->system);
+	if (!rc)
+		rc = get_str_array(p, node, "aliases", &dummy);
+	if (!rc)
+		rc = get_str(p, node, "data_stream", &dummy);
+	return rc;
+}
+
+/* What an index says of itself: its aliases and its data stream. */
+static int compact_index_refs(mdp *p, const cJSON *node, uint32_t ix)
+{
+	const cJSON *list, *ds, *a;
+	uint32_t aid;
+	int64_t sid;
+	int rc;
+
+	get_str_array(p, node, "aliases", &list);
+	cJSON_ArrayForEach(a, list) {
+		rc = alias_get(p, a, a->valuestring, &aid);
+		if (rc)
+			return rc;
+		add_pair(p->apairs, aid, ix, 0);
+	}
+	get_str(p, node, "data_stream", &ds);
+	if (!ds)
+		return 0;
+	sid = find_named(p, ds->valuestring, MD_DATA_STREAM);
+	if (sid < 0)
+		return md_fail(p, ds, NG_ESCHEMA, "unknown data stream \"%s\"",
+			       ds->valuestring);
+	return stream_member(p, ds, (uint32_t)sid, ix);
+}
+
+static int compact_alias(mdp *p, const cJSON *node)
+{
+	const cJSON *list, *w, *e;
+	uint32_t aid, ix;
+	md_alias *a;
+	int rc = want_object(p, node);
+
+	if (!rc)
+		rc = alias_get(p, node, node->string, &aid);
+	if (!rc)
+		rc = get_str_array(p, node, "indices", &list);
+	if (!rc)
+		rc = get_str(p, node, "write_index", &w);
+	if (rc)
+		return rc;
+	a = &p->m->aliases[aid];
+	if ((rc = get_bool(p, node, "hidden", &a->hidden)))
+		return rc;
+	e = cJSON_GetObjectItemCaseSensitive(node, "filter");
+	a->filtered = e && !cJSON_IsNull(e);
+
+	cJSON_ArrayForEach(e, list) {
+		if ((rc = index_ref(p, e, &ix)))
+			return rc;
+		add_pair(p->apairs, aid, ix, 0);
+	}
+	if (w && !(rc = index_ref(p, w, &ix)))
+		rc = set_write_index(p, w, aid, ix);
+	return rc;
+}
+
+static int compact_stream_members(mdp *p, const cJSON *streams)
+{
+	const cJSON *s, *list, *e;
+	uint32_t sid = 0, ix;
+	int rc;
+
+	cJSON_ArrayForEach(s, streams) {
+		if ((rc = get_str_array(p, s, "indices", &list)))
+			return rc;
+		cJSON_ArrayForEach(e, list) {
+			rc = index_ref(p, e, &ix);
+			if (!rc)
+				rc = stream_member(p, e, sid, ix);
+			if (rc)
+				return rc;
+		}
+		sid++;
+	}
+	return 0;
+}
+
+static int parse_compact(mdp *p, const cJSON *top)
+{
+	const cJSON *indices, *aliases, *streams, *c;
+	uint32_t ix = 0;
+	int rc = get_obj(p, top, "indices", &indices);
+
+	if (!rc && !indices)
+		return md_fail(p, top, NG_ESCHEMA, "missing \"indices\"");
+	if (!rc)
+		rc = get_obj(p, top, "aliases", &aliases);
+	if (!rc)
+		rc = get_obj(p, top, "data_streams", &streams);
+	if (rc || (rc = alloc_indices(p, indices)))
+		return rc;
+
+	cJSON_ArrayForEach(c, indices)
+		if ((rc = compact_index(p, c)))
+			return rc;
+	if ((rc = new_streams(p, streams)) ||
+	    (rc = compact_stream_members(p, streams)))
+		return rc;
+	cJSON_ArrayForEach(c, aliases)
+		if ((rc = compact_alias(p, c)))
+			return rc;
+	cJSON_ArrayForEach(c, indices)
+		if ((rc = compact_index_refs(p, c, ix++)))
+			return rc;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The body of GET _cluster/state/metadata.
+ */
+
+static int state_hidden(mdp *p, const cJSON *node, bool *hidden)
+{
+	const cJSON *settings, *index;
+	int rc = get_obj(p, node, "settings", &settings);
+
+	if (rc || !settings)
+		return rc;
+	/* flat_settings=true writes "index.hidden" as one key */
+	rc = get_setting_bool(p, cJSON_GetObjectItemCaseSensitive(
+					 settings, "index.hidden"), hidden);
+	if (!rc)
+		rc = get_obj(p, settings, "index", &index);
+	if (!rc && index)
+		rc = get_setting_bool(p, cJSON_GetObjectItemCaseSensitive(
+						 index, "hidden"), hidden);
+	return rc;
+}
+
+static int state_index(mdp *p, const cJSON *node)
+{
+	const cJSON *state;
+	md_index *x;
+	int rc = want_object(p, node);
+
+	if (!rc)
+		rc = new_index(p, node, &x);
+	if (!rc)
+		rc = get_str(p, node, "state", &state);
+	if (rc)
+		return rc;
+	if (state && strcmp(state->valuestring, "open") &&
+	    strcmp(state->valuestring, "close"))
+		return md_fail(p, state, NG_ESCHEMA,
+			       "expected \"open\" or \"close\"");
+	x->closed = state && !strcmp(state->valuestring, "close");
+	rc = get_bool(p, node, "system", &x->system);
+	return rc ? rc : state_hidden(p, node, &x->hidden);
+}
+
+/* One entry of an index's alias object: filter, is_write_index, is_hidden. */
+static int state_alias_entry(mdp *p, const cJSON *e, uint32_t ix)
+{
+	const cJSON *w, *f;
+	uint32_t aid;
+	bool hidden = false;
+	int rc = want_object(p, e);
+
+	if (!rc)
+		rc = alias_get(p, e, e->string, &aid);
+	if (!rc)
+		rc = get_bool(p, e, "is_hidden", &hidden);
+	if (rc)
+		return rc;
+	add_pair(p->apairs, aid, ix, 0);
+	p->m->aliases[aid].hidden |= hidden;
+	f = cJSON_GetObjectItemCaseSensitive(e, "filter");
+	p->m->aliases[aid].filtered |= f && !cJSON_IsNull(f);
+
+	w = cJSON_GetObjectItemCaseSensitive(e, "is_write_index");
+	if (!w || cJSON_IsNull(w))
+		return 0;
+	if (!cJSON_IsBool(w))
+		return md_fail(p, w, NG_ESCHEMA, "expected a boolean");
+	if (cJSON_IsTrue(w))
+		return set_write_index(p, w, aid, ix);
+	if (p->m->aliases[aid].write_index == WRITE_UNSET)
+		p->m->aliases[aid].write_index = WRITE_NONE;
+	return 0;
+}
+
+/* An index's aliases: an array of names, or an object of alias entries. */
+static int state_index_aliases(mdp *p, const cJSON *node, uint32_t ix)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(node, "aliases");
+	const cJSON *e;
+	uint32_t aid;
+	int rc;
+
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (cJSON_IsObject(v)) {
+		cJSON_ArrayForEach(e, v)
+			if ((rc = state_alias_entry(p, e, ix)))
+				return rc;
+		return 0;
+	}
+	if ((rc = get_str_array(p, node, "aliases", &v)))
+		return rc;
+	cJSON_ArrayForEach(e, v) {
+		if ((rc = alias_get(p, e, e->valuestring, &aid)))
+			return rc;
+		add_pair(p->apairs, aid, ix, 0);
+	}
+	return 0;
+}
+
+static int state_stream_members(mdp *p, const cJSON *streams)
+{
+	const cJSON *s, *list, *e, *name;
+	uint32_t sid = 0, ix;
+	int rc;
+
+	cJSON_ArrayForEach(s, streams) {
+		list = cJSON_GetObjectItemCaseSensitive(s, "indices");
+		if (list && !cJSON_IsArray(list))
+			return md_fail(p, list, NG_ESCHEMA,
+				       "expected an array");
+		cJSON_ArrayForEach(e, list) {
+			rc = want_object(p, e);
+			if (!rc)
+				rc = get_str(p, e, "index_name", &name);
+			if (!rc && !name)
+				rc = md_fail(p, e, NG_ESCHEMA,
+					     "missing \"index_name\"");
+			if (!rc)
+				rc = index_ref(p, name, &ix);
+			if (!rc)
+				rc = stream_member(p, name, sid, ix);
+			if (rc)
+				return rc;
+		}
+		sid++;
+	}
+	return 0;
+}
+
+/* metadata.data_stream.data_stream: the streams, nested twice. */
+static int state_streams(mdp *p, const cJSON *md)
+{
+	const cJSON *outer, *streams = NULL;
+	int rc = get_obj(p, md, "data_stream", &outer);
+
+	if (!rc && outer)
+		rc = get_obj(p, outer, "data_stream", &streams);
+	if (!rc)
+		rc = new_streams(p, streams);
+	if (!rc)
+		rc = state_stream_members(p, streams);
+	return rc;
+}
+
+static int parse_state(mdp *p, const cJSON *md)
+{
+	const cJSON *indices, *c;
+	uint32_t ix = 0;
+	int rc = want_object(p, md);
+
+	if (!rc)
+		rc = get_obj(p, md, "indices", &indices);
+	if (rc || (rc = alloc_indices(p, indices)))
+		return rc;
+
+	cJSON_ArrayForEach(c, indices)
+		if ((rc = state_index(p, c)))
+			return rc;
+	if ((rc = state_streams(p, md)))
+		return rc;
+	cJSON_ArrayForEach(c, indices)
+		if ((rc = state_index_aliases(p, c, ix++)))
+			return rc;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Finishing: member lists, sorted names, the lookup table.
+ */
+
+static gint pair_by_set(gconstpointer a, gconstpointer b)
+{
+	const md_pair *x = a, *y = b;
+
+	if (x->set != y->set)
+		return x->set < y->set ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static gint pair_by_index(gconstpointer a, gconstpointer b)
+{
+	const md_pair *x = a, *y = b;
+
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	return x->set < y->set ? -1 : x->set > y->set;
+}
+
+/* Sort, drop repeated (set, index) pairs; the count left. */
+static size_t pairs_unique(GArray *pairs)
+{
+	md_pair *v = (md_pair *)(void *)pairs->data;
+	size_t n = 0;
+
+	g_array_sort(pairs, pair_by_set);
+	for (size_t i = 0; i < pairs->len; i++)
+		if (!n || v[n - 1].set != v[i].set ||
+		    v[n - 1].index != v[i].index)
+			v[n++] = v[i];
+	g_array_set_size(pairs, n);
+	return n;
+}
+
+/* Aliases' member lists, from pairs sorted by alias. */
+static void fill_alias_members(ng_metadata *m, GArray *pairs, uint32_t *ids)
+{
+	const md_pair *v = (const md_pair *)(const void *)pairs->data;
+
+	for (size_t i = 0; i < pairs->len; i++) {
+		md_alias *a = &m->aliases[v[i].set];
+
+		if (a->nindices == 0)
+			a->indices = &ids[i];
+		ids[i] = v[i].index;
+		a->nindices++;
+	}
+}
+
+/* Streams' backing indices, from pairs sorted by stream and order. */
+static void fill_stream_members(ng_metadata *m, GArray *pairs, uint32_t *ids)
+{
+	const md_pair *v = (const md_pair *)(const void *)pairs->data;
+
+	for (size_t i = 0; i < pairs->len; i++) {
+		md_stream *s = &m->streams[v[i].set];
+
+		if (s->nindices == 0)
+			s->indices = &ids[i];
+		ids[i] = v[i].index;
+		s->nindices++;
+	}
+}
+
+/* OpenSearch: the only index of an alias is its write index unless it
+ * says it is not. */
+static void implicit_write_indices(ng_metadata *m)
+{
+	for (size_t i = 0; i < m->naliases; i++) {
+		md_alias *a = &m->aliases[i];
+
+		if (a->write_index == WRITE_UNSET && a->nindices == 1)
+			a->write_index = a->indices[0];
+		else if (a->write_index == WRITE_NONE)
+			a->write_index = -1;
+	}
+}
+
+/* Each index's alias names, from the pairs sorted by index. */
+static void fill_index_aliases(ng_metadata *m, GArray *pairs,
+			       const char **names)
+{
+	const md_pair *v = (const md_pair *)(const void *)pairs->data;
+
+	for (size_t i = 0; i < pairs->len; i++) {
+		md_index *x = &m->indices[v[i].index];
+
+		if (x->naliases == 0)
+			x->aliases = &names[i];
+		names[i] = m->aliases[v[i].set].name;
+		x->naliases++;
+	}
+}
+
+static void finish_aliases(mdp *p)
+{
+	ng_metadata *m = p->m;
+	size_t na = pairs_unique(p->apairs), ns = p->spairs->len;
+
+	g_array_sort(p->spairs, pair_by_set);
+	p->pool->ids = g_new(uint32_t, na + ns + 1);
+	fill_alias_members(m, p->apairs, p->pool->ids);
+	fill_stream_members(m, p->spairs, p->pool->ids + na);
+	implicit_write_indices(m);
+
+	g_array_sort(p->apairs, pair_by_index);
+	p->pool->anames = g_new(const char *, na + 1);
+	fill_index_aliases(m, p->apairs, p->pool->anames);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const md_name *)a)->name, ((const md_name *)b)->name);
+}
+
+static void put_name(ng_metadata *m, const char *name, md_kind kind,
+		     uint32_t id)
+{
+	md_name *n = &m->names[m->nnames++];
+
+	n->name = name;
+	n->len = (uint32_t)strlen(name);
+	n->kind = kind;
+	n->id = id;
+}
+
+static void finish_names(mdp *p)
+{
+	ng_metadata *m = p->m;
+
+	m->names = g_new(md_name, m->nindices + m->naliases + m->nstreams + 1);
+	for (size_t i = 0; i < m->nindices; i++)
+		put_name(m, m->indices[i].name, MD_INDEX, (uint32_t)i);
+	for (size_t i = 0; i < m->naliases; i++)
+		put_name(m, m->aliases[i].name, MD_ALIAS, (uint32_t)i);
+	for (size_t i = 0; i < m->nstreams; i++)
+		put_name(m, m->streams[i].name, MD_DATA_STREAM, (uint32_t)i);
+	qsort(m->names, m->nnames, sizeof(md_name), name_cmp);
+
+	/* the building table becomes the lookup table: same keys */
+	for (size_t i = 0; i < m->nnames; i++)
+		g_hash_table_insert(p->tab, (gpointer)m->names[i].name,
+				    &m->names[i]);
+	m->by_name = p->tab;
+	p->tab = NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Parsing.
+ */
+
+static void md_free(ng_metadata *m)
+{
+	md_pool *pool;
+
+	if (!m)
+		return;
+	pool = m->pool;
+	if (pool) {
+		if (pool->strings)
+			g_string_chunk_free(pool->strings);
+		g_free(pool->ids);
+		g_free(pool->anames);
+		g_free(pool);
+	}
+	if (m->by_name)
+		g_hash_table_destroy(m->by_name);
+	g_free(m->indices);
+	g_free(m->aliases);
+	g_free(m->streams);
+	g_free(m->names);
+	g_free(m->remotes);
+	g_free(m);
+}
+
+/* Where to report a syntax error cJSON found at `off`. It may stop past
+ * the character at fault, on the whitespace after it (as after a trailing
+ * comma); the last character before that whitespace is the one to show. */
+static size_t error_offset(const mdp *p, size_t off)
+{
+	size_t i = off < p->len ? off : p->len;
+
+	while (i > 0 && (i == p->len || strchr(" \t\r\n", p->text[i])))
+		i--;
+	if (i < p->len && !strchr(" \t\r\n", p->text[i]) && p->text[i])
+		return i;
+	return p->len;	/* nothing but whitespace */
+}
+
+/* The tree, or a syntax error with its position. */
+static int parse_json(mdp *p, cJSON **out)
+{
+	const char *end = NULL;
+	size_t off;
+
+	*out = cJSON_ParseWithLengthOpts(p->text, p->len, &end, 0);
+	if (!*out) {
+		off = end && end >= p->text ? (size_t)(end - p->text) : 0;
+		return md_fail_syntax(p, error_offset(p, off),
+				      "malformed JSON");
+	}
+	off = skip_ws(p->text, p->len, (size_t)(end - p->text));
+	if (off < p->len && p->text[off] != '\0') {
+		cJSON_Delete(*out);
+		*out = NULL;
+		return md_fail_syntax(p, off, "unexpected text after the JSON "
+					      "value");
+	}
+	return 0;
+}
+
+static int parse_tree(mdp *p, const cJSON *root)
+{
+	const cJSON *md;
+	int rc = want_object(p, root);
+
+	if (rc)
+		return rc;
+	md = cJSON_GetObjectItemCaseSensitive(root, "metadata");
+	rc = md ? parse_state(p, md) : parse_compact(p, root);
+	if (!rc)
+		rc = read_remotes(p, root);
+	if (!rc)
+		rc = read_version(p, root);
+	return rc;
+}
+
+static void mdp_init(mdp *p, ng_metadata *m, const char *json, size_t len,
+		     const char *file, ng_error *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->text = json;
+	p->len = len;
+	p->file = file;
+	p->err = err;
+	p->m = m;
+	p->pool = g_new0(md_pool, 1);
+	p->pool->strings = g_string_chunk_new(1 << 16);
+	p->tab = g_hash_table_new(g_str_hash, g_str_equal);
+	p->apairs = g_array_new(FALSE, FALSE, sizeof(md_pair));
+	p->spairs = g_array_new(FALSE, FALSE, sizeof(md_pair));
+	m->refs = 1;
+	m->pool = p->pool;
+}
+
+int md_parse(const char *json, size_t len, const char *file,
+	     ng_metadata **out, ng_error *err)
+{
+	ng_metadata *m = g_new0(ng_metadata, 1);
+	cJSON *root = NULL;
+	mdp p;
+	int rc;
+
+	*out = NULL;
+	mdp_init(&p, m, json, len, file, err);
+	rc = parse_json(&p, &root);
+	if (!rc) {
+		p.root = root;
+		rc = parse_tree(&p, root);
+	}
+	if (!rc) {
+		finish_aliases(&p);
+		finish_names(&p);
+	}
+
+	cJSON_Delete(root);
+	if (p.tab)
+		g_hash_table_destroy(p.tab);
+	g_array_free(p.apairs, TRUE);
+	g_array_free(p.spairs, TRUE);
+	if (rc)
+		md_free(m);
+	else
+		*out = m;
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Lookups. No allocation: they run on the request path.
+ */
+
+/* strcmp order of the first n bytes of `name` against key[0..n). */
+static int cmp_prefix(const md_name *name, const char *key, size_t n)
+{
+	size_t k = name->len < n ? name->len : n;
+	int r = memcmp(name->name, key, k);
+
+	if (r)
+		return r;
+	return name->len < n ? -1 : 0;
+}
+
+/* First position whose name's first n bytes compare >= key (or > key). */
+static size_t bound(const ng_metadata *m, const char *key, size_t n,
+		    bool upper)
+{
+	size_t lo = 0, hi = m->nnames;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = cmp_prefix(&m->names[mid], key, n);
+
+		if (r < 0 || (upper && r == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const md_name *md_lookup(const ng_metadata *m, const char *name, size_t n)
+{
+	char buf[256];
+	size_t i;
+
+	if (!m || !name || memchr(name, '\0', n))
+		return NULL;
+	if (n < sizeof(buf)) {
+		memcpy(buf, name, n);
+		buf[n] = '\0';
+		return g_hash_table_lookup(m->by_name, buf);
+	}
+	i = bound(m, name, n, false);
+	if (i < m->nnames && m->names[i].len == n &&
+	    !memcmp(m->names[i].name, name, n))
+		return &m->names[i];
+	return NULL;
+}
+
+void md_prefix_range(const ng_metadata *m, const char *prefix, size_t n,
+		     size_t *first, size_t *count)
+{
+	size_t lo, hi;
+
+	if (!m) {
+		*first = *count = 0;
+		return;
+	}
+	lo = bound(m, prefix, n, false);
+	hi = bound(m, prefix, n, true);
+	*first = lo;
+	*count = hi - lo;
+}
+
+bool md_is_remote_cluster(const ng_metadata *m, const char *name, size_t n)
+{
+	if (!m || !name)
+		return false;
+	for (size_t i = 0; i < m->nremotes; i++)
+		if (strlen(m->remotes[i]) == n &&
+		    !memcmp(m->remotes[i], name, n))
+			return true;
+	return false;
+}
+
+/* ---------------------------------------------------------------------
+ * The public API.
+ */
+
+static int api_fail(int code, const char *file, const char *what,
+		    const char *detail)
+{
+	ng_error e;
+
+	memset(&e, 0, sizeof(e));
+	e.code = code;
+	snprintf(e.file, sizeof(e.file), "%s", file ? file : "");
+	snprintf(e.message, sizeof(e.message), "%s%s%s", what,
+		 detail ? ": " : "", detail ? detail : "");
+	ng_set_last_error(&e);
+	return code;
+}
+
+/* The whole file, NUL-terminated; 0 or an errno value. */
+static int read_file(const char *path, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, got;
+	char *buf = NULL, *grown;
+	int rc = 0;
+
+	if (!f)
+		return errno;
+	do {
+		if (!(grown = realloc(buf, cap + 1))) {
+			rc = ENOMEM;
+			break;
+		}
+		buf = grown;
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (n == cap)
+			cap *= 2;
+	} while (got > 0);
+	if (!rc && ferror(f))
+		rc = errno ? errno : EIO;
+	fclose(f);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+int ng_metadata_parse(const char *json, size_t len, ng_metadata **out)
+{
+	ng_error e;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!json || !out)
+		return api_fail(NG_EINVAL, NULL,
+				"ng_metadata_parse: null argument", NULL);
+	memset(&e, 0, sizeof(e));
+	rc = md_parse(json, len, NULL, out, &e);
+	if (rc)
+		ng_set_last_error(&e);
+	return rc;
+}
+
+int ng_metadata_load(const char *path, ng_metadata **out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	ng_error e;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!path || !out)
+		return api_fail(NG_EINVAL, NULL,
+				"ng_metadata_load: null argument", NULL);
+	rc = read_file(path, &text, &len);
+	if (rc == ENOMEM)
+		return api_fail(NG_ENOMEM, path,
+				"out of memory reading metadata", NULL);
+	if (rc)
+		return api_fail(NG_EIO, path, "cannot read metadata file",
+				strerror(rc));
+	memset(&e, 0, sizeof(e));
+	rc = md_parse(text, len, path, out, &e);
+	free(text);
+	if (rc)
+		ng_set_last_error(&e);
+	return rc;
+}
+
+ng_metadata *ng_metadata_retain(ng_metadata *m)
+{
+	if (m)
+		__atomic_add_fetch(&m->refs, 1, __ATOMIC_RELAXED);
+	return m;
+}
+
+void ng_metadata_release(ng_metadata *m)
+{
+	if (m && __atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		md_free(m);
+}
+
+size_t ng_metadata_index_count(const ng_metadata *m)
+{
+	return m ? m->nindices : 0;
+}

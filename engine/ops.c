@@ -1,0 +1,609 @@
+/*
+ * Operations: each is resolved and checked, then the outcomes of the
+ * top-level operations and of each sub-request are combined.
+ *
+ * An index operation is allowed when every row holds every action. When
+ * only some rows do, the operation is narrowed to them where the semantics
+ * allow it (the modern semantics: a reducible request with a wildcard or
+ * ignore_unavailable; the legacy ones: do_not_fail_on_forbidden for reads),
+ * and refused otherwise.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "decide.h"
+
+typedef enum op_outcome {
+	OP_ALLOW,
+	OP_PARTIAL,     /* narrowed to fewer indices */
+	OP_MISSING,     /* allowed, but a named index does not exist: 404 */
+	OP_DENY,
+	OP_BAD          /* malformed: 400 */
+} op_outcome;
+
+typedef struct op_state {
+	const prs_op *op;
+	rs_result res;
+	bool *granted;          /* per row: every index action held */
+	int role;               /* a granting role, for the reason */
+	const char *special;    /* why a special index was refused */
+	const char *error;
+} op_state;
+
+/* Accumulated over the whole request. */
+typedef struct run_state {
+	op_outcome top;
+	ng_strv missing;        /* actions lacking, for the denial text */
+	const char *bad;
+	const char *special;
+	int role;
+} run_state;
+
+static const char *renamed(const char *a)
+{
+	if (strcmp(a, "indices:admin/auto_create") == 0)
+		return "indices:admin/create";
+	if (strcmp(a, "indices:admin/mapping/auto_put") == 0)
+		return "indices:admin/mapping/put";
+	if (strncmp(a, "internal:indices/admin/upgrade", 30) == 0)
+		return "indices:admin/upgrade";
+	return a;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool in_list(const char *a, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a, list[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool legacy_cluster_action(const char *a)
+{
+	static const char *const exact[] = {
+		"indices:data/write/bulk", "indices:data/read/mget",
+		"indices:data/read/mtv", "indices:data/write/reindex",
+		"indices:data/read/search/template/render",
+	};
+
+	return !starts(a, "indices:") || starts(a, "indices:admin/template/") ||
+	       starts(a, "indices:admin/index_template/") ||
+	       starts(a, "indices:data/read/scroll") ||
+	       starts(a, "indices:data/read/msearch") ||
+	       in_list(a, exact, sizeof(exact) / sizeof(exact[0]));
+}
+
+static bool v4_cluster_action(const char *a)
+{
+	static const char *const exact[] = {
+		"indices:data/read/mget", "indices:data/write/bulk",
+		"indices:data/read/scroll", "indices:data/read/msearch",
+		"indices:data/read/mtv", "indices:data/read/scroll/clear",
+		"indices:data/read/msearch/template", "indices:data/write/reindex",
+		"indices:data/read/search/template/render",
+		"indices:data/read/point_in_time/readall",
+	};
+
+	return !starts(a, "indices:") || starts(a, "indices:admin/template/") ||
+	       starts(a, "indices:admin/index_template/") ||
+	       in_list(a, exact, sizeof(exact) / sizeof(exact[0]));
+}
+
+bool dc_is_cluster_action(const dc_ctx *c, const char *action)
+{
+	if (c->pc->config->mode == POL_MODE_V4)
+		return v4_cluster_action(action);
+	return legacy_cluster_action(action);
+}
+
+/* ---------------------------------------------------------------------
+ * Checks as reported.
+ */
+
+static dc_check *new_check(dc_ctx *c, const prs_op *op, const char *action,
+			   bool index_scope)
+{
+	ng_decision *d = c->d;
+	dc_check *k;
+
+	if (d->nchecks == d->capchecks) {
+		size_t cap = d->capchecks ? d->capchecks * 2 : 8;
+		dc_check *n = ng_arena_alloc(c->a, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		if (d->nchecks)
+			memcpy(n, d->checks, d->nchecks * sizeof(*n));
+		d->checks = n;
+		d->capchecks = cap;
+	}
+	k = &d->checks[d->nchecks++];
+	memset(k, 0, sizeof(*k));
+	k->item = op->item;
+	k->action = action;
+	k->index_scope = index_scope;
+	k->requested = op->exprs;
+	k->nrequested = op->nexprs;
+	return k;
+}
+
+/* The concrete indices a row stands for. */
+static int push_concrete(dc_ctx *c, ng_strv *v, const rs_row *row,
+			 bool write)
+{
+	const ng_metadata *m = c->md;
+	const uint32_t *ids = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (row->remote)
+		return 0;
+	if (row->kind == MD_ALIAS) {
+		const md_alias *al = &m->aliases[row->id];
+
+		ids = al->indices;
+		n = al->nindices;
+		if (write && al->write_index >= 0)
+			return ng_strv_push(v, c->a,
+					    m->indices[al->write_index].name);
+	} else if (row->kind == MD_DATA_STREAM) {
+		ids = m->streams[row->id].indices;
+		n = m->streams[row->id].nindices;
+	} else {
+		return ng_strv_has(v, row->name) ? 0 :
+		       ng_strv_push(v, c->a, row->name);
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		if (!ng_strv_has(v, m->indices[ids[i]].name))
+			rc = ng_strv_push(v, c->a, m->indices[ids[i]].name);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * One operation.
+ */
+
+static op_outcome cluster_check(dc_ctx *c, const prs_op *op,
+				const char *action, run_state *rs)
+{
+	int aid = pol_action_id(c->pc, action);
+	int role = -1;
+	bool ok = pol_cluster_allowed(c->pc, c->roles, aid, action, &role);
+	dc_check *k = new_check(c, op, action, false);
+
+	if (!k)
+		return OP_DENY;
+	k->allowed = ok;
+	if (!ok)
+		k->missing = action;
+	else if (rs->role < 0)
+		rs->role = role;
+	return ok ? OP_ALLOW : OP_DENY;
+}
+
+/* Check every row for one action; mark rows that fail. */
+static int rows_for_action(dc_ctx *c, op_state *s, const char *action)
+{
+	int aid = pol_action_id(c->pc, action);
+
+	for (size_t i = 0; i < s->res.nrows; i++) {
+		const rs_row *row = &s->res.rows[i];
+		const char *why;
+		int role;
+
+		if (row->remote || !s->granted[i])
+			continue;
+		role = dc_grant_row(c, row, aid, action);
+		why = role >= 0 ? dc_row_special(c, row, action) : NULL;
+		if (why)
+			s->special = why;
+		if (role < 0 || why)
+			s->granted[i] = false;
+		else if (s->role < 0)
+			s->role = role;
+	}
+	return 0;
+}
+
+static bool readish(const char *a)
+{
+	return starts(a, "indices:data/read/") ||
+	       starts(a, "indices:admin/mappings/fields/get") ||
+	       strcmp(a, "indices:admin/shards/search_shards") == 0 ||
+	       strcmp(a, "indices:admin/resolve/index") == 0 ||
+	       strcmp(a, "indices:monitor/settings/get") == 0 ||
+	       strcmp(a, "indices:monitor/stats") == 0 ||
+	       strcmp(a, "indices:admin/aliases/get") == 0;
+}
+
+static bool may_reduce(dc_ctx *c, const op_state *s, const char *action)
+{
+	const pol_config *cfg = c->pc->config;
+	const prs_op *op = s->op;
+	int expand = op->opts.expand;
+
+	if (!(op->flags & PRS_REDUCIBLE))
+		return false;
+	if (cfg->mode == POL_MODE_LEGACY)
+		return cfg->dnfof && readish(action);
+	if (!cfg->ignore_unauthorized)
+		return false;
+	return op->opts.ignore_unavailable == 1 ||
+	       (s->res.pattern && (expand < 0 || (expand & PRS_EXPAND_OPEN)));
+}
+
+/* Nothing left to check: allowed when the caller holds the actions on
+ * some index (modern), always (legacy: no local indices). */
+static op_outcome empty_outcome(dc_ctx *c, const op_state *s)
+{
+	const prs_op *op = s->op;
+
+	if (c->pc->config->mode == POL_MODE_LEGACY)
+		return OP_ALLOW;
+	for (unsigned i = 0; i < op->nactions; i++) {
+		const char *a = renamed(op->actions[i]);
+
+		if (!dc_is_cluster_action(c, a) &&
+		    !dc_grant_any(c, pol_action_id(c->pc, a), a))
+			return OP_DENY;
+	}
+	return OP_ALLOW;
+}
+
+static op_outcome combine_rows(dc_ctx *c, op_state *s, const char *action)
+{
+	size_t local = 0, granted = 0;
+	bool missing = false;
+
+	for (size_t i = 0; i < s->res.nrows; i++) {
+		if (s->res.rows[i].remote)
+			continue;
+		local++;
+		granted += s->granted[i];
+		missing |= s->res.rows[i].kind == MD_NONE;
+	}
+	if (local == 0)
+		return empty_outcome(c, s);
+	if (granted == local)
+		return missing && !(s->op->flags & PRS_CREATES) ? OP_MISSING :
+								 OP_ALLOW;
+	if (!may_reduce(c, s, action))
+		return OP_DENY;
+	if (granted)
+		return OP_PARTIAL;
+	if (c->pc->config->mode == POL_MODE_LEGACY)
+		return c->pc->config->dnfof_empty ? OP_PARTIAL : OP_DENY;
+	if (s->op->opts.allow_no_indices == 0)
+		return OP_DENY;
+	return empty_outcome(c, s) == OP_ALLOW ? OP_PARTIAL : OP_DENY;
+}
+
+static int report_rows(dc_ctx *c, op_state *s, const char *action,
+		       op_outcome out)
+{
+	bool write = (s->op->flags & PRS_WRITE) != 0;
+	dc_check *k = new_check(c, s->op, action, true);
+	int rc = 0;
+
+	if (!k)
+		return NG_ENOMEM;
+	k->allowed = out != OP_DENY && out != OP_BAD;
+	for (size_t i = 0; i < s->res.nrows && !rc; i++) {
+		const rs_row *row = &s->res.rows[i];
+
+		if (s->granted[i] && k->allowed)
+			rc = push_concrete(c, &k->indices, row, write);
+		else if (!s->granted[i])
+			rc = ng_strv_push(&k->denied, c->a, row->name);
+	}
+	if (!k->allowed)
+		k->missing = action;
+	return rc;
+}
+
+static op_outcome worse(op_outcome a, op_outcome b)
+{
+	return a > b ? a : b;
+}
+
+static op_outcome index_op(dc_ctx *c, op_state *s, run_state *rs)
+{
+	const prs_op *op = s->op;
+	op_outcome out = OP_ALLOW;
+
+	if (rs_resolve(c->e, op, c->now_ms, c->a, &s->res) != 0)
+		return OP_DENY;
+	if (s->res.status == 400) {
+		s->error = s->res.error;
+		return OP_BAD;
+	}
+	s->granted = ng_arena_alloc(c->a, (s->res.nrows + 1) * sizeof(bool));
+	if (!s->granted)
+		return OP_DENY;
+	memset(s->granted, 1, (s->res.nrows + 1) * sizeof(bool));
+	for (unsigned i = 0; i < op->nactions; i++) {
+		const char *a = renamed(op->actions[i]);
+
+		if (!dc_is_cluster_action(c, a))
+			rows_for_action(c, s, a);
+	}
+	for (unsigned i = 0; i < op->nactions; i++) {
+		const char *a = renamed(op->actions[i]);
+		op_outcome o;
+
+		if (dc_is_cluster_action(c, a))
+			continue;
+		o = combine_rows(c, s, a);
+		if (report_rows(c, s, a, o) != 0)
+			return OP_DENY;
+		if (o == OP_DENY && !ng_strv_has(&rs->missing, a))
+			ng_strv_push(&rs->missing, c->a, a);
+		out = worse(out, o);
+	}
+	return out;
+}
+
+static op_outcome run_op(dc_ctx *c, const prs_op *op, run_state *rs)
+{
+	op_state s = { .op = op, .role = -1 };
+	op_outcome out = OP_ALLOW;
+	bool has_index = false;
+
+	for (unsigned i = 0; i < op->nactions; i++) {
+		const char *a = renamed(op->actions[i]);
+
+		if (!dc_is_cluster_action(c, a)) {
+			has_index = true;
+			continue;
+		}
+		if (cluster_check(c, op, a, rs) == OP_DENY) {
+			if (!ng_strv_has(&rs->missing, a))
+				ng_strv_push(&rs->missing, c->a, a);
+			out = OP_DENY;
+		}
+	}
+	if (has_index)
+		out = worse(out, index_op(c, &s, rs));
+	if (s.role >= 0 && rs->role < 0)
+		rs->role = s.role;
+	if (s.special && out == OP_DENY)
+		rs->special = s.special;
+	if (out == OP_BAD)
+		rs->bad = s.error;
+	return out;
+}
+
+/* ---------------------------------------------------------------------
+ * The whole request.
+ */
+
+static const char *user_text(dc_ctx *c)
+{
+	char buf[1024];
+	size_t k;
+
+	k = (size_t)snprintf(buf, sizeof(buf), "User [name=%s, backend_roles=[",
+			     c->user.name);
+	for (size_t i = 0; i < c->user.nbackend && k < sizeof(buf); i++)
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s",
+				      i ? ", " : "", c->user.backend_roles[i]);
+	if (k < sizeof(buf))
+		snprintf(buf + k, sizeof(buf) - k, "], requestedTenant=null]");
+	return ng_arena_strdup(c->a, buf);
+}
+
+static const char *denial_text(dc_ctx *c, const run_state *rs)
+{
+	char buf[2048];
+	size_t k = (size_t)snprintf(buf, sizeof(buf), "no permissions for [");
+
+	for (size_t i = 0; i < rs->missing.n && k < sizeof(buf); i++)
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s",
+				      i ? ", " : "", rs->missing.v[i]);
+	if (k < sizeof(buf))
+		snprintf(buf + k, sizeof(buf) - k, "] and %s", user_text(c));
+	return ng_arena_strdup(c->a, buf);
+}
+
+static const char *grant_text(dc_ctx *c, const run_state *rs, bool partial)
+{
+	char buf[512];
+
+	if (rs->role < 0)
+		return partial ? "allowed on no index" : "allowed";
+	snprintf(buf, sizeof(buf), "%s by role %s",
+		 partial ? "partially granted" : "granted",
+		 c->pc->role_names[rs->role]);
+	return ng_arena_strdup(c->a, buf);
+}
+
+static int items_init(dc_ctx *c, const prs_request *pr)
+{
+	ng_decision *d = c->d;
+
+	d->nitems = pr->compound ? pr->nitems : 0;
+	if (!d->nitems)
+		return 0;
+	d->items = ng_arena_calloc(c->a, d->nitems * sizeof(*d->items));
+	if (!d->items)
+		return NG_ENOMEM;
+	for (size_t i = 0; i < d->nitems; i++) {
+		d->items[i].item = (int)i;
+		d->items[i].status = 200;
+	}
+	return 0;
+}
+
+static int item_status(op_outcome o)
+{
+	switch (o) {
+	case OP_DENY:
+		return 403;
+	case OP_BAD:
+		return 400;
+	case OP_MISSING:
+		return 404;
+	default:
+		return 200;
+	}
+}
+
+static void item_outcome(dc_ctx *c, const prs_op *op, op_outcome o,
+			 size_t first_check)
+{
+	dc_item *it;
+	int st = item_status(o);
+
+	if (op->item < 0 || (size_t)op->item >= c->d->nitems)
+		return;
+	it = &c->d->items[op->item];
+	if (st > it->status || (st == 403 && it->status == 404))
+		it->status = st;
+	for (size_t i = first_check; i < c->d->nchecks; i++) {
+		const dc_check *k = &c->d->checks[i];
+
+		for (size_t j = 0; k->index_scope && j < k->indices.n; j++)
+			if (!ng_strv_has(&it->indices, k->indices.v[j]))
+				ng_strv_push(&it->indices, c->a, k->indices.v[j]);
+	}
+}
+
+static void finish(dc_ctx *c, const run_state *rs)
+{
+	ng_decision *d = c->d;
+	bool item_denied = false;
+
+	for (size_t i = 0; i < d->nitems; i++)
+		item_denied |= d->items[i].status >= 400;
+	switch (rs->top) {
+	case OP_DENY:
+		d->verdict = NG_DENY;
+		d->status = 403;
+		d->reason = rs->missing.n ? denial_text(c, rs) : rs->special;
+		if (rs->special && rs->missing.n == 0)
+			d->reason = rs->special;
+		d->nitems = 0;
+		return;
+	case OP_BAD:
+		d->verdict = NG_DENY;
+		d->status = 400;
+		d->reason = rs->bad ? rs->bad : "bad request";
+		d->nitems = 0;
+		return;
+	case OP_MISSING:
+		d->verdict = NG_ALLOW;
+		d->status = 404;
+		d->reason = "index not found";
+		return;
+	default:
+		break;
+	}
+	d->status = 200;
+	d->verdict = rs->top == OP_PARTIAL || item_denied ? NG_PARTIAL :
+							    NG_ALLOW;
+	d->reason = grant_text(c, rs, d->verdict == NG_PARTIAL);
+}
+
+int dc_run_ops(dc_ctx *c, const prs_request *pr)
+{
+	run_state rs = { .top = OP_ALLOW, .role = -1 };
+	int rc = items_init(c, pr);
+
+	for (size_t i = 0; i < pr->nops && !rc; i++) {
+		const prs_op *op = &pr->ops[i];
+		size_t first = c->d->nchecks;
+		op_outcome o;
+
+		if (op->nactions == 0) {
+			/* a sub-request the parser could not read */
+			item_outcome(c, op, OP_BAD, first);
+			continue;
+		}
+		o = run_op(c, op, &rs);
+		if (op->item < 0)
+			rs.top = worse(rs.top, o);
+		else
+			item_outcome(c, op, o, first);
+	}
+	if (!rc)
+		finish(c, &rs);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Outcomes that do not come from operations.
+ */
+
+int dc_bad_request(dc_ctx *c, const char *why)
+{
+	c->d->verdict = NG_DENY;
+	c->d->status = 400;
+	c->d->reason = why ? ng_arena_strdup(c->a, why) : "bad request";
+	return 0;
+}
+
+int dc_deny(dc_ctx *c, int status, const char *why)
+{
+	c->d->verdict = NG_DENY;
+	c->d->status = status ? status : 403;
+	c->d->reason = why ? ng_arena_strdup(c->a, why) : "denied";
+	return 0;
+}
+
+void dc_reset_to_error(dc_ctx *c, int code)
+{
+	ng_decision *d = c->d;
+
+	d->verdict = NG_DENY;
+	d->status = code == NG_EBADREQ ? 400 : 403;
+	d->reason = code == NG_ENOMEM ? "denied: out of memory while deciding" :
+					"denied: internal error while deciding";
+	d->nchecks = 0;
+	d->nitems = 0;
+}
+
+void dc_items_admin(dc_ctx *c, const prs_request *pr)
+{
+	if (items_init(c, pr) != 0) {
+		dc_reset_to_error(c, NG_ENOMEM);
+		return;
+	}
+	for (size_t i = 0; i < pr->nops; i++)
+		if (pr->ops[i].nactions == 0)
+			item_outcome(c, &pr->ops[i], OP_BAD, c->d->nchecks);
+}
+
+/* Shard-level and internal transport actions are not privilege-checked;
+ * they must come from a node certificate (nodes_dn). */
+bool dc_trusted_node_action(dc_ctx *c)
+{
+	const char *a = c->req->action;
+	const pol_strlist *nodes = &c->pc->config->nodes_dn;
+	const char *dn = c->req->peer_dn;
+
+	if (!strchr(a, '[') && !starts(a, "internal:"))
+		return false;
+	for (size_t i = 0; dn && i < nodes->n; i++) {
+		pol_pattern p;
+		bool hit = false;
+
+		if (pol_pattern_compile(&p, nodes->v[i], POL_PAT_ICASE, NULL) == 0) {
+			hit = pol_pattern_match(&p, dn, strlen(dn));
+			pol_pattern_clear(&p);
+		}
+		if (hit) {
+			c->d->verdict = NG_ALLOW;
+			c->d->status = 200;
+			c->d->reason = "trusted node";
+			return true;
+		}
+	}
+	dc_deny(c, 403, "internal or shard-level action from a peer that is "
+			"not a trusted node");
+	return true;
+}

@@ -1,0 +1,414 @@
+/*
+ * Requests: built field by field, or from one line of recorded-request
+ * NDJSON (contract section 3).
+ */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "errors.h"
+
+int ng_fail(int code, const char *fmt, ...)
+{
+	ng_error err = { .code = code };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err.message, sizeof(err.message), fmt, ap);
+	va_end(ap);
+	ng_set_last_error(&err);
+	return code;
+}
+
+int ng_strv_push(ng_strv *v, ng_arena *a, const char *s)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		const char **nv = ng_arena_alloc(a, cap * sizeof(*nv));
+
+		if (!nv)
+			return NG_ENOMEM;
+		if (v->n)
+			memcpy(nv, v->v, v->n * sizeof(*nv));
+		v->v = nv;
+		v->cap = cap;
+	}
+	v->v[v->n++] = s;
+	return 0;
+}
+
+bool ng_strv_has(const ng_strv *v, const char *s)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+int ng_request_new(ng_request **out)
+{
+	ng_request *r = calloc(1, sizeof(*r));
+
+	*out = r;
+	if (!r)
+		return ng_fail(NG_ENOMEM, "out of memory creating a request");
+	ng_arena_init(&r->strings);
+	return 0;
+}
+
+void ng_request_free(ng_request *r)
+{
+	if (!r)
+		return;
+	ng_arena_free(&r->strings);
+	free(r);
+}
+
+/* Copy a counted string into the request's arena. */
+static int set_str(ng_request *r, char **dst, const char *s, size_t n)
+{
+	if (!s && n)
+		return ng_fail(NG_EINVAL, "null string with a length");
+	*dst = ng_arena_strndup(&r->strings, s ? s : "", n);
+	return *dst ? 0 : ng_fail(NG_ENOMEM, "out of memory");
+}
+
+static int push_str(ng_request *r, ng_strv *v, const char *s, size_t n)
+{
+	char *copy;
+	int rc = set_str(r, &copy, s, n);
+
+	return rc ? rc : ng_strv_push(v, &r->strings, copy);
+}
+
+int ng_request_set_id(ng_request *r, const char *id, size_t len)
+{
+	return set_str(r, &r->id, id, len);
+}
+
+int ng_request_set_user(ng_request *r, const char *name, size_t len)
+{
+	return set_str(r, &r->user, name, len);
+}
+
+int ng_request_add_backend_role(ng_request *r, const char *role, size_t len)
+{
+	r->has_backend_roles = true;
+	return push_str(r, &r->backend_roles, role, len);
+}
+
+int ng_request_add_role(ng_request *r, const char *role, size_t len)
+{
+	r->has_roles = true;
+	return push_str(r, &r->roles, role, len);
+}
+
+int ng_request_add_attribute(ng_request *r, const char *key, size_t klen,
+			     const char *value, size_t vlen)
+{
+	int rc = push_str(r, &r->attr_keys, key, klen);
+
+	r->has_attrs = true;
+	return rc ? rc : push_str(r, &r->attr_values, value, vlen);
+}
+
+int ng_request_set_address(ng_request *r, const char *addr, size_t len)
+{
+	return set_str(r, &r->address, addr, len);
+}
+
+int ng_request_set_cert_dn(ng_request *r, const char *dn, size_t len)
+{
+	return set_str(r, &r->cert_dn, dn, len);
+}
+
+int ng_request_set_rest(ng_request *r, const char *method, size_t mlen,
+			const char *path, size_t plen, const char *body,
+			size_t blen)
+{
+	int rc = set_str(r, &r->method, method, mlen);
+
+	if (!rc)
+		rc = set_str(r, &r->path, path, plen);
+	if (!rc && body) {
+		rc = set_str(r, &r->body, body, blen);
+		r->body_len = blen;
+	}
+	r->is_transport = false;
+	return rc;
+}
+
+int ng_request_set_transport(ng_request *r, const char *action, size_t alen,
+			     const char *peer_dn, size_t plen)
+{
+	int rc = set_str(r, &r->action, action, alen);
+
+	if (!rc && peer_dn)
+		rc = set_str(r, &r->peer_dn, peer_dn, plen);
+	r->is_transport = true;
+	return rc;
+}
+
+int ng_request_add_transport_index(ng_request *r, const char *index,
+				   size_t len)
+{
+	return push_str(r, &r->indices, index, len);
+}
+
+int ng_request_set_time(ng_request *r, int64_t epoch_ms)
+{
+	r->time_ms = epoch_ms;
+	r->has_time = true;
+	return 0;
+}
+
+const char *ng_request_id(const ng_request *r)
+{
+	return r && r->id ? r->id : "";
+}
+
+/* ---------------------------------------------------------------------
+ * From JSON. A line that parses but is malformed still becomes a request,
+ * marked with parse_status 400, so that the caller answers it in order.
+ */
+
+static int bad_line(ng_request *r, const char *fmt, const char *what)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), fmt, what);
+	r->parse_status = 400;
+	return set_str(r, &r->parse_error, msg, strlen(msg));
+}
+
+static const char *json_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int add_list(ng_request *r, const cJSON *o, const char *key,
+		    int (*add)(ng_request *, const char *, size_t))
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(o, key);
+	const cJSON *el;
+	int rc;
+
+	if (!list || cJSON_IsNull(list))
+		return 0;
+	if (!cJSON_IsArray(list))
+		return bad_line(r, "user.%s: expected an array of strings", key);
+	cJSON_ArrayForEach(el, list) {
+		if (!cJSON_IsString(el))
+			return bad_line(r, "user.%s: expected an array of strings",
+					key);
+		rc = add(r, el->valuestring, strlen(el->valuestring));
+		if (rc)
+			return rc;
+	}
+	if (cJSON_GetArraySize(list) == 0 && add == ng_request_add_backend_role)
+		r->has_backend_roles = true;
+	return 0;
+}
+
+static int read_attributes(ng_request *r, const cJSON *user)
+{
+	const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(user, "attributes");
+	const cJSON *el;
+	int rc;
+
+	if (!attrs || cJSON_IsNull(attrs))
+		return 0;
+	if (!cJSON_IsObject(attrs))
+		return bad_line(r, "user.%s: expected an object", "attributes");
+	r->has_attrs = true;
+	cJSON_ArrayForEach(el, attrs) {
+		if (!cJSON_IsString(el))
+			return bad_line(r, "user.attributes.%s: expected a string",
+					el->string);
+		rc = ng_request_add_attribute(r, el->string, strlen(el->string),
+					      el->valuestring,
+					      strlen(el->valuestring));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int read_user(ng_request *r, const cJSON *user)
+{
+	const char *s;
+	int rc;
+
+	if (!cJSON_IsObject(user))
+		return bad_line(r, "%s: expected an object", "user");
+	s = json_str(user, "name");
+	if (!s)
+		return bad_line(r, "%s: missing string \"name\"", "user");
+	rc = ng_request_set_user(r, s, strlen(s));
+	if (!rc)
+		rc = add_list(r, user, "backend_roles",
+			      ng_request_add_backend_role);
+	if (!rc && r->parse_status == 0)
+		rc = add_list(r, user, "roles", ng_request_add_role);
+	if (!rc && r->parse_status == 0)
+		rc = read_attributes(r, user);
+	if (!rc && (s = json_str(user, "address")))
+		rc = ng_request_set_address(r, s, strlen(s));
+	if (!rc && (s = json_str(user, "cert_dn")))
+		rc = ng_request_set_cert_dn(r, s, strlen(s));
+	return rc;
+}
+
+static int read_rest(ng_request *r, const cJSON *rest)
+{
+	const char *method = json_str(rest, "method");
+	const char *path = json_str(rest, "path");
+	const cJSON *body = cJSON_GetObjectItemCaseSensitive(rest, "body");
+	char *text = NULL;
+	int rc;
+
+	if (!method || !path)
+		return bad_line(r, "%s: needs string \"method\" and \"path\"",
+				"rest");
+	if (body && cJSON_IsString(body))
+		return ng_request_set_rest(r, method, strlen(method), path,
+					   strlen(path), body->valuestring,
+					   strlen(body->valuestring));
+	if (body && !cJSON_IsNull(body)) {
+		text = cJSON_PrintUnformatted(body);
+		if (!text)
+			return ng_fail(NG_ENOMEM, "out of memory");
+	}
+	rc = ng_request_set_rest(r, method, strlen(method), path, strlen(path),
+				 text, text ? strlen(text) : 0);
+	cJSON_free(text);
+	return rc;
+}
+
+static int read_transport(ng_request *r, const cJSON *t)
+{
+	const char *action = json_str(t, "action");
+	const char *peer = json_str(t, "peer_dn");
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(t, "indices");
+	const cJSON *el;
+	int rc;
+
+	if (!action)
+		return bad_line(r, "%s: needs string \"action\"", "transport");
+	rc = ng_request_set_transport(r, action, strlen(action), peer,
+				      peer ? strlen(peer) : 0);
+	if (rc || !list)
+		return rc;
+	if (!cJSON_IsArray(list))
+		return bad_line(r, "%s.indices: expected an array", "transport");
+	cJSON_ArrayForEach(el, list) {
+		if (!cJSON_IsString(el))
+			return bad_line(r, "%s.indices: expected strings",
+					"transport");
+		rc = ng_request_add_transport_index(r, el->valuestring,
+						    strlen(el->valuestring));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* "2026-03-23T10:00:00Z" or with an offset, to epoch milliseconds. */
+static int read_time(ng_request *r, const char *s);
+
+static int read_request(ng_request *r, const cJSON *root)
+{
+	const cJSON *rest = cJSON_GetObjectItemCaseSensitive(root, "rest");
+	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(root, "transport");
+	const cJSON *user = cJSON_GetObjectItemCaseSensitive(root, "user");
+	const char *s = json_str(root, "id");
+	int rc = 0;
+
+	if (s)
+		rc = ng_request_set_id(r, s, strlen(s));
+	if (!rc && !user)
+		return bad_line(r, "%s: missing", "user");
+	if (!rc)
+		rc = read_user(r, user);
+	if (rc || r->parse_status)
+		return rc;
+	if (cJSON_IsObject(rest))
+		rc = read_rest(r, rest);
+	else if (cJSON_IsObject(tr))
+		rc = read_transport(r, tr);
+	else
+		return bad_line(r, "%s: needs a \"rest\" or \"transport\" object",
+				"request");
+	if (!rc && (s = json_str(root, "time")))
+		rc = read_time(r, s);
+	return rc;
+}
+
+int ng_request_from_json(const char *json, size_t len, ng_request **out)
+{
+	ng_request *r;
+	cJSON *root;
+	int rc = ng_request_new(&r);
+
+	if (rc)
+		return rc;
+	root = cJSON_ParseWithLength(json, len);
+	if (!root || !cJSON_IsObject(root)) {
+		size_t off = 0;
+		const char *at = cJSON_GetErrorPtr();
+
+		if (root == NULL && at >= json && at <= json + len)
+			off = (size_t)(at - json);
+		cJSON_Delete(root);
+		ng_request_free(r);
+		*out = NULL;
+		return ng_fail(NG_ESYNTAX, "invalid JSON at column %zu",
+			       off + 1);
+	}
+	rc = read_request(r, root);
+	cJSON_Delete(root);
+	if (rc) {
+		ng_request_free(r);
+		r = NULL;
+	}
+	*out = r;
+	return rc;
+}
+
+static int read_time(ng_request *r, const char *s)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	char rest[16] = "";
+	long long days;
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
+		   &n) < 6)
+		return bad_line(r, "time: expected an ISO-8601 instant, got %s",
+				s);
+	snprintf(rest, sizeof(rest), "%s", s + n);
+	/* days since the epoch, proleptic Gregorian (civil calendar) */
+	y -= mo <= 2;
+	days = (long long)(y >= 0 ? y : y - 399) / 400 * 146097;
+	{
+		long long yoe = y - (y >= 0 ? y : y - 399) / 400 * 400;
+		long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+
+		days += yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	}
+	r->time_ms = ((days * 24 + h) * 60 + mi) * 60000LL + sec * 1000LL;
+	if (rest[0] == '+' || rest[0] == '-') {
+		int oh = 0, om = 0;
+		long long off;
+
+		sscanf(rest + 1, "%2d:%2d", &oh, &om);
+		off = (oh * 60LL + om) * 60000LL;
+		r->time_ms -= rest[0] == '+' ? off : -off;
+	}
+	r->has_time = true;
+	return 0;
+}

@@ -1,0 +1,267 @@
+/*
+ * Index resolution: an operation's expression elements, resolved against
+ * the metadata snapshot into rows (indices, aliases, data streams, names
+ * that do not exist, remote names).
+ *
+ * Elements are taken in order. "_all", "*" and an empty expression (where
+ * the API reads it as all) select every visible index and data stream. A
+ * wildcard selects by range over the sorted names. "-x" after a wildcard
+ * removes what it matches from the rows so far (indices and aliases; the
+ * peer does not remove data streams this way). A date-math element is
+ * evaluated at the request's instant, then taken as a name.
+ *
+ * The modern semantics honour the request's expand_wildcards and
+ * ignore_unavailable; the legacy ones resolve with fixed options (hidden
+ * expanded, closed not, nothing ignored) and check aliases through their
+ * member indices.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+
+#define NAME_MAX_BYTES 1024
+
+typedef struct rs_ctx {
+	const ng_engine *e;
+	const prs_op *op;
+	ng_arena *a;
+	rs_result *out;
+	unsigned expand;      /* PRS_EXPAND_* */
+	bool ignore_unavailable;
+	bool legacy;
+	bool wildcard_seen;
+} rs_ctx;
+
+static int add_row(rs_ctx *c, const char *name, md_kind kind, uint32_t id,
+		   bool remote)
+{
+	rs_result *o = c->out;
+
+	for (size_t i = 0; kind != MD_NONE && i < o->nrows; i++)
+		if (o->rows[i].kind == kind && o->rows[i].id == id)
+			return 0;
+	if (o->nrows == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 16;
+		rs_row *rows = ng_arena_alloc(c->a, cap * sizeof(*rows));
+
+		if (!rows)
+			return NG_ENOMEM;
+		if (o->nrows)
+			memcpy(rows, o->rows, o->nrows * sizeof(*rows));
+		o->rows = rows;
+		o->cap = cap;
+	}
+	o->rows[o->nrows++] = (rs_row){ name, kind, id, remote };
+	return 0;
+}
+
+static bool is_hidden(const ng_metadata *m, const md_name *n)
+{
+	switch (n->kind) {
+	case MD_INDEX:
+		return m->indices[n->id].hidden;
+	case MD_ALIAS:
+		return m->aliases[n->id].hidden;
+	case MD_DATA_STREAM:
+		return m->streams[n->id].hidden;
+	default:
+		return false;
+	}
+}
+
+/* Would a wildcard (or "all") with these options select the name? */
+static bool visible(const rs_ctx *c, const md_name *n, bool dot_pattern)
+{
+	const ng_metadata *m = c->e->md;
+
+	if (n->kind == MD_INDEX && m->indices[n->id].closed &&
+	    !(c->expand & PRS_EXPAND_CLOSED))
+		return false;
+	if (n->kind == MD_INDEX && !m->indices[n->id].closed &&
+	    !(c->expand & PRS_EXPAND_OPEN))
+		return false;
+	if (is_hidden(m, n) && !(c->expand & PRS_EXPAND_HIDDEN) &&
+	    !(dot_pattern && n->name[0] == '.'))
+		return false;
+	return true;
+}
+
+static int select_all(rs_ctx *c)
+{
+	const ng_metadata *m = c->e->md;
+	int rc = 0;
+
+	c->out->pattern = true;
+	c->wildcard_seen = true;
+	for (size_t i = 0; i < m->nnames && !rc; i++) {
+		const md_name *n = &m->names[i];
+
+		if (n->kind == MD_ALIAS || !visible(c, n, false))
+			continue;
+		rc = add_row(c, n->name, n->kind, n->id, false);
+	}
+	return rc;
+}
+
+/* Glob with '*' and '?', no escapes; linear with one backtrack point. */
+static bool glob(const char *p, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s) {
+		if (*p == '*') {
+			star = p++;
+			resume = s;
+		} else if (*p == '?' || *p == *s) {
+			p++;
+			s++;
+		} else if (star) {
+			p = star + 1;
+			s = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
+
+static int select_wildcard(rs_ctx *c, const char *pat)
+{
+	const ng_metadata *m = c->e->md;
+	size_t plen = strcspn(pat, "*?"), first, count;
+	bool dot = pat[0] == '.';
+	int rc = 0;
+
+	c->out->pattern = true;
+	c->wildcard_seen = true;
+	md_prefix_range(m, pat, plen, &first, &count);
+	for (size_t i = first; i < first + count && !rc; i++) {
+		const md_name *n = &m->names[i];
+
+		if (!glob(pat, n->name) || !visible(c, n, dot))
+			continue;
+		rc = add_row(c, n->name, n->kind, n->id, false);
+	}
+	return rc;
+}
+
+static void exclude(rs_ctx *c, const char *pat)
+{
+	rs_result *o = c->out;
+	size_t k = 0;
+
+	for (size_t i = 0; i < o->nrows; i++) {
+		const rs_row *r = &o->rows[i];
+		bool drop = r->kind != MD_DATA_STREAM && glob(pat, r->name);
+
+		if (!drop)
+			o->rows[k++] = *r;
+	}
+	o->nrows = k;
+}
+
+static int fail(rs_ctx *c, int status, const char *fmt, const char *what)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), fmt, what);
+	c->out->status = status;
+	c->out->error = ng_arena_strdup(c->a, buf);
+	return 0;
+}
+
+static bool is_remote(rs_ctx *c, const char *s)
+{
+	const char *colon = strchr(s, ':');
+
+	if (!colon || !(c->op->flags & PRS_REMOTE_OK))
+		return false;
+	return md_is_remote_cluster(c->e->md, s, (size_t)(colon - s)) ||
+	       c->e->md->nremotes == 0;
+}
+
+static int select_name(rs_ctx *c, const char *name)
+{
+	const md_name *n = md_lookup(c->e->md, name, strlen(name));
+	const char *why;
+
+	if (n)
+		return add_row(c, n->name, n->kind, n->id, false);
+	if ((c->op->flags & PRS_CREATES) &&
+	    !prs_valid_index_name(name, strlen(name), &why))
+		return fail(c, 400, "invalid index name [%s]", name);
+	if (c->ignore_unavailable && !(c->op->flags & PRS_CREATES))
+		return 0;
+	return add_row(c, name, MD_NONE, 0, false);
+}
+
+/* Evaluate date math into the arena; NULL and a 400 on bad syntax. */
+static const char *date_math(rs_ctx *c, const char *el, int64_t now_ms)
+{
+	char buf[NAME_MAX_BYTES];
+	const char *why = NULL;
+
+	if (el[0] != '<')
+		return el;
+	if (prs_datemath(el, strlen(el), now_ms, buf, sizeof(buf), &why) != 0) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s in [%%s]", why ? why : "bad date math");
+		fail(c, 400, msg, el);
+		return NULL;
+	}
+	return ng_arena_strdup(c->a, buf);
+}
+
+static int element(rs_ctx *c, const char *el, int64_t now_ms)
+{
+	if (strcmp(el, "_all") == 0 || strcmp(el, "*") == 0)
+		return select_all(c);
+	if (el[0] == '-' && c->wildcard_seen && el[1]) {
+		exclude(c, el + 1);
+		return 0;
+	}
+	el = date_math(c, el, now_ms);
+	if (!el)
+		return 0;
+	if (is_remote(c, el))
+		return add_row(c, el, MD_NONE, 0, true);
+	if (prs_has_wildcard(el)) {
+		if (c->op->flags & PRS_NO_WILDCARD)
+			return fail(c, 400, "wildcards are not allowed in [%s]", el);
+		return select_wildcard(c, el);
+	}
+	return select_name(c, el);
+}
+
+static void set_options(rs_ctx *c)
+{
+	const pol_config *cfg = c->e->pc->config;
+	const prs_opts *o = &c->op->opts;
+
+	c->legacy = cfg->mode == POL_MODE_LEGACY;
+	c->expand = o->expand >= 0 ? (unsigned)o->expand : PRS_EXPAND_OPEN;
+	c->ignore_unavailable = o->ignore_unavailable == 1;
+	if (c->legacy && !cfg->respect_request_options) {
+		c->expand = PRS_EXPAND_OPEN | PRS_EXPAND_HIDDEN;
+		c->ignore_unavailable = false;
+	}
+}
+
+int rs_resolve(const ng_engine *e, const prs_op *op, int64_t now_ms,
+	       ng_arena *a, rs_result *out)
+{
+	rs_ctx c = { .e = e, .op = op, .a = a, .out = out };
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	set_options(&c);
+	if (op->nexprs == 0)
+		return (op->flags & PRS_EMPTY_ALL) ? select_all(&c) : 0;
+	for (size_t i = 0; i < op->nexprs && !rc && !out->status; i++)
+		rc = element(&c, op->exprs[i], now_ms);
+	return rc;
+}

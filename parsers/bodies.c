@@ -1,0 +1,1155 @@
+/*
+ * Builders: the operations of a routed request, from its path parts and
+ * its body.
+ *
+ * Every op of the top-level request has item -1. A compound request
+ * (_bulk, _mget, _mtermvectors, _msearch) has a cluster op for its own
+ * action and one op per sub-request, numbered from 0 in body order.
+ *
+ * Requests that the peer runs as further requests of the same user carry
+ * ops for those too, all with item -1, told apart by their role:
+ *   single-document index/create/delete: the item action plus
+ *     indices:data/write/bulk[s] on the index, and a cluster op
+ *     indices:data/write/bulk (role "bulk"): the peer wraps the document
+ *     in a one-item bulk;
+ *   _delete_by_query / _update_by_query: the by-query action on the path
+ *     indices, a search of them (role "source"), the delete or index with
+ *     bulk[s] on the same indices (role "dest") and the cluster bulk op
+ *     (role "bulk"); the internal scroll and clear-scroll are not listed;
+ *   _reindex: the cluster reindex op, a search of source.index (role
+ *     "source", PRS_REMOTE_SRC when source.remote is set), an index with
+ *     bulk[s] of dest.index (role "dest", PRS_CREATES) and the cluster
+ *     bulk op (role "bulk");
+ *   a terms lookup in a query: indices:data/read/get on the lookup index
+ *     (role "terms_lookup");
+ *   alias changes: indices:admin/aliases on the indices (role "index")
+ *     and on the alias names (role "alias", PRS_ALIAS_NAMES).
+ *
+ * Source lines of _bulk are skipped by looking for the next '\n'; they are
+ * never parsed. A last line without '\n' is still a line. A body that does
+ * not fit its API is a 400 naming the part (and the NDJSON line) at fault.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parsers.h"
+
+#define A_BULK "indices:data/write/bulk"
+#define A_BULK_SHARD "indices:data/write/bulk[s]"
+#define A_INDEX "indices:data/write/index"
+#define A_UPDATE "indices:data/write/update"
+#define A_DELETE "indices:data/write/delete"
+#define A_SEARCH "indices:data/read/search"
+#define A_GET "indices:data/read/get"
+#define A_MGET_SHARD "indices:data/read/mget[shard]"
+#define A_MTV_SHARD "indices:data/read/mtv[shard]"
+#define A_ALIASES "indices:admin/aliases"
+#define A_CREATE "indices:admin/create"
+#define A_DELETE_INDEX "indices:admin/delete"
+
+/* Flags of the ops a compound request is made of. */
+#define F_SEARCH_ITEM (PRS_REDUCIBLE | PRS_EMPTY_ALL | PRS_REMOTE_OK)
+#define F_DOC_WRITE (PRS_DOC | PRS_WRITE | PRS_CREATES | PRS_NO_WILDCARD)
+#define F_DOC_DELETE (PRS_DOC | PRS_WRITE | PRS_NO_WILDCARD)
+#define F_ALIAS_NEW (PRS_ALIAS_NAMES | PRS_CREATES)
+
+/* ---------------------------------------------------------------------
+ * JSON.
+ */
+
+/* Is the nesting of the JSON text within `max`? Checked on the text, as
+ * cJSON has a fixed nesting limit of its own. */
+static bool depth_ok(const char *s, size_t n, size_t max)
+{
+	size_t depth = 0;
+	bool str = false, esc = false;
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (str) {
+			if (esc)
+				esc = false;
+			else if (ch == '\\')
+				esc = true;
+			else if (ch == '"')
+				str = false;
+		} else if (ch == '"') {
+			str = true;
+		} else if (ch == '{' || ch == '[') {
+			if (++depth > max)
+				return false;
+		} else if ((ch == '}' || ch == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return true;
+}
+
+/* Parse one JSON value that must fill [s, s+n). NULL with r->status set
+ * when it is too deep or not JSON; `where` names the part for the
+ * message ("search body", "bulk line 3"). */
+static cJSON *json_parse(prs_ctx *c, const char *s, size_t n,
+			 const char *where, int item)
+{
+	const char *end = NULL;
+	cJSON *j;
+
+	if (!depth_ok(s, n, c->lim->max_depth)) {
+		prs_fail(c, NG_ELIMIT, item, "%s: json nested deeper than %zu",
+			 where, c->lim->max_depth);
+		return NULL;
+	}
+	j = cJSON_ParseWithLengthOpts(s, n, &end, false);
+	if (j && end)
+		while (end < s + n && strchr(" \t\r\n", *end) && *end)
+			end++;
+	if (!j || !end || end != s + n) {
+		cJSON_Delete(j);
+		prs_fail(c, NG_EBADREQ, item, "%s: not valid json", where);
+		return NULL;
+	}
+	return j;
+}
+
+/* The body as a JSON object; NULL with r->status set when it is not. */
+static cJSON *body_object(prs_ctx *c, const char *where)
+{
+	cJSON *j = json_parse(c, c->body, c->blen, where, -1);
+
+	if (j && !cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		prs_fail(c, NG_EBADREQ, -1, "%s: not a json object", where);
+		return NULL;
+	}
+	return j;
+}
+
+/* Append a JSON string or array of strings to op's expression. */
+static int json_exprs(prs_ctx *c, prs_op *op, const cJSON *v,
+		      const char *where)
+{
+	const cJSON *e;
+	int rc;
+
+	if (cJSON_IsString(v))
+		return prs_op_expr(c, op, v->valuestring,
+				   strlen(v->valuestring));
+	if (!cJSON_IsArray(v))
+		return prs_fail(c, NG_EBADREQ, op->item,
+				"%s: not a string or an array of strings",
+				where);
+	cJSON_ArrayForEach(e, v) {
+		if (!cJSON_IsString(e))
+			return prs_fail(c, NG_EBADREQ, op->item,
+					"%s: not a string or an array of "
+					"strings", where);
+		rc = prs_op_expr(c, op, e->valuestring,
+				 strlen(e->valuestring));
+		if (rc != 0 || c->r->status)
+			return rc;
+	}
+	return 0;
+}
+
+/* A boolean option from a JSON object (msearch header, snapshot body). */
+static int json_opt_bool(prs_ctx *c, const cJSON *o, const char *key,
+			 signed char *out, const char *where, int item)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!v)
+		return 0;
+	if (cJSON_IsBool(v))
+		*out = cJSON_IsTrue(v) ? 1 : 0;
+	else if (cJSON_IsString(v) && strcmp(v->valuestring, "true") == 0)
+		*out = 1;
+	else if (cJSON_IsString(v) && strcmp(v->valuestring, "false") == 0)
+		*out = 0;
+	else
+		return prs_fail(c, NG_EBADREQ, item, "%s: bad %s", where, key);
+	return 0;
+}
+
+/* ignore_unavailable, allow_no_indices and expand_wildcards of a JSON
+ * object override those of the query string. */
+static int json_opts(prs_ctx *c, const cJSON *o, prs_opts *opts,
+		     const char *where, int item)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o,
+							  "expand_wildcards");
+	int bits;
+
+	json_opt_bool(c, o, "ignore_unavailable", &opts->ignore_unavailable,
+		      where, item);
+	json_opt_bool(c, o, "allow_no_indices", &opts->allow_no_indices,
+		      where, item);
+	if (!v || c->r->status)
+		return 0;
+	bits = cJSON_IsString(v) ? prs_parse_expand(v->valuestring,
+						    strlen(v->valuestring))
+				 : -1;
+	if (bits < 0)
+		return prs_fail(c, NG_EBADREQ, item,
+				"%s: bad expand_wildcards", where);
+	opts->expand = (signed char)bits;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The top-level op and the further requests of the handler.
+ */
+
+static bool is_cluster_action(const char *a)
+{
+	return strncmp(a, "cluster:", 8) == 0;
+}
+
+/* Index actions join the top-level op, unless that is a cluster action
+ * (then they get an op of their own on the same indices); cluster actions
+ * get an op each. Ops may move when one is added: use indices. */
+static int add_also(prs_ctx *c, size_t top)
+{
+	const prs_route *rt = c->route;
+	const char *const *p;
+	prs_op *op;
+
+	p = rt->index_also;
+	if (p && *p && is_cluster_action(c->r->ops[top].actions[0])) {
+		op = prs_op_new(c, -1, *p++, c->r->ops[top].flags, "also");
+		if (!op)
+			return NG_ENOMEM;
+		op->exprs = c->r->ops[top].exprs;
+		op->nexprs = c->r->ops[top].nexprs;
+		top = c->r->nops - 1;
+	}
+	for (; p && *p; p++)
+		prs_op_also(&c->r->ops[top], *p);
+	for (p = rt->cluster_also; p && *p; p++)
+		if (!prs_op_new(c, -1, *p, 0, "also"))
+			return NG_ENOMEM;
+	return 0;
+}
+
+/* The top-level op with the route's action and flags on its index part.
+ * *out is its position in r->ops, or (size_t)-1 for a route without an
+ * action (help texts). */
+static int top_op(prs_ctx *c, size_t *out)
+{
+	const prs_route *rt = c->route;
+	const char *v = rt->index ? prs_part(c, rt->index) : NULL;
+	prs_op *op;
+	int rc;
+
+	*out = (size_t)-1;
+	if (!rt->action)
+		return 0;
+	op = prs_op_new(c, -1, rt->action, rt->flags, NULL);
+	if (!op)
+		return NG_ENOMEM;
+	*out = c->r->nops - 1;
+	if (v) {
+		rc = prs_op_expr(c, op, v, strlen(v));
+		if (rc != 0 || c->r->status)
+			return rc;
+	}
+	return add_also(c, *out);
+}
+
+static int build_plain(prs_ctx *c)
+{
+	size_t top;
+
+	return top_op(c, &top);
+}
+
+/* An op on the decoded text of a path part, if the path has it. */
+static int part_op(prs_ctx *c, const char *part, const char *action,
+		   unsigned flags, const char *role, prs_op **out)
+{
+	const char *v = prs_part(c, part);
+	prs_op *op;
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	op = prs_op_new(c, -1, action, flags, role);
+	if (!op)
+		return NG_ENOMEM;
+	*out = op;
+	return prs_op_expr(c, op, v, strlen(v));
+}
+
+/* Copy an op's expression into a new op. */
+static prs_op *same_indices(prs_ctx *c, size_t from, const char *action,
+			    unsigned flags, const char *role)
+{
+	prs_op *op = prs_op_new(c, -1, action, flags, role);
+
+	if (op) {
+		op->exprs = c->r->ops[from].exprs;
+		op->nexprs = c->r->ops[from].nexprs;
+	}
+	return op;
+}
+
+/* ---------------------------------------------------------------------
+ * Searches: terms lookups read another index.
+ */
+
+/* "terms": {"field": {"index": "other", "id": "1", "path": "f"}} */
+static int terms_lookup(prs_ctx *c, const cJSON *terms, int item)
+{
+	const cJSON *f, *idx;
+	prs_op *op;
+	int rc;
+
+	cJSON_ArrayForEach(f, terms) {
+		if (!cJSON_IsObject(f))
+			continue;
+		idx = cJSON_GetObjectItemCaseSensitive(f, "index");
+		if (!cJSON_IsString(idx))
+			continue;
+		op = prs_op_new(c, item, A_GET, PRS_DOC, "terms_lookup");
+		if (!op)
+			return NG_ENOMEM;
+		rc = prs_op_expr(c, op, idx->valuestring,
+				 strlen(idx->valuestring));
+		if (rc != 0 || c->r->status)
+			return rc;
+	}
+	return 0;
+}
+
+/* Walk the whole body: a query may sit under query, post_filter, aggs,
+ * rescore, knn filters and more, and an extra check is always safe. The
+ * depth is bounded by json_parse. */
+static int walk_terms(prs_ctx *c, const cJSON *j, int item)
+{
+	const cJSON *k;
+	int rc;
+
+	cJSON_ArrayForEach(k, j) {
+		if (k->string && strcmp(k->string, "terms") == 0 &&
+		    cJSON_IsObject(k)) {
+			rc = terms_lookup(c, k, item);
+			if (rc != 0 || c->r->status)
+				return rc;
+		}
+		if (cJSON_IsObject(k) || cJSON_IsArray(k)) {
+			rc = walk_terms(c, k, item);
+			if (rc != 0 || c->r->status)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int body_terms(prs_ctx *c)
+{
+	cJSON *j;
+	int rc;
+
+	if (!c->body)
+		return 0;
+	j = body_object(c, "query body");
+	if (!j)
+		return 0;
+	rc = walk_terms(c, j, -1);
+	cJSON_Delete(j);
+	return rc;
+}
+
+static int build_search(prs_ctx *c)
+{
+	size_t top;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status)
+		return rc;
+	return body_terms(c);
+}
+
+/* ---------------------------------------------------------------------
+ * Single documents.
+ */
+
+/* index/create/delete run as a one-item bulk: the item action and
+ * bulk[s] on the index, and the cluster bulk action. */
+static int build_doc_write(prs_ctx *c)
+{
+	size_t top;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status)
+		return rc;
+	prs_op_also(&c->r->ops[top], A_BULK_SHARD);
+	return prs_op_new(c, -1, A_BULK, 0, "bulk") ? 0 : NG_ENOMEM;
+}
+
+/* ---------------------------------------------------------------------
+ * NDJSON.
+ */
+
+typedef struct ndjson {
+	const char *p, *end;
+	size_t line;           /* number of the line last returned, from 1 */
+} ndjson;
+
+/* The next line, without its "\n" or "\r\n"; false at the end. */
+static bool nd_next(ndjson *it, const char **s, size_t *n)
+{
+	const char *nl;
+
+	if (it->p >= it->end)
+		return false;
+	nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
+	*s = it->p;
+	*n = (size_t)((nl ? nl : it->end) - it->p);
+	it->p = nl ? nl + 1 : it->end;
+	if (*n && (*s)[*n - 1] == '\r')
+		(*n)--;
+	it->line++;
+	return true;
+}
+
+static bool blank_line(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r", s[i]) || !s[i])
+			return false;
+	return true;
+}
+
+/* Parse an NDJSON line that must be a JSON object. */
+static cJSON *nd_object(prs_ctx *c, const char *api, const ndjson *it,
+			const char *s, size_t n, int item)
+{
+	char where[48];
+	cJSON *j;
+
+	snprintf(where, sizeof(where), "%s line %zu", api, it->line);
+	if (n > c->lim->max_line) {
+		prs_fail(c, NG_ELIMIT, item, "%s: longer than %zu bytes",
+			 where, c->lim->max_line);
+		return NULL;
+	}
+	j = json_parse(c, s, n, where, item);
+	if (j && !cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		prs_fail(c, NG_EBADREQ, item, "%s: not a json object", where);
+		return NULL;
+	}
+	return j;
+}
+
+static int too_many(prs_ctx *c, const char *api, size_t n)
+{
+	if (n < c->lim->max_items)
+		return 0;
+	return prs_fail(c, NG_ELIMIT, (int)n, "%s: more than %zu items", api,
+			c->lim->max_items);
+}
+
+/* The compound request's own op, with no index. */
+static int compound_top(prs_ctx *c)
+{
+	c->r->compound = true;
+	return prs_op_new(c, -1, c->route->action, 0, NULL) ? 0 : NG_ENOMEM;
+}
+
+/* ---------------------------------------------------------------------
+ * _bulk
+ */
+
+static const struct {
+	const char *op;
+	const char *action;
+	unsigned flags;
+	bool source;           /* followed by a source line */
+} bulk_ops[] = {
+	{ "index", A_INDEX, F_DOC_WRITE, true },
+	{ "create", A_INDEX, F_DOC_WRITE, true },
+	{ "update", A_UPDATE, F_DOC_WRITE, true },
+	{ "delete", A_DELETE, F_DOC_DELETE, false },
+};
+
+static int bulk_kind(const char *name)
+{
+	for (size_t i = 0; i < sizeof(bulk_ops) / sizeof(bulk_ops[0]); i++)
+		if (strcmp(bulk_ops[i].op, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* One action line: the item's op. *kind gets the bulk_ops row. */
+static int bulk_item(prs_ctx *c, const ndjson *it, const cJSON *line,
+		     int item, int *kind)
+{
+	const cJSON *act = line->child, *idx;
+	const char *def = prs_part(c, "index");
+	prs_op *op;
+
+	*kind = act && !act->next ? bulk_kind(act->string) : -1;
+	if (*kind < 0 || !cJSON_IsObject(act))
+		return prs_fail(c, NG_EBADREQ, item, "bulk line %zu: expected "
+				"one of index, create, update, delete with an "
+				"object", it->line);
+	op = prs_op_new(c, item, bulk_ops[*kind].action,
+			bulk_ops[*kind].flags, NULL);
+	if (!op)
+		return NG_ENOMEM;
+	prs_op_also(op, A_BULK_SHARD);
+	idx = cJSON_GetObjectItemCaseSensitive(act, "_index");
+	if (idx && !cJSON_IsString(idx))
+		return prs_fail(c, NG_EBADREQ, item, "bulk line %zu: _index "
+				"is not a string", it->line);
+	if (idx)
+		return prs_op_expr(c, op, idx->valuestring,
+				   strlen(idx->valuestring));
+	if (!def)
+		return prs_fail(c, NG_EBADREQ, item, "bulk line %zu: index is "
+				"missing", it->line);
+	return prs_op_expr(c, op, def, strlen(def));
+}
+
+static int build_bulk(prs_ctx *c)
+{
+	ndjson it = { c->body, c->body ? c->body + c->blen : NULL, 0 };
+	const char *s;
+	size_t n;
+	int rc = compound_top(c), kind;
+
+	if (rc == 0 && !c->body)
+		return prs_fail(c, NG_EBADREQ, -1, "bulk body: missing");
+
+	while (rc == 0 && !c->r->status && nd_next(&it, &s, &n)) {
+		cJSON *line;
+
+		if (blank_line(s, n))
+			continue;
+		if (too_many(c, "bulk", c->r->nitems))
+			break;
+		line = nd_object(c, "bulk", &it, s, n, (int)c->r->nitems);
+		if (!line)
+			break;
+		rc = bulk_item(c, &it, line, (int)c->r->nitems, &kind);
+		cJSON_Delete(line);
+		c->r->nitems++;
+		if (rc == 0 && !c->r->status && bulk_ops[kind].source &&
+		    !nd_next(&it, &s, &n))
+			prs_fail(c, NG_EBADREQ, (int)c->r->nitems - 1,
+				 "bulk line %zu: source line is missing",
+				 it.line);
+	}
+	if (rc == 0 && !c->r->status && c->r->nitems == 0)
+		prs_fail(c, NG_EBADREQ, -1, "bulk body: no requests");
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * _msearch and _msearch/template: header lines name the indices.
+ */
+
+static int msearch_item(prs_ctx *c, const ndjson *it, const cJSON *head,
+			int item)
+{
+	const char *def = prs_part(c, "index");
+	const cJSON *idx = cJSON_GetObjectItemCaseSensitive(head, "index");
+	char where[48];
+	prs_op *op = prs_op_new(c, item, A_SEARCH, F_SEARCH_ITEM, NULL);
+	int rc;
+
+	if (!op)
+		return NG_ENOMEM;
+	snprintf(where, sizeof(where), "msearch line %zu", it->line);
+	rc = json_opts(c, head, &op->opts, where, item);
+	if (rc != 0 || c->r->status)
+		return rc;
+	if (idx)
+		return json_exprs(c, op, idx, where);
+	if (def)
+		return prs_op_expr(c, op, def, strlen(def));
+	return 0;
+}
+
+/* The search body after a header: a search may look up terms in another
+ * index. Template bodies (_msearch/template) are not searches yet. */
+static int msearch_body(prs_ctx *c, ndjson *it, int item)
+{
+	const char *s;
+	size_t n;
+	cJSON *j;
+	int rc;
+
+	if (!nd_next(it, &s, &n))
+		return prs_fail(c, NG_EBADREQ, item, "msearch line %zu: search "
+				"body line is missing", it->line);
+	if (c->route->build != PRS_B_MSEARCH ||
+	    strcmp(c->route->api, "msearch") != 0 || blank_line(s, n))
+		return 0;
+	j = nd_object(c, "msearch", it, s, n, item);
+	if (!j)
+		return 0;
+	rc = walk_terms(c, j, item);
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* An empty header line is an empty header, as for the peer. A header
+ * with no index takes the path index; with neither, all indices. */
+static int build_msearch(prs_ctx *c)
+{
+	ndjson it = { c->body, c->body ? c->body + c->blen : NULL, 0 };
+	const char *s;
+	size_t n;
+	int rc = compound_top(c);
+
+	if (rc == 0 && !c->body)
+		return prs_fail(c, NG_EBADREQ, -1, "msearch body: missing");
+	while (rc == 0 && !c->r->status && nd_next(&it, &s, &n)) {
+		int item = (int)c->r->nitems;
+		cJSON *head;
+
+		/* a blank line after the last search is no header */
+		if (blank_line(s, n) && it.p >= it.end)
+			break;
+		if (too_many(c, "msearch", c->r->nitems))
+			break;
+		head = blank_line(s, n) ? cJSON_CreateObject()
+					: nd_object(c, "msearch", &it, s, n,
+						    item);
+		if (!head)
+			return c->r->status ? 0 : NG_ENOMEM;
+		rc = msearch_item(c, &it, head, item);
+		cJSON_Delete(head);
+		c->r->nitems++;
+		if (rc == 0 && !c->r->status)
+			rc = msearch_body(c, &it, item);
+	}
+	if (rc == 0 && !c->r->status && c->r->nitems == 0)
+		prs_fail(c, NG_EBADREQ, -1, "msearch body: no requests");
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * _mget and _mtermvectors: docs[]._index, or ids on the path index.
+ */
+
+static int doc_item(prs_ctx *c, const char *action, const char *idx,
+		    const char *api)
+{
+	int item = (int)c->r->nitems;
+	prs_op *op;
+	int rc;
+
+	if (too_many(c, api, c->r->nitems))
+		return 0;
+	if (!idx)
+		return prs_fail(c, NG_EBADREQ, item, "%s docs[%d]: index is "
+				"missing", api, item);
+	op = prs_op_new(c, item, action, PRS_DOC, NULL);
+	if (!op)
+		return NG_ENOMEM;
+	c->r->nitems++;
+	rc = prs_op_expr(c, op, idx, strlen(idx));
+	return rc;
+}
+
+static int mget_docs(prs_ctx *c, const cJSON *docs, const char *action,
+		     const char *api)
+{
+	const char *def = prs_part(c, "index");
+	const cJSON *d, *idx;
+	int rc = 0;
+
+	if (!cJSON_IsArray(docs))
+		return prs_fail(c, NG_EBADREQ, -1, "%s body: docs is not an "
+				"array", api);
+	cJSON_ArrayForEach(d, docs) {
+		if (!cJSON_IsObject(d))
+			return prs_fail(c, NG_EBADREQ, (int)c->r->nitems,
+					"%s docs[%zu]: not an object", api,
+					c->r->nitems);
+		idx = cJSON_GetObjectItemCaseSensitive(d, "_index");
+		if (idx && !cJSON_IsString(idx))
+			return prs_fail(c, NG_EBADREQ, (int)c->r->nitems,
+					"%s docs[%zu]: _index is not a string",
+					api, c->r->nitems);
+		rc = doc_item(c, action, idx ? idx->valuestring : def, api);
+		if (rc != 0 || c->r->status)
+			return rc;
+	}
+	return 0;
+}
+
+/* ids, from the body or the query string, all on the path index. */
+static int mget_ids(prs_ctx *c, size_t n, const char *action,
+		    const char *api)
+{
+	const char *def = prs_part(c, "index");
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		rc = doc_item(c, action, def, api);
+		if (rc != 0 || c->r->status)
+			return rc;
+	}
+	return 0;
+}
+
+static size_t count_csv(const char *s)
+{
+	size_t n = *s ? 1 : 0;
+
+	for (; *s; s++)
+		n += *s == ',';
+	return n;
+}
+
+static int multi_get(prs_ctx *c, const char *action, const char *api)
+{
+	const char *ids = prs_param_get(c, "ids");
+	const cJSON *docs, *bids;
+	cJSON *j = NULL;
+	int rc = compound_top(c);
+
+	if (rc == 0 && ids && *ids)
+		rc = mget_ids(c, count_csv(ids), action, api);
+	if (rc == 0 && !c->r->status && c->body) {
+		j = body_object(c, strcmp(api, "mget") ? "mtermvectors body"
+						       : "mget body");
+		docs = cJSON_GetObjectItemCaseSensitive(j, "docs");
+		bids = cJSON_GetObjectItemCaseSensitive(j, "ids");
+		if (j && docs)
+			rc = mget_docs(c, docs, action, api);
+		if (rc == 0 && !c->r->status && bids && !cJSON_IsArray(bids))
+			prs_fail(c, NG_EBADREQ, -1, "%s body: ids is not an "
+				 "array", api);
+		else if (rc == 0 && !c->r->status && bids)
+			rc = mget_ids(c, (size_t)cJSON_GetArraySize(bids),
+				      action, api);
+	}
+	cJSON_Delete(j);
+	if (rc == 0 && !c->r->status && c->r->nitems == 0)
+		prs_fail(c, NG_EBADREQ, -1, "%s body: no documents", api);
+	return rc;
+}
+
+static int build_mget(prs_ctx *c)
+{
+	return multi_get(c, A_MGET_SHARD, "mget");
+}
+
+static int build_mtv(prs_ctx *c)
+{
+	return multi_get(c, A_MTV_SHARD, "mtermvectors");
+}
+
+/* ---------------------------------------------------------------------
+ * By query and reindex.
+ */
+
+static int build_by_query(prs_ctx *c)
+{
+	bool del = strcmp(c->route->api, "delete_by_query") == 0;
+	size_t top;
+	prs_op *op;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status)
+		return rc;
+	if (!same_indices(c, top, A_SEARCH, PRS_EMPTY_ALL, "source"))
+		return NG_ENOMEM;
+	op = same_indices(c, top, del ? A_DELETE : A_INDEX, PRS_EMPTY_ALL,
+			  "dest");
+	if (!op)
+		return NG_ENOMEM;
+	prs_op_also(op, A_BULK_SHARD);
+	if (!prs_op_new(c, -1, A_BULK, 0, "bulk"))
+		return NG_ENOMEM;
+	return body_terms(c);
+}
+
+static int reindex_source(prs_ctx *c, const cJSON *src)
+{
+	const cJSON *idx = cJSON_GetObjectItemCaseSensitive(src, "index");
+	bool remote = cJSON_GetObjectItemCaseSensitive(src, "remote") != NULL;
+	prs_op *op;
+
+	if (!cJSON_IsObject(src))
+		return prs_fail(c, NG_EBADREQ, -1, "reindex body: source is "
+				"missing or not an object");
+	if (!idx)
+		return prs_fail(c, NG_EBADREQ, -1, "reindex body: "
+				"source.index is missing");
+	op = prs_op_new(c, -1, A_SEARCH, remote ? PRS_REMOTE_SRC : 0,
+			"source");
+	if (!op)
+		return NG_ENOMEM;
+	return json_exprs(c, op, idx, "reindex body: source.index");
+}
+
+static int reindex_dest(prs_ctx *c, const cJSON *dst)
+{
+	const cJSON *idx = cJSON_GetObjectItemCaseSensitive(dst, "index");
+	prs_op *op;
+	int rc;
+
+	if (!cJSON_IsObject(dst) || !cJSON_IsString(idx))
+		return prs_fail(c, NG_EBADREQ, -1, "reindex body: dest.index "
+				"is missing or not a string");
+	op = prs_op_new(c, -1, A_INDEX,
+			PRS_WRITE | PRS_CREATES | PRS_NO_WILDCARD, "dest");
+	if (!op)
+		return NG_ENOMEM;
+	prs_op_also(op, A_BULK_SHARD);
+	rc = prs_op_expr(c, op, idx->valuestring, strlen(idx->valuestring));
+	if (rc != 0 || c->r->status)
+		return rc;
+	return prs_op_new(c, -1, A_BULK, 0, "bulk") ? 0 : NG_ENOMEM;
+}
+
+static int build_reindex(prs_ctx *c)
+{
+	const cJSON *src;
+	cJSON *j;
+	size_t top;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status)
+		return rc;
+	if (!c->body)
+		return prs_fail(c, NG_EBADREQ, -1, "reindex body: missing");
+	j = body_object(c, "reindex body");
+	if (!j)
+		return 0;
+	rc = reindex_source(c, cJSON_GetObjectItemCaseSensitive(j, "source"));
+	if (rc == 0 && !c->r->status)
+		rc = reindex_dest(c,
+				  cJSON_GetObjectItemCaseSensitive(j, "dest"));
+	src = cJSON_GetObjectItemCaseSensitive(j, "source");
+	/* a terms lookup of a remote source runs on the remote cluster */
+	if (rc == 0 && !c->r->status &&
+	    !cJSON_GetObjectItemCaseSensitive(src, "remote"))
+		rc = walk_terms(c, src, -1);
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Indices and aliases.
+ */
+
+/* An op on alias names (JSON string or array), role "alias". */
+static int alias_names(prs_ctx *c, const cJSON *v, unsigned flags,
+		       const char *where)
+{
+	prs_op *op = prs_op_new(c, -1, A_ALIASES, flags, "alias");
+
+	if (!op)
+		return NG_ENOMEM;
+	return json_exprs(c, op, v, where);
+}
+
+/* PUT /{index}: body aliases are created with the index. */
+static int build_create_index(prs_ctx *c)
+{
+	const cJSON *al, *k;
+	cJSON *j;
+	size_t top;
+	prs_op *op;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status || !c->body)
+		return rc;
+	j = body_object(c, "create index body");
+	al = cJSON_GetObjectItemCaseSensitive(j, "aliases");
+	if (j && al && !cJSON_IsObject(al))
+		rc = prs_fail(c, NG_EBADREQ, -1, "create index body: aliases "
+			      "is not an object");
+	if (rc == 0 && !c->r->status && al && al->child) {
+		prs_op_also(&c->r->ops[top], A_ALIASES);
+		op = prs_op_new(c, -1, A_ALIASES, F_ALIAS_NEW, "alias");
+		rc = op ? 0 : NG_ENOMEM;
+		for (k = al->child; rc == 0 && !c->r->status && k; k = k->next)
+			rc = prs_op_expr(c, op, k->string, strlen(k->string));
+	}
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* One action of POST /_aliases: {"add": {"index": ..., "alias": ...}}. */
+static int alias_action(prs_ctx *c, const cJSON *a, size_t n)
+{
+	const cJSON *act = a->child, *ix = NULL, *al = NULL;
+	const char *kind = act ? act->string : "";
+	bool add = strcmp(kind, "add") == 0;
+	bool rmi = strcmp(kind, "remove_index") == 0;
+	prs_op *op;
+	int rc;
+
+	if (!cJSON_IsObject(a) || !act || act->next || !cJSON_IsObject(act) ||
+	    (!add && !rmi && strcmp(kind, "remove") != 0))
+		return prs_fail(c, NG_EBADREQ, -1, "aliases body: actions[%zu] "
+				"is not one add, remove or remove_index", n);
+	ix = cJSON_GetObjectItemCaseSensitive(act, "index");
+	if (!ix)
+		ix = cJSON_GetObjectItemCaseSensitive(act, "indices");
+	al = cJSON_GetObjectItemCaseSensitive(act, "alias");
+	if (!al)
+		al = cJSON_GetObjectItemCaseSensitive(act, "aliases");
+	if (!ix || (!al && !rmi))
+		return prs_fail(c, NG_EBADREQ, -1, "aliases body: actions[%zu] "
+				"needs index and alias", n);
+	op = prs_op_new(c, -1, A_ALIASES, 0, rmi ? "remove_index" : "index");
+	if (!op)
+		return NG_ENOMEM;
+	if (rmi)
+		prs_op_also(op, A_DELETE_INDEX);
+	rc = json_exprs(c, op, ix, "aliases body: index");
+	if (rc != 0 || c->r->status || rmi)
+		return rc;
+	return alias_names(c, al, add ? F_ALIAS_NEW : PRS_ALIAS_NAMES,
+			   "aliases body: alias");
+}
+
+static int build_aliases(prs_ctx *c)
+{
+	const cJSON *acts, *a;
+	cJSON *j;
+	size_t n = 0;
+	int rc = 0;
+
+	if (!c->body)
+		return prs_fail(c, NG_EBADREQ, -1, "aliases body: missing");
+	j = body_object(c, "aliases body");
+	if (!j)
+		return 0;
+	acts = cJSON_GetObjectItemCaseSensitive(j, "actions");
+	if (!cJSON_IsArray(acts) || !acts->child)
+		rc = prs_fail(c, NG_EBADREQ, -1, "aliases body: actions is not "
+			      "a non-empty array");
+	cJSON_ArrayForEach(a, acts) {
+		if (rc != 0 || c->r->status)
+			break;
+		rc = alias_action(c, a, n++);
+	}
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* Alias names in the path part {name}, with `flags`. */
+static int path_aliases(prs_ctx *c, unsigned flags)
+{
+	prs_op *op;
+
+	return part_op(c, "name", c->route->action, flags | PRS_ALIAS_NAMES,
+		       "alias", &op);
+}
+
+/* get/exists/delete alias, _cat/aliases: the indices, then the names. */
+static int build_alias_path(prs_ctx *c)
+{
+	size_t top;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status)
+		return rc;
+	return path_aliases(c, 0);
+}
+
+/* PUT /{index}/_alias/{name}; PUT /_alias[/{name}] names the indices (and
+ * maybe the alias) in the body. */
+static int build_put_alias(prs_ctx *c)
+{
+	const cJSON *ix = NULL, *al = NULL;
+	cJSON *j = NULL;
+	size_t top;
+	int rc = top_op(c, &top);
+
+	if (rc == 0 && !c->r->status && c->body) {
+		j = body_object(c, "alias body");
+		ix = cJSON_GetObjectItemCaseSensitive(j, "index");
+		ix = ix ? ix : cJSON_GetObjectItemCaseSensitive(j, "indices");
+		al = cJSON_GetObjectItemCaseSensitive(j, "alias");
+		al = al ? al : cJSON_GetObjectItemCaseSensitive(j, "aliases");
+	}
+	if (rc == 0 && !c->r->status && ix)
+		rc = json_exprs(c, &c->r->ops[top], ix, "alias body: index");
+	if (rc == 0 && !c->r->status && c->r->ops[top].nexprs == 0)
+		rc = prs_fail(c, NG_EBADREQ, -1, "put alias: index is missing");
+	if (rc == 0 && !c->r->status && prs_part(c, "name"))
+		rc = path_aliases(c, PRS_CREATES);
+	else if (rc == 0 && !c->r->status && al)
+		rc = alias_names(c, al, F_ALIAS_NEW, "alias body: alias");
+	else if (rc == 0 && !c->r->status)
+		rc = prs_fail(c, NG_EBADREQ, -1, "put alias: alias is missing");
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* clone/shrink/split: the action on the source and on the new target. */
+static int build_resize(prs_ctx *c)
+{
+	size_t top;
+	prs_op *op;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status)
+		return rc;
+	return part_op(c, "target", c->route->action,
+		       PRS_CREATES | PRS_NO_WILDCARD, "target", &op);
+}
+
+/* The alias (or data stream) rolled over, and the new index if named. */
+static int build_rollover(prs_ctx *c)
+{
+	size_t top;
+	prs_op *op;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status)
+		return rc;
+	return part_op(c, "new_index", c->route->action,
+		       PRS_CREATES | PRS_NO_WILDCARD, "target", &op);
+}
+
+/* ---------------------------------------------------------------------
+ * Cluster actions whose body names indices.
+ */
+
+/* A restore creates and writes its targets: the body's indices (none:
+ * every index of the snapshot), renamed by rename_pattern and
+ * rename_replacement, which the request passes on for the engine. */
+static int restore_targets(prs_ctx *c, const cJSON *j, size_t top)
+{
+	const cJSON *pat = cJSON_GetObjectItemCaseSensitive(j, "rename_pattern");
+	const cJSON *rep = cJSON_GetObjectItemCaseSensitive(
+		j, "rename_replacement");
+	const cJSON *gs = cJSON_GetObjectItemCaseSensitive(
+		j, "include_global_state");
+	prs_op *op;
+
+	if (cJSON_IsTrue(gs) ||
+	    (cJSON_IsString(gs) && strcmp(gs->valuestring, "true") == 0))
+		c->r->ops[top].flags |= PRS_GLOBAL_STATE;
+	if (cJSON_IsString(pat))
+		c->r->rename_pattern = ng_arena_strdup(c->a, pat->valuestring);
+	if (cJSON_IsString(rep))
+		c->r->rename_replacement = ng_arena_strdup(c->a,
+							   rep->valuestring);
+	if ((cJSON_IsString(pat) && !c->r->rename_pattern) ||
+	    (cJSON_IsString(rep) && !c->r->rename_replacement))
+		return NG_ENOMEM;
+	op = same_indices(c, top, A_CREATE, PRS_CREATES, "restore");
+	if (!op)
+		return NG_ENOMEM;
+	prs_op_also(op, A_INDEX);
+	return 0;
+}
+
+/* Snapshot create/clone/restore, remote store restore: body "indices"
+ * (string, comma list or array) and the resolution options. */
+static int build_body_indices(prs_ctx *c)
+{
+	bool restore = strcmp(c->route->api, "snapshot.restore") == 0;
+	const cJSON *ix;
+	cJSON *j = NULL;
+	size_t top;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status)
+		return rc;
+	if (c->body) {
+		j = body_object(c, "snapshot body");
+		if (!j)
+			return 0;
+		rc = json_opts(c, j, &c->r->ops[top].opts, "snapshot body", -1);
+	}
+	ix = cJSON_GetObjectItemCaseSensitive(j, "indices");
+	if (rc == 0 && !c->r->status && ix)
+		rc = json_exprs(c, &c->r->ops[top], ix, "snapshot body: indices");
+	if (rc == 0 && !c->r->status && restore)
+		rc = restore_targets(c, j, top);
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* Allocation explain ("index") and painless execute
+ * ("context_setup.index"). */
+static int build_body_index(prs_ctx *c)
+{
+	const cJSON *o, *ix;
+	cJSON *j;
+	size_t top;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status || !c->body)
+		return rc;
+	j = body_object(c, "request body");
+	o = cJSON_GetObjectItemCaseSensitive(j, "context_setup");
+	ix = cJSON_GetObjectItemCaseSensitive(o ? o : j, "index");
+	if (cJSON_IsString(ix))
+		rc = prs_op_expr(c, &c->r->ops[top], ix->valuestring,
+				 strlen(ix->valuestring));
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* commands[].<command>.index */
+static int build_reroute(prs_ctx *c)
+{
+	const cJSON *cmds, *cmd, *ix;
+	cJSON *j;
+	size_t top;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status || !c->body)
+		return rc;
+	j = body_object(c, "reroute body");
+	cmds = cJSON_GetObjectItemCaseSensitive(j, "commands");
+	cJSON_ArrayForEach(cmd, cmds) {
+		ix = cmd->child ? cJSON_GetObjectItemCaseSensitive(cmd->child,
+								   "index")
+				: NULL;
+		if (cJSON_IsString(ix))
+			rc = prs_op_expr(c, &c->r->ops[top], ix->valuestring,
+					 strlen(ix->valuestring));
+		if (rc != 0 || c->r->status)
+			break;
+	}
+	cJSON_Delete(j);
+	return rc;
+}
+
+int prs_build_ops(prs_ctx *c)
+{
+	static int (*const builders[PRS_B_COUNT])(prs_ctx *) = {
+		[PRS_B_PLAIN] = build_plain,
+		[PRS_B_SEARCH] = build_search,
+		[PRS_B_DOC_WRITE] = build_doc_write,
+		[PRS_B_BULK] = build_bulk,
+		[PRS_B_MGET] = build_mget,
+		[PRS_B_MTV] = build_mtv,
+		[PRS_B_MSEARCH] = build_msearch,
+		[PRS_B_BY_QUERY] = build_by_query,
+		[PRS_B_REINDEX] = build_reindex,
+		[PRS_B_CREATE_INDEX] = build_create_index,
+		[PRS_B_ALIASES] = build_aliases,
+		[PRS_B_PUT_ALIAS] = build_put_alias,
+		[PRS_B_ALIAS_PATH] = build_alias_path,
+		[PRS_B_RESIZE] = build_resize,
+		[PRS_B_ROLLOVER] = build_rollover,
+		[PRS_B_BODY_INDICES] = build_body_indices,
+		[PRS_B_BODY_INDEX] = build_body_index,
+		[PRS_B_REROUTE] = build_reroute,
+	};
+	prs_build b = c->route->build;
+
+	if ((unsigned)b >= PRS_B_COUNT || !builders[b])
+		return prs_fail(c, NG_EINTERNAL, -1, "route %s has no builder",
+				c->route->api);
+	return builders[b](c);
+}

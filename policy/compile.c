@@ -1,0 +1,461 @@
+/*
+ * The compiler: a model into the tables the engine asks. Cluster
+ * permissions become one role set per known action (plus per-role
+ * patterns for other names); each index permission becomes a pol_entry
+ * with compiled patterns and an action bitset over the dictionary.
+ */
+#define POL_INTERNAL
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+typedef struct pat_vec {
+	pol_pattern *v;
+	size_t n;
+} pat_vec;
+
+typedef struct priv {
+	pol_word *cluster;        /* nactions rows of nwords: roles per action */
+	pat_vec *cluster_pats;    /* per role: patterns for other names */
+	GHashTable *role_ids;     /* name -> id + 1 */
+	GHashTable *users;        /* name -> const pol_internal_user * */
+	pol_maptab *maps;
+	pol_groups *groups;       /* only while compiling */
+	int sys_id;               /* system:admin/system_index */
+} priv;
+
+static int oom(ng_error *err)
+{
+	return pol_fail(err, NG_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+static priv *priv_of(const pol_compiled *pc)
+{
+	return pc->priv;
+}
+
+/* Compile `text` into the next slot of `pv` (sized by the caller). A bad
+ * pattern is reported at `pos`. */
+static int push_pattern(pat_vec *pv, const char *text, const pol_pos *pos,
+			ng_error *err)
+{
+	int rc = pol_pattern_compile(&pv->v[pv->n], text, 0, err);
+
+	if (rc && err && pos) {
+		snprintf(err->file, sizeof(err->file), "%s", pos->file);
+		err->line = pos->line;
+		err->column = pos->col;
+	}
+	if (!rc)
+		pv->n++;
+	return rc;
+}
+
+static void pat_vec_clear(pat_vec *pv)
+{
+	for (size_t i = 0; i < pv->n; i++)
+		pol_pattern_clear(&pv->v[i]);
+	free(pv->v);
+	pv->v = NULL;
+	pv->n = 0;
+}
+
+/* Mark action `a` as granted: with a stride, bit `col` of row `a` (the
+ * cluster table, a role set per action); without, bit `a` of one set. */
+static void mark(pol_word *bits, size_t stride, size_t col, size_t a)
+{
+	if (stride)
+		pol_setbit(bits + a * stride, col);
+	else
+		pol_setbit(bits, a);
+}
+
+/* Mark every dictionary action the pattern grants. A bare "*" does not
+ * grant the explicit actions. */
+static void expand_over_dict(const pol_pattern *p, pol_word *bits,
+			     size_t stride, size_t col)
+{
+	for (size_t a = 0; a < pol_dict_len; a++) {
+		if (p->kind == POL_PAT_ANY && pol_action_is_explicit(pol_dict[a]))
+			continue;
+		if (pol_pattern_match(p, pol_dict[a], strlen(pol_dict[a])))
+			mark(bits, stride, col, a);
+	}
+}
+
+/* Resolve a permission list through the action groups, then set the
+ * dictionary bits and keep patterns for the names outside it. */
+static int compile_actions(priv *pv, const pol_strlist *perms,
+			   const pol_pos *pos, pol_word *bits, size_t stride,
+			   size_t col, pat_vec *pats, ng_error *err)
+{
+	GPtrArray *res = g_ptr_array_new();
+	int rc = 0;
+
+	pol_groups_resolve(pv->groups, perms, res);
+	pats->v = calloc(res->len + 1, sizeof(pol_pattern));
+	if (!pats->v)
+		rc = oom(err);
+	for (guint i = 0; !rc && i < res->len; i++) {
+		const char *s = g_ptr_array_index(res, i);
+		int id = pol_dict_find(s);
+
+		if (id >= 0) {
+			mark(bits, stride, col, (size_t)id);
+			continue;
+		}
+		rc = push_pattern(pats, s, pos, err);
+		if (!rc)
+			expand_over_dict(&pats->v[pats->n - 1], bits, stride, col);
+	}
+	g_ptr_array_free(res, TRUE);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Index-permission entries.
+ */
+static bool is_dynamic(const char *s)
+{
+	size_t n = strlen(s);
+
+	return strstr(s, "${") || (n >= 2 && s[0] == '<' && s[n - 1] == '>');
+}
+
+static int entry_patterns(pol_entry *e, const pol_strlist *l, ng_error *err)
+{
+	pat_vec inc = { calloc(l->n + 1, sizeof(pol_pattern)), 0 };
+	pat_vec exc = { calloc(l->n + 1, sizeof(pol_pattern)), 0 };
+	int rc = 0;
+
+	e->dyn = calloc(l->n + 1, sizeof(char *));
+	if (!inc.v || !exc.v || !e->dyn)
+		rc = oom(err);
+	for (size_t i = 0; !rc && i < l->n; i++) {
+		const char *s = l->v[i];
+
+		if (s[0] == '-' && s[1])
+			rc = push_pattern(&exc, s + 1, &l->pos[i], err);
+		else if (is_dynamic(s))
+			e->dyn[e->ndyn++] = l->v[i];
+		else
+			rc = push_pattern(&inc, s, &l->pos[i], err);
+		if (!rc && !strcmp(s, "*"))
+			e->any = true;
+	}
+	e->inc = inc.v;
+	e->ninc = inc.n;
+	e->exc = exc.v;
+	e->nexc = exc.n;
+	return rc;
+}
+
+static int compile_entry(pol_compiled *pc, pol_entry *e, uint32_t role,
+			 uint32_t index, ng_error *err)
+{
+	priv *pv = priv_of(pc);
+	const pol_index_perm *ip = &pc->model->roles[role].index[index];
+	pat_vec ap = { 0 };
+	int rc;
+
+	e->role = role;
+	e->index = index;
+	e->src = ip;
+	e->dls = ip->dls;
+	e->fls = (const char *const *)ip->fls.v;
+	e->nfls = ip->fls.n;
+	e->masked = (const char *const *)ip->masked.v;
+	e->nmasked = ip->masked.n;
+	e->actions = calloc(pc->nawords, sizeof(pol_word));
+	if (!e->actions)
+		return oom(err);
+	rc = entry_patterns(e, &ip->patterns, err);
+	if (!rc)
+		rc = compile_actions(pv, &ip->actions, &ip->pos, e->actions, 0, 0,
+				     &ap, err);
+	e->action_pats = ap.v;
+	e->naction_pats = ap.n;
+	e->explicit_system = pv->sys_id >= 0 && pol_bit(e->actions, pv->sys_id);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Roles.
+ */
+static int compile_roles(pol_compiled *pc, ng_error *err)
+{
+	const pol_model *m = pc->model;
+	priv *pv = priv_of(pc);
+	size_t k = 0;
+	int rc = 0;
+
+	for (size_t r = 0; !rc && r < m->nroles; r++)
+		rc = compile_actions(pv, &m->roles[r].cluster, &m->roles[r].pos,
+				     pv->cluster, pc->nwords, r,
+				     &pv->cluster_pats[r], err);
+	for (size_t r = 0; !rc && r < m->nroles; r++)
+		for (size_t i = 0; !rc && i < m->roles[r].nindex; i++)
+			rc = compile_entry(pc, &pc->entries[k++], (uint32_t)r,
+					   (uint32_t)i, err);
+	pc->nentries = k;
+	return rc;
+}
+
+/* Words in a bitset of n bits; never zero. */
+static size_t words(size_t n)
+{
+	return n ? (n + 63) / 64 : 1;
+}
+
+static int alloc_tables(pol_compiled *pc, ng_error *err)
+{
+	const pol_model *m = pc->model;
+	priv *pv = priv_of(pc);
+	size_t nent = 0;
+
+	for (size_t r = 0; r < m->nroles; r++)
+		nent += m->roles[r].nindex;
+	pc->nroles = m->nroles;
+	pc->nwords = words(m->nroles);
+	pc->nactions = pol_dict_len;
+	pc->nawords = words(pol_dict_len);
+	pc->role_names = calloc(m->nroles + 1, sizeof(char *));
+	pc->entries = calloc(nent + 1, sizeof(pol_entry));
+	pv->cluster = calloc(pol_dict_len * pc->nwords, sizeof(pol_word));
+	pv->cluster_pats = calloc(m->nroles + 1, sizeof(pat_vec));
+	if (!pc->role_names || !pc->entries || !pv->cluster ||
+	    !pv->cluster_pats)
+		return oom(err);
+	return 0;
+}
+
+static void index_model(pol_compiled *pc)
+{
+	const pol_model *m = pc->model;
+	priv *pv = priv_of(pc);
+	const char **names = (const char **)pc->role_names;
+
+	pv->role_ids = g_hash_table_new(g_str_hash, g_str_equal);
+	pv->users = g_hash_table_new(g_str_hash, g_str_equal);
+	for (size_t r = 0; r < m->nroles; r++) {
+		names[r] = m->roles[r].name;
+		g_hash_table_insert(pv->role_ids, m->roles[r].name,
+				    GSIZE_TO_POINTER(r + 1));
+	}
+	for (size_t i = 0; i < m->nusers; i++)
+		g_hash_table_insert(pv->users, m->users[i].name,
+				    (gpointer)&m->users[i]);
+	pv->sys_id = pol_dict_find("system:admin/system_index");
+}
+
+int pol_compile(pol_model *m, pol_compiled **out, ng_error *err)
+{
+	pol_compiled *pc = calloc(1, sizeof(*pc));
+	priv *pv = calloc(1, sizeof(*pv));
+	int rc;
+
+	*out = NULL;
+	if (!pc || !pv) {
+		free(pc);
+		free(pv);
+		pol_model_free(m);
+		return oom(err);
+	}
+	pc->model = m;
+	pc->config = &m->config;
+	pc->priv = pv;
+	rc = alloc_tables(pc, err);
+	if (!rc) {
+		index_model(pc);
+		rc = pol_groups_new(m, &pv->groups) ? oom(err) : 0;
+	}
+	if (!rc)
+		rc = compile_roles(pc, err);
+	if (!rc)
+		rc = pol_maptab_new(m, pv->role_ids, &pv->maps, err);
+	pol_groups_free(pv->groups);
+	pv->groups = NULL;
+	if (rc) {
+		pol_compiled_free(pc);
+		return rc;
+	}
+	*out = pc;
+	return 0;
+}
+
+static void entry_free(pol_entry *e)
+{
+	pat_vec inc = { e->inc, e->ninc }, exc = { e->exc, e->nexc };
+	pat_vec ap = { e->action_pats, e->naction_pats };
+
+	pat_vec_clear(&inc);
+	pat_vec_clear(&exc);
+	pat_vec_clear(&ap);
+	free(e->dyn);
+	free(e->actions);
+}
+
+void pol_compiled_free(pol_compiled *pc)
+{
+	priv *pv;
+
+	if (!pc)
+		return;
+	pv = priv_of(pc);
+	for (size_t i = 0; pc->entries && i < pc->nentries; i++)
+		entry_free(&pc->entries[i]);
+	for (size_t r = 0; pv->cluster_pats && r < pc->nroles; r++)
+		pat_vec_clear(&pv->cluster_pats[r]);
+	free(pv->cluster_pats);
+	free(pv->cluster);
+	if (pv->role_ids)
+		g_hash_table_destroy(pv->role_ids);
+	if (pv->users)
+		g_hash_table_destroy(pv->users);
+	pol_maptab_free(pv->maps);
+	pol_groups_free(pv->groups);
+	free(pv);
+	free(pc->entries);
+	free((void *)pc->role_names);
+	pol_model_free((pol_model *)pc->model);
+	free(pc);
+}
+
+/* ---------------------------------------------------------------------
+ * Questions the engine asks.
+ */
+int pol_role_id(const pol_compiled *pc, const char *name)
+{
+	gpointer v = name ? g_hash_table_lookup(priv_of(pc)->role_ids, name)
+			  : NULL;
+
+	return v ? (int)(GPOINTER_TO_SIZE(v) - 1) : -1;
+}
+
+const pol_internal_user *pol_find_user(const pol_compiled *pc,
+				       const char *name)
+{
+	return name ? g_hash_table_lookup(priv_of(pc)->users, name) : NULL;
+}
+
+size_t pol_role_names(const pol_compiled *pc, const pol_word *roles,
+		      const char **names, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < pc->nroles; r++) {
+		if (!pol_bit(roles, r))
+			continue;
+		if (n < cap)
+			names[n] = pc->role_names[r];
+		n++;
+	}
+	return n;
+}
+
+static bool pats_grant(const pat_vec *pv, const char *action)
+{
+	bool explicit_only = pol_action_is_explicit(action);
+	size_t n = strlen(action);
+
+	for (size_t i = 0; i < pv->n; i++) {
+		if (explicit_only && pv->v[i].kind == POL_PAT_ANY)
+			continue;
+		if (pol_pattern_match(&pv->v[i], action, n))
+			return true;
+	}
+	return false;
+}
+
+bool pol_entry_grants(const pol_compiled *pc, const pol_entry *e, int id,
+		      const char *action)
+{
+	pat_vec pv = { e->action_pats, e->naction_pats };
+
+	if (id < 0 && action)
+		id = pol_dict_find(action);
+	if (id >= 0)
+		return (size_t)id < pc->nactions && pol_bit(e->actions, id);
+	return action && pats_grant(&pv, action);
+}
+
+bool pol_entry_matches_static(const pol_entry *e, const char *name, size_t n)
+{
+	bool hit = e->any;
+
+	for (size_t i = 0; !hit && i < e->ninc; i++)
+		hit = pol_pattern_match(&e->inc[i], name, n);
+	for (size_t i = 0; hit && i < e->nexc; i++)
+		hit = !pol_pattern_match(&e->exc[i], name, n);
+	return hit;
+}
+
+/* Roles named directly; names that are no role are ignored. */
+static void direct_roles(const pol_compiled *pc, const char *const *names,
+			 size_t n, pol_word *roles, const char **why,
+			 const char *reason)
+{
+	for (size_t i = 0; i < n; i++) {
+		int r = pol_role_id(pc, names[i]);
+
+		if (r < 0 || pol_bit(roles, (size_t)r))
+			continue;
+		pol_setbit(roles, (size_t)r);
+		if (why)
+			why[r] = reason;
+	}
+}
+
+static int first_common(const pol_word *a, const pol_word *b, size_t nwords)
+{
+	for (size_t w = 0; w < nwords; w++)
+		if (a[w] & b[w])
+			return (int)(w * 64 + (size_t)__builtin_ctzll(a[w] & b[w]));
+	return -1;
+}
+
+bool pol_cluster_allowed(const pol_compiled *pc, const pol_word *roles,
+			 int id, const char *action, int *role)
+{
+	const priv *pv = priv_of(pc);
+	int hit = -1;
+
+	if (id < 0 && action)
+		id = pol_dict_find(action);
+	if (id >= 0 && (size_t)id < pc->nactions) {
+		hit = first_common(pv->cluster + (size_t)id * pc->nwords, roles,
+				   pc->nwords);
+	} else if (action) {
+		for (size_t r = 0; hit < 0 && r < pc->nroles; r++)
+			if (pol_bit(roles, r) && pats_grant(&pv->cluster_pats[r],
+							    action))
+				hit = (int)r;
+	}
+	if (hit >= 0 && role)
+		*role = hit;
+	return hit >= 0;
+}
+
+void pol_map_roles(const pol_compiled *pc, const pol_user *u, pol_word *roles,
+		   const char **why)
+{
+	const priv *pv = priv_of(pc);
+	const pol_internal_user *iu = pol_find_user(pc, u->name);
+	pol_mapping_resolution res = pc->config->mapping_resolution;
+
+	memset(roles, 0, pc->nwords * sizeof(pol_word));
+	if (why)
+		memset(why, 0, pc->nroles * sizeof(*why));
+	direct_roles(pc, u->roles, u->nroles, roles, why, "direct");
+	if (iu)
+		direct_roles(pc, (const char *const *)iu->roles.v, iu->roles.n,
+			     roles, why, "direct");
+	if (res != POL_MAP_MAPPING_ONLY)
+		direct_roles(pc, u->backend_roles, u->nbackend, roles, why,
+			     "backend role name");
+	if (res != POL_MAP_BACKENDROLES_ONLY)
+		pol_maptab_apply(pv->maps, u, roles, why);
+}

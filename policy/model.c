@@ -1,0 +1,911 @@
+/*
+ * Reading configuration files into the plain model: one reader per file
+ * kind, entities appended to the model, static entities kept on a clash.
+ */
+#define POL_INTERNAL
+#include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "policy.h"
+
+typedef yaml_node_t ynode;
+typedef int (*entity_fn)(pol_ld *ld, const char *name, ynode *k, ynode *v);
+
+#define EACH_PAIR(n, pr)                                                     \
+	for (yaml_node_pair_t *pr = (n)->data.mapping.pairs.start;           \
+	     pr < (n)->data.mapping.pairs.top; pr++)
+
+static int nomem(const pol_ld *ld)
+{
+	return pol_fail(ld->err, NG_ENOMEM, ld->file, 0, 0, "out of memory");
+}
+
+static const char *key_of(const pol_ld *ld, yaml_node_pair_t *pr, ynode **k)
+{
+	*k = pol_ld_node(ld, pr->key);
+	if (!*k || (*k)->type != YAML_SCALAR_NODE)
+		return NULL;
+	return (const char *)(*k)->data.scalar.value;
+}
+
+static bool is_null(const ynode *n)
+{
+	bool sc;
+
+	return !n || (pol_ld_scalar(n, &sc) == NULL && sc);
+}
+
+/* Grow a malloc'd array to hold `n` elements of `size` bytes. */
+static int grow(void **arr, size_t n, size_t size)
+{
+	void *p = realloc(*arr, (n ? n : 1) * size);
+
+	if (!p)
+		return NG_ENOMEM;
+	*arr = p;
+	return 0;
+}
+
+static int push_owned(pol_strlist *l, char *s, pol_pos pos)
+{
+	if (!s || grow((void **)&l->v, l->n + 1, sizeof(char *)) ||
+	    grow((void **)&l->pos, l->n + 1, sizeof(pol_pos)))
+		return NG_ENOMEM;
+	l->v[l->n] = s;
+	l->pos[l->n++] = pos;
+	return 0;
+}
+
+int pol_warn(pol_model *m, const pol_pos *pos, const char *fmt, ...)
+{
+	char msg[512], *line;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	line = g_strdup_printf("%s:%d:%d: %s", pos->file ? pos->file : "",
+			       pos->line, pos->col, msg);
+	if (!line)
+		return NG_ENOMEM;
+	char *owned = pol_pool_strdup(m->pool, line);
+
+	g_free(line);
+	return push_owned(&m->warnings, owned, *pos);
+}
+
+/* ---------------------------------------------------------------------
+ * Patterns are checked when read, so that a bad regular expression is
+ * reported at its own line.
+ */
+static int check_patterns(const pol_ld *ld, const pol_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *t = l->v[i];
+		pol_pattern p;
+		ng_error e = { 0 };
+
+		if (*t == '-')
+			t++;
+		if (pol_pattern_is_literal(t) || strstr(t, "${"))
+			continue;
+		if (pol_pattern_compile(&p, t, 0, &e))
+			return pol_fail(ld->err, e.code, l->pos[i].file,
+					l->pos[i].line, l->pos[i].col, "%s",
+					e.message);
+		pol_pattern_clear(&p);
+	}
+	return 0;
+}
+
+static int read_list(const pol_ld *ld, ynode *v, const char *key,
+		     pol_strlist *out)
+{
+	int rc = pol_ld_strlist(ld, v, key, false, out);
+
+	return rc ? rc : check_patterns(ld, out);
+}
+
+static int expect_map(const pol_ld *ld, ynode *v, const char *what,
+		      const char *name)
+{
+	if (v && v->type == YAML_MAPPING_NODE)
+		return 0;
+	return pol_ld_fail(ld, v, NG_ESCHEMA,
+			   "expected a mapping for %s \"%s\"", what, name);
+}
+
+static int unknown_key(const pol_ld *ld, ynode *k, const char *key,
+		       const char *where)
+{
+	return pol_ld_warn(ld, k, "unknown key \"%s\" in %s; ignored", key,
+			   where);
+}
+
+/* ---------------------------------------------------------------------
+ * Entity slots. Roles and action groups have static built-ins: a dynamic
+ * entry of the same name is dropped with a warning, as in the peer.
+ */
+static size_t find_slot(pol_ld *ld, const char *name, size_t n)
+{
+	gpointer v = g_hash_table_lookup(ld->names, name);
+
+	return v ? GPOINTER_TO_SIZE(v) - 1 : n;
+}
+
+/* A second definition of a name: a static built-in stays (*skip), any
+ * other earlier definition gives way to the later one. */
+static int clash(pol_ld *ld, ynode *k, const char *what, const char *name,
+		 bool was_static, bool *skip)
+{
+	*skip = was_static && !ld->is_static;
+	if (*skip)
+		return pol_ld_warn(ld, k, "%s \"%s\" is a static built-in; "
+				   "the built-in definition is kept", what, name);
+	return pol_ld_warn(ld, k, "%s \"%s\" is defined again; the later "
+			   "definition is used", what, name);
+}
+
+static void index_names(pol_ld *ld, const void *arr, size_t n, size_t size)
+{
+	ld->names = g_hash_table_new(g_str_hash, g_str_equal);
+	for (size_t i = 0; i < n; i++) {
+		char *name = *(char *const *)((const char *)arr + i * size);
+
+		g_hash_table_insert(ld->names, name, GSIZE_TO_POINTER(i + 1));
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * roles.yml
+ */
+static int read_index_perm(pol_ld *ld, pol_index_perm *ip, ynode *v)
+{
+	int rc = 0;
+	ynode *k;
+
+	ip->pos = pol_ld_pos(ld, v);
+	if (v->type != YAML_MAPPING_NODE)
+		return pol_ld_fail(ld, v, NG_ESCHEMA, "expected a mapping in "
+				   "\"index_permissions\"");
+	EACH_PAIR(v, pr) {
+		const char *key = key_of(ld, pr, &k);
+		ynode *val = pol_ld_node(ld, pr->value);
+
+		if (!key)
+			rc = pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
+		else if (!strcmp(key, "index_patterns"))
+			rc = read_list(ld, val, key, &ip->patterns);
+		else if (!strcmp(key, "allowed_actions"))
+			rc = read_list(ld, val, key, &ip->actions);
+		else if (!strcmp(key, "dls")) {
+			rc = pol_ld_str(ld, val, key, &ip->dls);
+			ip->dls_pos = pol_ld_pos(ld, val);
+		} else if (!strcmp(key, "fls"))
+			rc = pol_ld_strlist(ld, val, key, false, &ip->fls);
+		else if (!strcmp(key, "masked_fields"))
+			rc = pol_ld_strlist(ld, val, key, false, &ip->masked);
+		else
+			rc = unknown_key(ld, k, key, "index_permissions");
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int read_tenant_perm(pol_ld *ld, pol_tenant_perm *tp, ynode *v)
+{
+	int rc = 0;
+	ynode *k;
+
+	tp->pos = pol_ld_pos(ld, v);
+	if (v->type != YAML_MAPPING_NODE)
+		return pol_ld_fail(ld, v, NG_ESCHEMA, "expected a mapping in "
+				   "\"tenant_permissions\"");
+	EACH_PAIR(v, pr) {
+		const char *key = key_of(ld, pr, &k);
+		ynode *val = pol_ld_node(ld, pr->value);
+
+		if (!key)
+			rc = pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
+		else if (!strcmp(key, "tenant_patterns"))
+			rc = pol_ld_strlist(ld, val, key, false, &tp->patterns);
+		else if (!strcmp(key, "allowed_actions"))
+			rc = read_list(ld, val, key, &tp->actions);
+		else
+			rc = unknown_key(ld, k, key, "tenant_permissions");
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Allocate one element per sequence item; a null value is no items. */
+static int seq_alloc(pol_ld *ld, ynode *v, const char *key, size_t size,
+		     void **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (is_null(v))
+		return 0;
+	if (v->type != YAML_SEQUENCE_NODE)
+		return pol_ld_fail(ld, v, NG_ESCHEMA,
+				   "expected a list for \"%s\"", key);
+	*n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	*out = pol_pool_alloc(ld->m->pool, (*n + 1) * size);
+	return *out ? 0 : nomem(ld);
+}
+
+static int read_index_perms(pol_ld *ld, pol_role *r, ynode *v)
+{
+	int rc = seq_alloc(ld, v, "index_permissions", sizeof(*r->index),
+			   (void **)&r->index, &r->nindex);
+
+	for (size_t i = 0; !rc && i < r->nindex; i++)
+		rc = read_index_perm(ld, &r->index[i],
+				     pol_ld_node(ld, v->data.sequence.items.start[i]));
+	return rc;
+}
+
+static int read_tenant_perms(pol_ld *ld, pol_role *r, ynode *v)
+{
+	int rc = seq_alloc(ld, v, "tenant_permissions", sizeof(*r->tenant),
+			   (void **)&r->tenant, &r->ntenant);
+
+	for (size_t i = 0; !rc && i < r->ntenant; i++)
+		rc = read_tenant_perm(ld, &r->tenant[i],
+				      pol_ld_node(ld, v->data.sequence.items.start[i]));
+	return rc;
+}
+
+static bool is_one_of(const char *key, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcmp(key, *set))
+			return true;
+	return false;
+}
+
+static const char *const legacy_role_keys[] = {
+	"cluster", "indices", "readonly", "tenants", NULL
+};
+static const char *const sg_role_keys[] = {
+	"exclude_cluster_permissions", "exclude_index_permissions",
+	"alias_permissions", "data_stream_permissions", NULL
+};
+
+static int role_field(pol_ld *ld, pol_role *r, const char *key, ynode *k,
+		      ynode *v)
+{
+	if (!strcmp(key, "cluster_permissions"))
+		return read_list(ld, v, key, &r->cluster);
+	if (!strcmp(key, "index_permissions"))
+		return read_index_perms(ld, r, v);
+	if (!strcmp(key, "tenant_permissions"))
+		return read_tenant_perms(ld, r, v);
+	if (!strcmp(key, "reserved"))
+		return pol_ld_bool(ld, v, key, &r->reserved);
+	if (!strcmp(key, "hidden"))
+		return pol_ld_bool(ld, v, key, &r->hidden);
+	if (!strcmp(key, "static") || !strcmp(key, "description"))
+		return 0;
+	if (is_one_of(key, legacy_role_keys))
+		return pol_ld_legacy(ld, k, "role");
+	if (is_one_of(key, sg_role_keys))
+		return pol_ld_warn(ld, k, "\"%s\" is not supported; ignored",
+				   key);
+	return unknown_key(ld, k, key, "a role");
+}
+
+static int read_role(pol_ld *ld, const char *name, ynode *k, ynode *v)
+{
+	pol_model *m = ld->m;
+	size_t slot = find_slot(ld, name, m->nroles);
+	bool skip = false;
+	int rc = 0;
+
+	if (slot < m->nroles)
+		rc = clash(ld, k, "role", name, m->roles[slot].is_static, &skip);
+	if (rc || skip)
+		return rc;
+	pol_role *r = &m->roles[slot];
+
+	memset(r, 0, sizeof(*r));
+	r->name = pol_pool_strdup(m->pool, name);
+	r->pos = pol_ld_pos(ld, k);
+	r->is_static = ld->is_static;
+	if (!r->name)
+		return nomem(ld);
+	if (slot == m->nroles)
+		g_hash_table_insert(ld->names, r->name,
+				    GSIZE_TO_POINTER(++m->nroles));
+	if (is_null(v))
+		return 0;
+	if ((rc = expect_map(ld, v, "role", name)))
+		return rc;
+	EACH_PAIR(v, pr) {
+		const char *key = key_of(ld, pr, &k);
+
+		rc = key ? role_field(ld, r, key, k, pol_ld_node(ld, pr->value))
+			 : pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * action_groups.yml
+ */
+static int group_field(pol_ld *ld, pol_group *g, const char *key, ynode *k,
+		       ynode *v)
+{
+	bool flag;
+
+	if (!strcmp(key, "allowed_actions"))
+		return read_list(ld, v, key, &g->actions);
+	if (!strcmp(key, "type"))
+		return pol_ld_str(ld, v, key, &g->type);
+	if (!strcmp(key, "reserved") || !strcmp(key, "hidden") ||
+	    !strcmp(key, "static"))
+		return pol_ld_bool(ld, v, key, &flag);
+	if (!strcmp(key, "description"))
+		return 0;
+	if (!strcmp(key, "permissions") || !strcmp(key, "readonly"))
+		return pol_ld_legacy(ld, k, "action group");
+	return unknown_key(ld, k, key, "an action group");
+}
+
+static int read_group(pol_ld *ld, const char *name, ynode *k, ynode *v)
+{
+	pol_model *m = ld->m;
+	size_t slot = find_slot(ld, name, m->ngroups);
+	bool skip = false;
+	int rc = 0;
+
+	if (v && v->type == YAML_SEQUENCE_NODE)
+		return pol_ld_legacy(ld, v, "action group");
+	if (slot < m->ngroups)
+		rc = clash(ld, k, "action group", name,
+			   m->groups[slot].is_static, &skip);
+	if (rc || skip)
+		return rc;
+	pol_group *g = &m->groups[slot];
+
+	memset(g, 0, sizeof(*g));
+	g->name = pol_pool_strdup(m->pool, name);
+	g->pos = pol_ld_pos(ld, k);
+	g->is_static = ld->is_static;
+	if (!g->name)
+		return nomem(ld);
+	if (slot == m->ngroups)
+		g_hash_table_insert(ld->names, g->name,
+				    GSIZE_TO_POINTER(++m->ngroups));
+	if (is_null(v))
+		return 0;
+	if ((rc = expect_map(ld, v, "action group", name)))
+		return rc;
+	EACH_PAIR(v, pr) {
+		const char *key = key_of(ld, pr, &k);
+
+		rc = key ? group_field(ld, g, key, k, pol_ld_node(ld, pr->value))
+			 : pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * roles_mapping.yml
+ */
+static int mapping_field(pol_ld *ld, pol_mapping *mp, const char *key,
+			 ynode *k, ynode *v)
+{
+	bool flag;
+
+	if (!strcmp(key, "users"))
+		return read_list(ld, v, key, &mp->users);
+	if (!strcmp(key, "backend_roles"))
+		return read_list(ld, v, key, &mp->backend_roles);
+	if (!strcmp(key, "and_backend_roles"))
+		return read_list(ld, v, key, &mp->and_backend_roles);
+	if (!strcmp(key, "hosts"))
+		return read_list(ld, v, key, &mp->hosts);
+	if (!strcmp(key, "reserved") || !strcmp(key, "hidden"))
+		return pol_ld_bool(ld, v, key, &flag);
+	if (!strcmp(key, "description"))
+		return 0;
+	if (!strcmp(key, "backendroles") || !strcmp(key, "readonly"))
+		return pol_ld_legacy(ld, k, "role mapping");
+	return unknown_key(ld, k, key, "a role mapping");
+}
+
+static int read_mapping(pol_ld *ld, const char *name, ynode *k, ynode *v)
+{
+	pol_model *m = ld->m;
+	pol_mapping *mp = &m->mappings[m->nmappings++];
+	int rc;
+
+	memset(mp, 0, sizeof(*mp));
+	mp->role = pol_pool_strdup(m->pool, name);
+	mp->pos = pol_ld_pos(ld, k);
+	if (!mp->role)
+		return nomem(ld);
+	if (is_null(v))
+		return 0;
+	if ((rc = expect_map(ld, v, "role mapping", name)))
+		return rc;
+	EACH_PAIR(v, pr) {
+		const char *key = key_of(ld, pr, &k);
+
+		rc = key ? mapping_field(ld, mp, key, k, pol_ld_node(ld, pr->value))
+			 : pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * internal_users.yml
+ */
+static int read_attributes(pol_ld *ld, pol_internal_user *u, ynode *v)
+{
+	size_t n;
+	int rc = 0;
+	ynode *k;
+
+	if (is_null(v))
+		return 0;
+	if (v->type != YAML_MAPPING_NODE)
+		return pol_ld_fail(ld, v, NG_ESCHEMA,
+				   "expected a mapping for \"attributes\"");
+	n = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+	u->attr_keys.v = pol_pool_alloc(ld->m->pool, (n + 1) * sizeof(char *));
+	u->attr_keys.pos = pol_pool_alloc(ld->m->pool, (n + 1) * sizeof(pol_pos));
+	u->attr_values.v = pol_pool_alloc(ld->m->pool, (n + 1) * sizeof(char *));
+	u->attr_values.pos = pol_pool_alloc(ld->m->pool, (n + 1) * sizeof(pol_pos));
+	if (!u->attr_keys.v || !u->attr_keys.pos || !u->attr_values.v ||
+	    !u->attr_values.pos)
+		return nomem(ld);
+	EACH_PAIR(v, pr) {
+		const char *key = key_of(ld, pr, &k);
+		ynode *val = pol_ld_node(ld, pr->value);
+		bool sc;
+		const char *text = pol_ld_scalar(val, &sc);
+
+		if (!key || !sc) {
+			rc = pol_ld_warn(ld, val, "attribute \"%s\" is not a "
+					 "string; ignored", key ? key : "");
+			continue;
+		}
+		size_t i = u->attr_keys.n++;
+
+		u->attr_keys.v[i] = pol_pool_strdup(ld->m->pool, key);
+		u->attr_values.v[i] = pol_pool_strdup(ld->m->pool, text ? text : "");
+		u->attr_keys.pos[i] = pol_ld_pos(ld, k);
+		u->attr_values.pos[i] = pol_ld_pos(ld, val);
+		u->attr_values.n = u->attr_keys.n;
+		if (!u->attr_keys.v[i] || !u->attr_values.v[i])
+			return nomem(ld);
+	}
+	return rc;
+}
+
+static const char *const user_ignored_keys[] = {
+	"hash", "password", "description", "service", "enabled",
+	"opendistro_security_attributes", NULL
+};
+
+static int user_field(pol_ld *ld, pol_internal_user *u, const char *key,
+		      ynode *k, ynode *v)
+{
+	bool flag;
+
+	if (!strcmp(key, "backend_roles"))
+		return read_list(ld, v, key, &u->backend_roles);
+	if (!strcmp(key, "opendistro_security_roles") ||
+	    !strcmp(key, "search_guard_roles"))
+		return read_list(ld, v, key, &u->roles);
+	if (!strcmp(key, "attributes"))
+		return read_attributes(ld, u, v);
+	if (!strcmp(key, "reserved") || !strcmp(key, "hidden") ||
+	    !strcmp(key, "static"))
+		return pol_ld_bool(ld, v, key, &flag);
+	if (is_one_of(key, user_ignored_keys))
+		return 0;
+	return unknown_key(ld, k, key, "an internal user");
+}
+
+static int read_user(pol_ld *ld, const char *name, ynode *k, ynode *v)
+{
+	pol_model *m = ld->m;
+	pol_internal_user *u = &m->users[m->nusers++];
+	int rc;
+
+	memset(u, 0, sizeof(*u));
+	u->name = pol_pool_strdup(m->pool, name);
+	u->pos = pol_ld_pos(ld, k);
+	if (!u->name)
+		return nomem(ld);
+	if (is_null(v))
+		return 0;
+	if ((rc = expect_map(ld, v, "internal user", name)))
+		return rc;
+	EACH_PAIR(v, pr) {
+		const char *key = key_of(ld, pr, &k);
+
+		rc = key ? user_field(ld, u, key, k, pol_ld_node(ld, pr->value))
+			 : pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * tenants.yml and nodes_dn.yml
+ */
+static int read_tenant(pol_ld *ld, const char *name, ynode *k, ynode *v)
+{
+	pol_model *m = ld->m;
+
+	if (!is_null(v) && v->type != YAML_MAPPING_NODE)
+		return expect_map(ld, v, "tenant", name);
+	for (size_t i = 0; i < m->tenants.n; i++)
+		if (!strcmp(m->tenants.v[i], name))
+			return 0;
+	if (push_owned(&m->tenants, pol_pool_strdup(m->pool, name),
+		       pol_ld_pos(ld, k)))
+		return nomem(ld);
+	return 0;
+}
+
+static int read_nodes_dn(pol_ld *ld, const char *name, ynode *k, ynode *v)
+{
+	pol_strlist l = { 0 };
+	int rc = 0;
+
+	if (is_null(v))
+		return 0;
+	if ((rc = expect_map(ld, v, "nodes_dn entry", name)))
+		return rc;
+	EACH_PAIR(v, pr) {
+		const char *key = key_of(ld, pr, &k);
+
+		if (!key || strcmp(key, "nodes_dn")) {
+			rc = unknown_key(ld, k, key ? key : "", "nodes_dn.yml");
+			continue;
+		}
+		rc = pol_ld_strlist(ld, pol_ld_node(ld, pr->value), key, false,
+				    &l);
+		for (size_t i = 0; !rc && i < l.n; i++)
+			if (push_owned(&ld->m->dyn_nodes_dn, l.v[i], l.pos[i]))
+				rc = nomem(ld);
+		if (rc)
+			return rc;
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Files: the kind of a file comes from its name, without the "sg_"
+ * (Search Guard) or "static_" (built-in) prefix.
+ */
+enum kind_id { K_GROUPS, K_ROLES, K_MAPPINGS, K_USERS, K_TENANTS, K_NODES,
+	       K_CONFIG, K_NODE_SETTINGS };
+
+typedef struct file_kind {
+	const char *base;
+	enum kind_id id;
+	const char *meta;    /* expected _meta.type */
+	entity_fn fn;        /* NULL: read as a whole */
+} file_kind;
+
+static const file_kind kinds[] = {
+	{ "action_groups.yml", K_GROUPS, "actiongroups", read_group },
+	{ "roles.yml", K_ROLES, "roles", read_role },
+	{ "roles_mapping.yml", K_MAPPINGS, "rolesmapping", read_mapping },
+	{ "internal_users.yml", K_USERS, "internalusers", read_user },
+	{ "tenants.yml", K_TENANTS, "tenants", read_tenant },
+	{ "nodes_dn.yml", K_NODES, "nodesdn", read_nodes_dn },
+	{ "config.yml", K_CONFIG, "config", NULL },
+	{ "opensearch.yml", K_NODE_SETTINGS, NULL, NULL },
+	{ "elasticsearch.yml", K_NODE_SETTINGS, NULL, NULL },
+};
+
+static const file_kind *find_kind(const char *name, bool *is_static,
+				  bool *sg)
+{
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+
+	*is_static = !strncmp(base, "static_", 7);
+	if (*is_static)
+		base += 7;
+	*sg = !strncmp(base, "sg_", 3);
+	if (*sg)
+		base += 3;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(base, kinds[i].base))
+			return &kinds[i];
+	return NULL;
+}
+
+/* Room for `n` more entities, and the names already there. */
+static int prepare(pol_ld *ld, enum kind_id id, size_t n)
+{
+	pol_model *m = ld->m;
+	int rc = 0;
+
+	if (id == K_ROLES) {
+		rc = grow((void **)&m->roles, m->nroles + n, sizeof(pol_role));
+		index_names(ld, m->roles, m->nroles, sizeof(pol_role));
+	} else if (id == K_GROUPS) {
+		rc = grow((void **)&m->groups, m->ngroups + n, sizeof(pol_group));
+		index_names(ld, m->groups, m->ngroups, sizeof(pol_group));
+	} else if (id == K_MAPPINGS) {
+		rc = grow((void **)&m->mappings, m->nmappings + n,
+			  sizeof(pol_mapping));
+	} else if (id == K_USERS) {
+		rc = grow((void **)&m->users, m->nusers + n,
+			  sizeof(pol_internal_user));
+	}
+	return rc ? nomem(ld) : 0;
+}
+
+static int read_entities(pol_ld *ld, const file_kind *fk, ynode *root)
+{
+	size_t n;
+	int rc;
+	ynode *k;
+
+	if (root->type != YAML_MAPPING_NODE)
+		return pol_ld_fail(ld, root, NG_ESCHEMA,
+				   "expected a mapping at the top level");
+	n = (size_t)(root->data.mapping.pairs.top -
+		     root->data.mapping.pairs.start);
+	if ((rc = prepare(ld, fk->id, n)))
+		return rc;
+	EACH_PAIR(root, pr) {
+		const char *key = key_of(ld, pr, &k);
+		ynode *v = pol_ld_node(ld, pr->value);
+
+		if (!key)
+			rc = pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
+		else if (!strcmp(key, "_meta") || !strcmp(key, "_sg_meta"))
+			rc = pol_ld_meta(ld, v, fk->meta);
+		else
+			rc = fk->fn(ld, key, k, v);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The digest chains every file read: sha256(previous, name, text). */
+static void chain_digest(pol_model *m, const char *file, const char *text,
+			 size_t len)
+{
+	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+
+	g_checksum_update(c, (const guchar *)m->digest, strlen(m->digest));
+	g_checksum_update(c, (const guchar *)file, strlen(file) + 1);
+	g_checksum_update(c, (const guchar *)text, len);
+	snprintf(m->digest, sizeof(m->digest), "sha256:%s",
+		 g_checksum_get_string(c));
+	g_checksum_free(c);
+}
+
+static int load_kind(pol_model *m, const file_kind *fk, const char *file,
+		     const char *text, size_t len, bool is_static,
+		     ng_error *err)
+{
+	yaml_document_t doc;
+	pol_ld ld = { m, pol_pool_strdup(m->pool, file), &doc, err,
+		      is_static, NULL };
+	ynode *root;
+	int rc;
+
+	if (!ld.file)
+		return pol_fail(err, NG_ENOMEM, file, 0, 0, "out of memory");
+	if ((rc = pol_ld_parse(&ld, text, len)))
+		return rc;
+	root = pol_ld_root(&ld);
+	if (is_null(root))
+		rc = 0;   /* an empty file, or one of comments only */
+	else if (fk->fn)
+		rc = read_entities(&ld, fk, root);
+	else if (fk->id == K_CONFIG)
+		rc = pol_read_config(&ld, root);
+	else
+		rc = pol_read_node_settings(&ld, root);
+	yaml_document_delete(&doc);
+	if (ld.names)
+		g_hash_table_destroy(ld.names);
+	if (!rc)
+		chain_digest(m, ld.file, text, len);
+	return rc;
+}
+
+int pol_model_load_text(pol_model *m, const char *kind, const char *text,
+			size_t len, ng_error *err)
+{
+	bool is_static, sg;
+	const file_kind *fk = kind ? find_kind(kind, &is_static, &sg) : NULL;
+
+	if (!m || !text || !fk)
+		return pol_fail(err, NG_EINVAL, kind ? kind : "", 0, 0,
+				"unknown configuration file \"%s\"",
+				kind ? kind : "");
+	if (sg && !is_static)
+		m->config.search_guard = true;
+	return load_kind(m, fk, kind, text, len, is_static, err);
+}
+
+/* ---------------------------------------------------------------------
+ * Models as a whole.
+ */
+int pol_model_new_empty(pol_model **out, ng_error *err)
+{
+	static const struct { const char *name; const char *text; } st[] = {
+		{ "static_action_groups.yml", pol_static_action_groups },
+		{ "static_roles.yml", pol_static_roles },
+		{ "static_tenants.yml", pol_static_tenants },
+	};
+	pol_model *m = calloc(1, sizeof(*m));
+	int rc = 0;
+
+	*out = NULL;
+	if (!m || !(m->pool = pol_pool_new())) {
+		free(m);
+		return pol_fail(err, NG_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	pol_config_defaults(&m->config);
+	m->config.security_index = pol_pool_strdup(m->pool, ".opendistro_security");
+	m->config.salt = pol_pool_strdup(m->pool, "e1ukloTsQlOgPquJ");
+	if (!m->config.security_index || !m->config.salt)
+		rc = pol_fail(err, NG_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; !rc && i < sizeof(st) / sizeof(st[0]); i++)
+		rc = pol_model_load_text(m, st[i].name, st[i].text,
+					 strlen(st[i].text), err);
+	if (rc) {
+		pol_model_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+void pol_model_free(pol_model *m)
+{
+	if (!m)
+		return;
+	free(m->roles);
+	free(m->mappings);
+	free(m->groups);
+	free(m->users);
+	free(m->tenants.v);
+	free(m->tenants.pos);
+	free(m->warnings.v);
+	free(m->warnings.pos);
+	free(m->dyn_nodes_dn.v);
+	free(m->dyn_nodes_dn.pos);
+	pol_pool_free(m->pool);
+	free(m);
+}
+
+#define MAX_FILE_BYTES (64u << 20)
+
+/* 0 with the text, 1 when the file does not exist, or an error. */
+static int read_file(const char *path, const char *shown, char **text,
+		     size_t *len, ng_error *err)
+{
+	GError *ge = NULL;
+	gsize n;
+	int rc;
+
+	if (g_file_get_contents(path, text, &n, &ge)) {
+		*len = n;
+		if (n <= MAX_FILE_BYTES)
+			return 0;
+		g_free(*text);
+		return pol_fail(err, NG_ELIMIT, shown, 0, 0,
+				"file is larger than %u bytes", MAX_FILE_BYTES);
+	}
+	if (g_error_matches(ge, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+		rc = 1;
+	else
+		rc = pol_fail(err, NG_EIO, shown, 0, 0, "cannot read the file: %s",
+			      ge->message);
+	g_error_free(ge);
+	return rc;
+}
+
+/* Load `dir/name` as the kind `fk`; *found false when it is absent. */
+static int load_path(pol_model *m, const char *dir, const char *name,
+		     const file_kind *fk, bool *found, ng_error *err)
+{
+	char *path = dir ? g_build_filename(dir, name, NULL) : g_strdup(name);
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = read_file(path, base, &text, &len, err);
+
+	g_free(path);
+	*found = rc != 1;
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	rc = load_kind(m, fk, base, text, len, false, err);
+	g_free(text);
+	return rc;
+}
+
+static int load_settings(pol_model *m, const char *dir, const char *path,
+			 ng_error *err)
+{
+	const file_kind *fk = &kinds[K_NODE_SETTINGS];
+	bool found;
+	int rc;
+
+	if (path) {
+		rc = load_path(m, NULL, path, fk, &found, err);
+		if (!rc && !found)
+			rc = pol_fail(err, NG_EIO, path, 0, 0,
+				      "node settings file not found");
+		return rc;
+	}
+	rc = load_path(m, dir, "opensearch.yml", fk, &found, err);
+	if (!rc && !found)
+		rc = load_path(m, dir, "elasticsearch.yml", fk, &found, err);
+	return rc;
+}
+
+/* The files of one directory, OpenSearch names first, then sg_ names. */
+static int load_files(pol_model *m, const char *dir, ng_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && kinds[i].id != K_NODE_SETTINGS; i++) {
+		char sg[64];
+		bool found;
+
+		rc = load_path(m, dir, kinds[i].base, &kinds[i], &found, err);
+		if (rc || found)
+			continue;
+		snprintf(sg, sizeof(sg), "sg_%s", kinds[i].base);
+		rc = load_path(m, dir, sg, &kinds[i], &found, err);
+		if (found)
+			m->config.search_guard = true;
+	}
+	return rc;
+}
+
+int pol_model_load_dir(const char *dir, const char *node_settings,
+		       pol_model **out, ng_error *err)
+{
+	pol_model *m = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!dir || !g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return pol_fail(err, NG_EIO, dir ? dir : "", 0, 0,
+				"not a directory");
+	if ((rc = pol_model_new_empty(&m, err)))
+		return rc;
+	rc = load_files(m, dir, err);
+	if (!rc)
+		rc = load_settings(m, dir, node_settings, err);
+	if (!rc)
+		rc = pol_model_check(m, err);
+	if (rc) {
+		pol_model_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}

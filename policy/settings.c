@@ -1,0 +1,267 @@
+/*
+ * config.yml's dynamic section and the node settings (opensearch.yml,
+ * elasticsearch.yml) that change how requests are authorized.
+ */
+#define POL_INTERNAL
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "policy.h"
+
+typedef yaml_node_t ynode;
+
+#define SETTINGS_DEPTH 32
+
+void pol_config_defaults(pol_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->mode = POL_MODE_LEGACY;
+	c->ignore_unauthorized = true;
+	c->mapping_resolution = POL_MAP_MAPPING_ONLY;
+}
+
+static int dyn_string(const pol_ld *ld, const char *key, ynode *v)
+{
+	pol_config *c = &ld->m->config;
+	char *s;
+	int rc = pol_ld_str(ld, v, key, &s);
+
+	if (rc || !s)
+		return rc;
+	if (!strcmp(key, "privileges_evaluation_type"))
+		c->mode = strcasecmp(s, "v4") ? POL_MODE_LEGACY : POL_MODE_V4;
+	else
+		c->filtered_alias_disallow = !strcasecmp(s, "disallow");
+	return 0;
+}
+
+/* One key of config.dynamic; the others (authc, authz, kibana, ...) do
+ * not concern authorization and are skipped silently. */
+static int dynamic_key(const pol_ld *ld, const char *key, ynode *v)
+{
+	pol_config *c = &ld->m->config;
+
+	if (!strcmp(key, "privileges_evaluation_type") ||
+	    !strcmp(key, "filtered_alias_mode"))
+		return dyn_string(ld, key, v);
+	if (!strcmp(key, "do_not_fail_on_forbidden"))
+		return pol_ld_bool(ld, v, key, &c->dnfof);
+	if (!strcmp(key, "do_not_fail_on_forbidden_empty"))
+		return pol_ld_bool(ld, v, key, &c->dnfof_empty);
+	if (!strcmp(key, "privileges_evaluation_ignore_unauthorized_indices"))
+		return pol_ld_bool(ld, v, key, &c->ignore_unauthorized);
+	if (!strcmp(key, "respect_request_indices_options"))
+		return pol_ld_bool(ld, v, key, &c->respect_request_options);
+	return 0;
+}
+
+static int read_mapping_keys(const pol_ld *ld, ynode *map,
+			     int (*fn)(const pol_ld *, const char *, ynode *))
+{
+	int rc = 0;
+
+	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
+	     !rc && pr < map->data.mapping.pairs.top; pr++) {
+		ynode *k = pol_ld_node(ld, pr->key);
+
+		if (k && k->type == YAML_SCALAR_NODE)
+			rc = fn(ld, (const char *)k->data.scalar.value,
+				pol_ld_node(ld, pr->value));
+	}
+	return rc;
+}
+
+static int config_key(const pol_ld *ld, const char *key, ynode *v)
+{
+	bool sc;
+
+	if (strcmp(key, "dynamic"))
+		return 0;
+	if (!v || (pol_ld_scalar(v, &sc) == NULL && sc))
+		return 0;
+	if (v->type != YAML_MAPPING_NODE)
+		return pol_ld_fail(ld, v, NG_ESCHEMA,
+				   "expected a mapping for \"dynamic\"");
+	return read_mapping_keys(ld, v, dynamic_key);
+}
+
+static int config_root_key(const pol_ld *ld, const char *key, ynode *v)
+{
+	bool sc;
+
+	if (!strcmp(key, "_meta") || !strcmp(key, "_sg_meta"))
+		return pol_ld_meta(ld, v, "config");
+	if (!strcmp(key, "opendistro_security") || !strcmp(key, "searchguard"))
+		return pol_ld_legacy(ld, v, "config");
+	if (strcmp(key, "config") && strcmp(key, "sg_config"))
+		return pol_ld_warn(ld, v, "unknown key \"%s\" in config; "
+				   "ignored", key);
+	if (!v || (pol_ld_scalar(v, &sc) == NULL && sc))
+		return 0;
+	if (v->type != YAML_MAPPING_NODE)
+		return pol_ld_fail(ld, v, NG_ESCHEMA,
+				   "expected a mapping for \"%s\"", key);
+	return read_mapping_keys(ld, v, config_key);
+}
+
+int pol_read_config(const pol_ld *ld, const void *root)
+{
+	const ynode *r = root;
+
+	if (r->type != YAML_MAPPING_NODE)
+		return pol_ld_fail(ld, r, NG_ESCHEMA,
+				   "expected a mapping at the top level");
+	return read_mapping_keys(ld, (ynode *)r, config_root_key);
+}
+
+/* ---------------------------------------------------------------------
+ * Node settings. Keys may be written flat ("plugins.security.x.y: v") or
+ * nested; both are flattened to dotted names first.
+ */
+static const char *const prefixes[] = {
+	"plugins.security.", "opendistro_security.", "searchguard.", NULL
+};
+
+static int set_string(const pol_ld *ld, const char *key, ynode *v,
+		      char **out)
+{
+	char *s;
+	int rc = pol_ld_str(ld, v, key, &s);
+
+	if (!rc && s)
+		*out = s;
+	return rc;
+}
+
+static int set_resolution(const pol_ld *ld, const char *key, ynode *v)
+{
+	static const char *const names[] = {
+		"MAPPING_ONLY", "BACKENDROLES_ONLY", "BOTH"
+	};
+	char *s = NULL;
+	int rc = pol_ld_str(ld, v, key, &s);
+
+	for (size_t i = 0; !rc && s && i < 3; i++) {
+		if (!strcasecmp(s, names[i])) {
+			ld->m->config.mapping_resolution = (pol_mapping_resolution)i;
+			return 0;
+		}
+	}
+	if (rc || !s)
+		return rc;
+	return pol_ld_fail(ld, v, NG_ESCHEMA, "unknown value \"%s\" for "
+			   "\"%s\"; expected MAPPING_ONLY, BACKENDROLES_ONLY "
+			   "or BOTH", s, key);
+}
+
+/* A list setting may also be written as one string, as the peer's
+ * settings reader accepts. */
+static int set_list(const pol_ld *ld, const char *key, ynode *v,
+		    pol_strlist *out)
+{
+	return pol_ld_strlist(ld, v, key, true, out);
+}
+
+static int setting(const pol_ld *ld, const char *key, const char *full,
+		   ynode *v)
+{
+	pol_config *c = &ld->m->config;
+
+	if (!strcmp(key, "authcz.admin_dn"))
+		return set_list(ld, full, v, &c->admin_dn);
+	if (!strcmp(key, "nodes_dn"))
+		return set_list(ld, full, v, &c->nodes_dn);
+	if (!strcmp(key, "nodes_dn_dynamic_config_enabled"))
+		return pol_ld_bool(ld, v, full, &c->nodes_dn_dynamic);
+	if (!strcmp(key, "roles_mapping_resolution"))
+		return set_resolution(ld, full, v);
+	if (!strcmp(key, "system_indices.enabled"))
+		return pol_ld_bool(ld, v, full, &c->system_indices_enabled);
+	if (!strcmp(key, "system_indices.indices"))
+		return set_list(ld, full, v, &c->system_indices);
+	if (!strcmp(key, "system_indices.permission.enabled"))
+		return pol_ld_bool(ld, v, full, &c->system_index_permission);
+	if (!strcmp(key, "protected_indices.enabled"))
+		return pol_ld_bool(ld, v, full, &c->protected_enabled);
+	if (!strcmp(key, "protected_indices.indices"))
+		return set_list(ld, full, v, &c->protected_indices);
+	if (!strcmp(key, "protected_indices.roles"))
+		return set_list(ld, full, v, &c->protected_roles);
+	if (!strcmp(key, "config_index_name"))
+		return set_string(ld, full, v, &c->security_index);
+	if (!strcmp(key, "filter_securityindex_from_all_requests"))
+		return pol_ld_bool(ld, v, full, &c->filter_security_index);
+	if (!strcmp(key, "dfm_empty_overrides_all"))
+		return pol_ld_bool(ld, v, full, &c->dfm_empty_overrides_all);
+	if (!strcmp(key, "dls.write_blocked"))
+		return pol_ld_bool(ld, v, full, &c->dls_write_blocked);
+	if (!strcmp(key, "compliance.salt"))
+		return set_string(ld, full, v, &c->salt);
+	return 0;
+}
+
+static int leaf(const pol_ld *ld, const char *full, ynode *v)
+{
+	for (size_t i = 0; prefixes[i]; i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (!strncmp(full, prefixes[i], n))
+			return setting(ld, full + n, full, v);
+	}
+	return 0;
+}
+
+static int flatten(const pol_ld *ld, ynode *n, GString *key, int depth)
+{
+	int rc = 0;
+
+	if (depth > SETTINGS_DEPTH)
+		return pol_ld_fail(ld, n, NG_ELIMIT,
+				   "settings nested deeper than %d levels",
+				   SETTINGS_DEPTH);
+	if (!n || n->type != YAML_MAPPING_NODE)
+		return leaf(ld, key->str, n);
+	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
+	     !rc && pr < n->data.mapping.pairs.top; pr++) {
+		ynode *k = pol_ld_node(ld, pr->key);
+		size_t keep = key->len;
+
+		if (!k || k->type != YAML_SCALAR_NODE)
+			return pol_ld_fail(ld, k, NG_ESCHEMA,
+					   "expected a string key");
+		if (keep)
+			g_string_append_c(key, '.');
+		g_string_append(key, (const char *)k->data.scalar.value);
+		rc = flatten(ld, pol_ld_node(ld, pr->value), key, depth + 1);
+		g_string_truncate(key, keep);
+	}
+	return rc;
+}
+
+int pol_read_node_settings(const pol_ld *ld, const void *root)
+{
+	GString *key = g_string_new(NULL);
+	int rc;
+
+	if (((const ynode *)root)->type != YAML_MAPPING_NODE)
+		rc = pol_ld_fail(ld, root, NG_ESCHEMA,
+				 "expected a mapping at the top level");
+	else
+		rc = flatten(ld, (ynode *)root, key, 0);
+	g_string_free(key, TRUE);
+	return rc;
+}
+
+/* Defaults that depend on the whole configuration. */
+int pol_config_finish(pol_model *m)
+{
+	pol_config *c = &m->config;
+
+	if (!c->search_guard || strcmp(c->security_index, ".opendistro_security"))
+		return 0;
+	c->security_index = pol_pool_strdup(m->pool, ".searchguard");
+	return c->security_index ? 0 : NG_ENOMEM;
+}

@@ -1,0 +1,172 @@
+/*
+ * Index-pattern templates: ${user.name}, ${user.roles}, ${attr.*} and
+ * friends rendered for one user. Unlike the peer, substituted values are
+ * escaped, so that a user named "*" gets the index "*" and nothing else:
+ * the result is meant for pol_pattern_compile with POL_PAT_ESCAPES.
+ */
+#define POL_INTERNAL
+#include <string.h>
+
+#include "policy.h"
+
+typedef struct outbuf {
+	char *p;
+	size_t n, cap;
+	bool ok;
+} outbuf;
+
+static void put(outbuf *o, const char *s, size_t n)
+{
+	if (!o->ok || n >= o->cap - o->n) {
+		o->ok = false;
+		return;
+	}
+	memcpy(o->p + o->n, s, n);
+	o->n += n;
+}
+
+/* Template text of a glob stays as written, save that a backslash keeps
+ * its literal meaning under POL_PAT_ESCAPES. */
+static void put_text(outbuf *o, const char *s, size_t n, bool regex)
+{
+	for (size_t i = 0; i < n; i++)
+		put(o, !regex && s[i] == '\\' ? "\\\\" : s + i,
+		    !regex && s[i] == '\\' ? 2 : 1);
+}
+
+/* A substituted value: glob specials quoted, or \Q...\E in a regex. */
+static void put_value(outbuf *o, const char *v, size_t n, bool regex)
+{
+	if (regex) {
+		put(o, "\\Q", 2);
+		for (const char *e; (e = memmem(v, n, "\\E", 2)); ) {
+			put(o, v, (size_t)(e - v));
+			put(o, "\\E\\\\E\\Q", 7);
+			n -= (size_t)(e - v) + 2;
+			v = e + 2;
+		}
+		put(o, v, n);
+		put(o, "\\E", 2);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] && strchr("*?\\/", v[i]))
+			put(o, "\\", 1);
+		put(o, v + i, 1);
+	}
+}
+
+/* "a","b": each value double-quoted, comma-joined, as the peer writes
+ * ${user.roles}. Quoted and joined first, then escaped as one value. */
+static bool put_joined(outbuf *o, const char *const *v, size_t n,
+		       bool regex)
+{
+	char buf[4096];
+	outbuf j = { buf, 0, sizeof(buf), true };
+
+	for (size_t i = 0; i < n; i++) {
+		put(&j, i ? ",\"" : "\"", i ? 2 : 1);
+		put(&j, v[i], strlen(v[i]));
+		put(&j, "\"", 1);
+	}
+	if (!j.ok)
+		return false;
+	put_value(o, buf, j.n, regex);
+	return true;
+}
+
+/* Does the variable `name` (length n) spell `key`, with '.' or '_'? */
+static bool spells(const char *name, size_t n, const char *key)
+{
+	bool plain = true, under = true;
+	size_t i;
+
+	for (i = 0; i < n && key[i]; i++) {
+		plain = plain && name[i] == key[i];
+		under = under && (name[i] == key[i] ||
+				  (key[i] == '.' && name[i] == '_'));
+	}
+	return i == n && !key[i] && (plain || under);
+}
+
+static bool put_attr(outbuf *o, const char *name, size_t n,
+		     const pol_user *u, bool regex)
+{
+	for (size_t i = 0; i < u->nattrs; i++) {
+		if (!spells(name, n, u->attr_keys[i]))
+			continue;
+		put_value(o, u->attr_values[i], strlen(u->attr_values[i]),
+			  regex);
+		return true;
+	}
+	return false;
+}
+
+/* Substitute one variable; false when it is undefined. */
+static bool put_var(outbuf *o, const char *name, size_t n,
+		    const pol_user *u, bool regex)
+{
+	if (spells(name, n, "user.name")) {
+		if (!u->name)
+			return false;
+		put_value(o, u->name, strlen(u->name), regex);
+		return true;
+	}
+	if (spells(name, n, "user.roles"))
+		return put_joined(o, u->backend_roles, u->nbackend, regex);
+	if (spells(name, n, "user.securityRoles"))
+		return u->mapped_roles &&
+		       put_joined(o, u->mapped_roles, u->nmapped, regex);
+	if (n > 5 && (!strncmp(name, "attr.", 5) || !strncmp(name, "attr_", 5)))
+		return put_attr(o, name, n, u, regex);
+	return false;
+}
+
+/* ${name} or ${name:-default} at t (just after "${", up to the '}' at
+ * `end`). */
+static bool put_ref(outbuf *o, const char *t, const char *end,
+		    const pol_user *u, bool regex)
+{
+	const char *dflt = memmem(t, (size_t)(end - t), ":-", 2);
+	size_t n = (size_t)((dflt ? dflt : end) - t);
+	size_t before = o->n;
+
+	if (put_var(o, t, n, u, regex))
+		return true;
+	if (!dflt)
+		return false;
+	o->n = before;
+	put_value(o, dflt + 2, (size_t)(end - dflt - 2), regex);
+	return true;
+}
+
+bool pol_render_template(const char *tmpl, const pol_user *u, char *out,
+			 size_t cap)
+{
+	size_t len = tmpl ? strlen(tmpl) : 0;
+	bool regex = len >= 2 && tmpl[0] == '/' && tmpl[len - 1] == '/';
+	outbuf o = { out, 0, cap, cap > 0 };
+	const char *t = tmpl;
+
+	while (t && *t && o.ok) {
+		const char *v = strstr(t, "${"), *end;
+
+		if (v && v > t && v[-1] == '$') {   /* "$${" stays literal */
+			put_text(&o, t, (size_t)(v - t - 1), regex);
+			put_text(&o, "${", 2, regex);
+			t = v + 2;
+			continue;
+		}
+		put_text(&o, t, v ? (size_t)(v - t) : strlen(t), regex);
+		if (!v)
+			break;
+		end = strchr(v + 2, '}');
+		if (!end || !put_ref(&o, v + 2, end, u, regex))
+			return false;
+		t = end + 1;
+	}
+	if (!o.ok)
+		return false;
+	out[o.n] = '\0';
+	return true;
+}

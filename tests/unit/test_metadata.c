@@ -1,0 +1,621 @@
+/*
+ * The metadata snapshot: both JSON forms, lookups by name and prefix,
+ * and errors that name the JSON path with its line and column.
+ * Fixtures are read from tests/data/metadata (the runner runs in tests/).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <glib.h>
+
+#include "metadata.h"
+#include "suites.h"
+
+#define FIXTURES "data/metadata/"
+
+static ng_metadata *load_ok(const char *file)
+{
+	ng_metadata *m = NULL;
+	int rc = ng_metadata_load(file, &m);
+
+	if (rc)
+		fprintf(stderr, "\n%s: %s\n", file, ng_last_error()->message);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	return m;
+}
+
+/* Parse `json`, expecting failure with `code`; the error is in *err. */
+static void parse_fails(const char *json, int code, ng_error *err)
+{
+	ng_metadata *m = NULL;
+
+	memset(err, 0, sizeof(*err));
+	CU_ASSERT_EQUAL(md_parse(json, strlen(json), "m.json", &m, err), code);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL(err->code, code);
+}
+
+static const md_name *find(const ng_metadata *m, const char *name)
+{
+	return md_lookup(m, name, strlen(name));
+}
+
+static const md_index *index_of(const ng_metadata *m, const char *name)
+{
+	const md_name *n = find(m, name);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_EQUAL_FATAL(n->kind, MD_INDEX);
+	return &m->indices[n->id];
+}
+
+static const md_alias *alias_of(const ng_metadata *m, const char *name)
+{
+	const md_name *n = find(m, name);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_EQUAL_FATAL(n->kind, MD_ALIAS);
+	return &m->aliases[n->id];
+}
+
+/* The member names of an alias, comma-joined, for exact comparison. */
+static void members(const ng_metadata *m, const uint32_t *ids, size_t n,
+		    char *buf, size_t cap)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < cap; i++)
+		used += snprintf(buf + used, cap - used, "%s%s", i ? "," : "",
+				 m->indices[ids[i]].name);
+}
+
+static void compact_form_reads_index_flags(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "compact.json");
+
+	CU_ASSERT_EQUAL(ng_metadata_index_count(m), 6);
+	CU_ASSERT_EQUAL(m->version, 42);
+	CU_ASSERT_TRUE(index_of(m, "logs-old")->closed);
+	CU_ASSERT_FALSE(index_of(m, "logs-old")->hidden);
+	CU_ASSERT_TRUE(index_of(m, ".security")->hidden);
+	CU_ASSERT_TRUE(index_of(m, ".security")->system);
+	CU_ASSERT_FALSE(index_of(m, "logs-1")->closed);
+	CU_ASSERT_FALSE(index_of(m, "logs-1")->system);
+	CU_ASSERT_PTR_NULL(index_of(m, "logs-1")->data_stream);
+	for (size_t i = 0; i < m->nindices; i++)
+		CU_ASSERT_EQUAL(m->indices[i].id, i);
+	ng_metadata_release(m);
+}
+
+static void alias_members_are_the_union_of_both_sides(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "compact.json");
+	const md_alias *logs = alias_of(m, "logs");
+	const md_index *l2 = index_of(m, "logs-2");
+	char buf[256];
+
+	/* logs-1 on both sides, logs-old only in the map, logs-2 only on the
+	 * index and as the write index */
+	members(m, logs->indices, logs->nindices, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "logs-1,logs-2,logs-old");
+	CU_ASSERT_EQUAL(logs->write_index, l2->id);
+	CU_ASSERT_FALSE(logs->filtered);
+	CU_ASSERT_EQUAL_FATAL(l2->naliases, 2);
+	CU_ASSERT_STRING_EQUAL(l2->aliases[0], "logs");
+	CU_ASSERT_STRING_EQUAL(l2->aliases[1], "recent");
+	CU_ASSERT_EQUAL(index_of(m, "logs-old")->naliases, 1);
+	CU_ASSERT_TRUE(alias_of(m, "secured")->filtered);
+	CU_ASSERT_TRUE(alias_of(m, "secured")->hidden);
+	ng_metadata_release(m);
+}
+
+static void single_index_alias_writes_to_that_index(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "compact.json");
+
+	CU_ASSERT_EQUAL(alias_of(m, "recent")->write_index,
+			index_of(m, "logs-2")->id);
+	CU_ASSERT_EQUAL(alias_of(m, "secured")->write_index,
+			index_of(m, ".security")->id);
+	ng_metadata_release(m);
+}
+
+static void data_stream_lists_backing_indices_in_order(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "compact.json");
+	const md_name *n = find(m, "metrics");
+	const md_stream *s;
+	char buf[256];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_EQUAL_FATAL(n->kind, MD_DATA_STREAM);
+	s = &m->streams[n->id];
+	members(m, s->indices, s->nindices, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, ".ds-metrics-000002,.ds-metrics-000001");
+	CU_ASSERT_STRING_EQUAL(index_of(m, ".ds-metrics-000002")->data_stream,
+			       "metrics");
+	CU_ASSERT_STRING_EQUAL(index_of(m, ".ds-metrics-000001")->data_stream,
+			       "metrics");
+	ng_metadata_release(m);
+}
+
+static void index_names_its_stream_when_the_stream_does_not(void)
+{
+	const char *json =
+		"{\"indices\": {\"b1\": {}, \"b2\": {\"data_stream\": \"s\"}},"
+		" \"data_streams\": {\"s\": {\"indices\": [\"b1\"]}}}";
+	ng_metadata *m = NULL;
+	ng_error err;
+	char buf[64];
+
+	CU_ASSERT_EQUAL_FATAL(md_parse(json, strlen(json), NULL, &m, &err), 0);
+	members(m, m->streams[0].indices, m->streams[0].nindices, buf,
+		sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "b1,b2");
+	ng_metadata_release(m);
+}
+
+static void names_are_sorted_and_found_by_length(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "compact.json");
+	const md_name *n;
+
+	/* 6 indices, 3 aliases, 1 data stream */
+	CU_ASSERT_EQUAL_FATAL(m->nnames, 10);
+	for (size_t i = 1; i < m->nnames; i++)
+		CU_ASSERT_TRUE(strcmp(m->names[i - 1].name,
+				      m->names[i].name) < 0);
+	CU_ASSERT_STRING_EQUAL(m->names[0].name, ".ds-metrics-000001");
+	CU_ASSERT_STRING_EQUAL(m->names[9].name, "secured");
+
+	n = md_lookup(m, "logs-1,logs-2", 6);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_STRING_EQUAL(n->name, "logs-1");
+	CU_ASSERT_EQUAL(n->len, 6);
+	CU_ASSERT_PTR_NULL(find(m, "logs-3"));
+	CU_ASSERT_PTR_NULL(find(m, "log"));
+	CU_ASSERT_PTR_NULL(md_lookup(m, "logs\0-1", 7));
+	ng_metadata_release(m);
+}
+
+static void long_name_lookup_finds_nothing_without_allocating(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "compact.json");
+	char longname[600];
+
+	memset(longname, 'a', sizeof(longname));
+	CU_ASSERT_PTR_NULL(md_lookup(m, longname, sizeof(longname)));
+	ng_metadata_release(m);
+}
+
+static void prefix_range_covers_exactly_the_names_with_the_prefix(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "compact.json");
+	size_t first, count;
+
+	md_prefix_range(m, "logs", 4, &first, &count);
+	CU_ASSERT_EQUAL(count, 4);	/* logs logs-1 logs-2 logs-old */
+	CU_ASSERT_STRING_EQUAL(m->names[first].name, "logs");
+	CU_ASSERT_STRING_EQUAL(m->names[first + 3].name, "logs-old");
+
+	md_prefix_range(m, "logs-", 5, &first, &count);
+	CU_ASSERT_EQUAL(count, 3);
+	md_prefix_range(m, ".", 1, &first, &count);
+	CU_ASSERT_EQUAL(first, 0);
+	CU_ASSERT_EQUAL(count, 3);
+	md_prefix_range(m, "", 0, &first, &count);
+	CU_ASSERT_EQUAL(count, 10);
+	md_prefix_range(m, "zzz", 3, &first, &count);
+	CU_ASSERT_EQUAL(first, 10);
+	CU_ASSERT_EQUAL(count, 0);
+	md_prefix_range(m, "logs-old-and-more", 17, &first, &count);
+	CU_ASSERT_EQUAL(count, 0);
+	ng_metadata_release(m);
+}
+
+static void remote_clusters_are_known_by_exact_name(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "compact.json");
+
+	CU_ASSERT_TRUE(md_is_remote_cluster(m, "eu", 2));
+	CU_ASSERT_TRUE(md_is_remote_cluster(m, "us-east:logs", 7));
+	CU_ASSERT_FALSE(md_is_remote_cluster(m, "e", 1));
+	CU_ASSERT_FALSE(md_is_remote_cluster(m, "eu-west", 7));
+	CU_ASSERT_FALSE(md_is_remote_cluster(m, "logs-1", 6));
+	ng_metadata_release(m);
+}
+
+static void cluster_state_reads_state_settings_and_system(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "cluster_state.json");
+
+	CU_ASSERT_EQUAL(ng_metadata_index_count(m), 6);
+	CU_ASSERT_FALSE(index_of(m, "app-1")->closed);
+	CU_ASSERT_FALSE(index_of(m, "app-1")->hidden);
+	CU_ASSERT_TRUE(index_of(m, "app-2")->closed);
+	CU_ASSERT_TRUE(index_of(m, "app-2")->hidden);   /* flat setting */
+	CU_ASSERT_TRUE(index_of(m, ".kibana_1")->hidden);
+	CU_ASSERT_TRUE(index_of(m, ".kibana_1")->system);
+	CU_ASSERT_FALSE(index_of(m, "app-1")->system);
+	CU_ASSERT_EQUAL(m->nremotes, 0);
+	ng_metadata_release(m);
+}
+
+static void cluster_state_reads_both_alias_shapes(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "cluster_state.json");
+	const md_alias *app = alias_of(m, "app"), *w = alias_of(m, "app-write");
+	char buf[128];
+
+	members(m, app->indices, app->nindices, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "app-1,app-2");
+	CU_ASSERT_TRUE(app->filtered);
+	CU_ASSERT_FALSE(app->hidden);
+	CU_ASSERT_EQUAL(app->write_index, -1);
+	members(m, w->indices, w->nindices, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "app-2,app-3");
+	CU_ASSERT_EQUAL(w->write_index, index_of(m, "app-2")->id);
+	CU_ASSERT_TRUE(w->hidden);
+	CU_ASSERT_EQUAL(alias_of(m, ".kibana")->write_index,
+			index_of(m, ".kibana_1")->id);
+	ng_metadata_release(m);
+}
+
+static void cluster_state_reads_data_streams(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "cluster_state.json");
+	const md_name *n = find(m, "events");
+	char buf[128];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_EQUAL_FATAL(n->kind, MD_DATA_STREAM);
+	members(m, m->streams[n->id].indices, m->streams[n->id].nindices, buf,
+		sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, ".ds-events-000001,.ds-events-000002");
+	CU_ASSERT_STRING_EQUAL(index_of(m, ".ds-events-000002")->data_stream,
+			       "events");
+	ng_metadata_release(m);
+}
+
+static void explicit_non_write_index_is_not_made_the_write_index(void)
+{
+	const char *json =
+		"{\"metadata\": {\"indices\": {\"a\": {\"aliases\": "
+		"{\"x\": {\"is_write_index\": false}}}}}}";
+	ng_metadata *m = NULL;
+	ng_error err;
+
+	CU_ASSERT_EQUAL_FATAL(md_parse(json, strlen(json), NULL, &m, &err), 0);
+	CU_ASSERT_EQUAL(alias_of(m, "x")->nindices, 1);
+	CU_ASSERT_EQUAL(alias_of(m, "x")->write_index, -1);
+	ng_metadata_release(m);
+}
+
+static void bad_json_reports_file_line_and_column(void)
+{
+	ng_metadata *m = NULL;
+	const ng_error *e;
+
+	CU_ASSERT_EQUAL(ng_metadata_load(FIXTURES "bad_syntax.json", &m),
+			NG_ESYNTAX);
+	CU_ASSERT_PTR_NULL(m);
+	e = ng_last_error();
+	CU_ASSERT_EQUAL(e->code, NG_ESYNTAX);
+	CU_ASSERT_STRING_EQUAL(e->file, FIXTURES "bad_syntax.json");
+	CU_ASSERT_EQUAL(e->line, 3);
+	CU_ASSERT_EQUAL(e->column, 32);
+	CU_ASSERT_STRING_EQUAL(e->message, "malformed JSON near \"}\"");
+}
+
+static void text_after_the_json_value_is_a_syntax_error(void)
+{
+	ng_error err;
+
+	parse_fails("{\"indices\": {}}\n\n  x", NG_ESYNTAX, &err);
+	CU_ASSERT_EQUAL(err.line, 3);
+	CU_ASSERT_EQUAL(err.column, 3);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "unexpected text after the JSON value near \"x\"");
+}
+
+static void empty_input_is_a_syntax_error_at_the_start(void)
+{
+	ng_error err;
+
+	parse_fails("", NG_ESYNTAX, &err);
+	CU_ASSERT_EQUAL(err.line, 1);
+	CU_ASSERT_EQUAL(err.column, 1);
+	CU_ASSERT_STRING_EQUAL(err.message, "malformed JSON at end of input");
+	parse_fails("  \n", NG_ESYNTAX, &err);
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_EQUAL(err.column, 1);
+}
+
+static void wrong_type_names_the_json_path_and_position(void)
+{
+	ng_metadata *m = NULL;
+	const ng_error *e;
+
+	CU_ASSERT_EQUAL(ng_metadata_load(FIXTURES "bad_type.json", &m),
+			NG_ESCHEMA);
+	e = ng_last_error();
+	CU_ASSERT_STRING_EQUAL(e->file, FIXTURES "bad_type.json");
+	CU_ASSERT_EQUAL(e->line, 3);
+	CU_ASSERT_EQUAL(e->column, 26);
+	CU_ASSERT_STRING_EQUAL(e->message,
+			       "indices.logs-1.hidden: expected a boolean");
+}
+
+static void column_counts_characters_not_bytes(void)
+{
+	ng_error err;
+
+	parse_fails("{\"indices\": {\"\xc3\xa9t\xc3\xa9\": {\"closed\": 1}}}",
+		    NG_ESCHEMA, &err);
+	CU_ASSERT_EQUAL(err.line, 1);
+	CU_ASSERT_EQUAL(err.column, 32);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "indices.\xc3\xa9t\xc3\xa9.closed: "
+			       "expected a boolean");
+}
+
+static void dangling_alias_member_is_an_error_naming_it(void)
+{
+	ng_metadata *m = NULL;
+	const ng_error *e;
+
+	CU_ASSERT_EQUAL(ng_metadata_load(FIXTURES "dangling_alias.json", &m),
+			NG_ESCHEMA);
+	e = ng_last_error();
+	CU_ASSERT_EQUAL(e->line, 4);
+	CU_ASSERT_EQUAL(e->column, 36);
+	CU_ASSERT_STRING_EQUAL(e->message,
+			       "aliases.logs.indices[1]: unknown index \"logs-9\"");
+}
+
+static void dangling_write_index_is_an_error(void)
+{
+	ng_error err;
+
+	parse_fails("{\"indices\": {\"a\": {}}, \"aliases\": "
+		    "{\"x\": {\"write_index\": \"b\"}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "aliases.x.write_index: unknown index \"b\"");
+}
+
+static void dangling_stream_references_are_errors(void)
+{
+	ng_error err;
+
+	parse_fails("{\"indices\": {\"a\": {\"data_stream\": \"nope\"}}}",
+		    NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices.a.data_stream: "
+			       "unknown data stream \"nope\"");
+	parse_fails("{\"indices\": {}, \"data_streams\": "
+		    "{\"s\": {\"indices\": [\"gone\"]}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "data_streams.s.indices[0]: unknown index \"gone\"");
+	parse_fails("{\"metadata\": {\"indices\": {}, \"data_stream\": "
+		    "{\"data_stream\": {\"s\": {\"indices\": "
+		    "[{\"index_name\": \"gone\"}]}}}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "metadata.data_stream.data_stream.s.indices[0]"
+			       ".index_name: unknown index \"gone\"");
+}
+
+static void index_in_two_streams_is_an_error(void)
+{
+	ng_error err;
+
+	parse_fails("{\"indices\": {\"b\": {\"data_stream\": \"t\"}},"
+		    " \"data_streams\": {\"s\": {\"indices\": [\"b\"]},"
+		    " \"t\": {}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices.b.data_stream: index "
+			       "\"b\" is in data streams \"s\" and \"t\"");
+}
+
+static void a_name_used_twice_is_an_error(void)
+{
+	ng_error err;
+
+	parse_fails("{\"indices\": {\"a\": {}, \"b\": {\"aliases\": [\"a\"]}}}",
+		    NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices.b.aliases[0]: \"a\" is "
+			       "already the name of an index");
+	parse_fails("{\"indices\": {\"a\": {}, \"a\": {}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "indices.a: \"a\" is already the name of an index");
+	parse_fails("{\"indices\": {\"a\": {\"aliases\": [\"s\"]}}, "
+		    "\"data_streams\": {\"s\": {}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices.a.aliases[0]: \"s\" is "
+			       "already the name of a data stream");
+}
+
+static void two_write_indices_are_an_error(void)
+{
+	ng_error err;
+
+	parse_fails("{\"metadata\": {\"indices\": {"
+		    "\"a\": {\"aliases\": {\"x\": {\"is_write_index\": true}}},"
+		    "\"b\": {\"aliases\": {\"x\": {\"is_write_index\": true}}}"
+		    "}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "metadata.indices.b.aliases.x.is_write_index: "
+			       "alias \"x\" has more than one write index");
+}
+
+static void wrong_shapes_are_schema_errors(void)
+{
+	ng_error err;
+
+	parse_fails("[1, 2]", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "top level: expected an object");
+	parse_fails("{\"aliases\": {}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "top level: missing \"indices\"");
+	parse_fails("{\"indices\": {\"a\": {\"aliases\": \"x\"}}}", NG_ESCHEMA,
+		    &err);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "indices.a.aliases: expected an array of strings");
+	parse_fails("{\"indices\": {\"a\": {\"aliases\": [\"x\", 3]}}}",
+		    NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "indices.a.aliases[1]: expected a string");
+	parse_fails("{\"indices\": {}, \"version\": 1.5}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "version: expected an integer");
+	parse_fails("{\"indices\": {}, \"remote_clusters\": [true]}",
+		    NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "remote_clusters[0]: expected a string");
+	parse_fails("{\"indices\": []}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices: expected an object");
+}
+
+static void cluster_state_wrong_values_are_schema_errors(void)
+{
+	ng_error err;
+
+	parse_fails("{\"metadata\": {\"indices\": {\"a\": {\"state\": "
+		    "\"frozen\"}}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "metadata.indices.a.state: "
+			       "expected \"open\" or \"close\"");
+	parse_fails("{\"metadata\": {\"indices\": {\"a\": {\"settings\": "
+		    "{\"index\": {\"hidden\": \"yes\"}}}}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "metadata.indices.a.settings."
+			       "index.hidden: expected a boolean");
+	parse_fails("{\"metadata\": {\"indices\": {\"a\": {\"aliases\": "
+		    "{\"x\": {\"is_write_index\": \"true\"}}}}}}", NG_ESCHEMA,
+		    &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "metadata.indices.a.aliases.x."
+			       "is_write_index: expected a boolean");
+}
+
+static void missing_file_is_an_io_error_naming_the_path(void)
+{
+	ng_metadata *m = (ng_metadata *)1;
+
+	CU_ASSERT_EQUAL(ng_metadata_load(FIXTURES "no-such.json", &m), NG_EIO);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->file, FIXTURES "no-such.json");
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->message,
+			       "cannot read metadata file: "
+			       "No such file or directory");
+}
+
+static void public_parse_checks_arguments_and_reports_errors(void)
+{
+	ng_metadata *m = NULL;
+
+	CU_ASSERT_EQUAL(ng_metadata_parse(NULL, 0, &m), NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_metadata_parse("{}", 2, NULL), NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_metadata_parse("{\"indices\": 1}", 14, &m),
+			NG_ESCHEMA);
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->message,
+			       "indices: expected an object");
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->file, "");
+	CU_ASSERT_EQUAL(ng_metadata_parse("{\"indices\": {}} trailing", 15,
+					  &m), 0);
+	CU_ASSERT_EQUAL(ng_metadata_index_count(m), 0);
+	CU_ASSERT_EQUAL(ng_metadata_index_count(NULL), 0);
+	ng_metadata_release(m);
+}
+
+static void retain_and_release_count_references(void)
+{
+	ng_metadata *m = load_ok(FIXTURES "compact.json");
+
+	CU_ASSERT_PTR_EQUAL(ng_metadata_retain(m), m);
+	CU_ASSERT_EQUAL(m->refs, 2);
+	ng_metadata_release(m);
+	CU_ASSERT_EQUAL(m->refs, 1);
+	ng_metadata_release(m);	/* frees: the sanitizer run checks it */
+	ng_metadata_release(NULL);
+	CU_ASSERT_PTR_NULL(ng_metadata_retain(NULL));
+}
+
+/* 100,000 indices, every tenth with an alias, one stream per thousand. */
+static GString *big_metadata(void)
+{
+	GString *s = g_string_sized_new(8u << 20);
+
+	g_string_append(s, "{\"indices\": {");
+	for (int i = 0; i < 100000; i++)
+		g_string_append_printf(s, "%s\"idx-%06d\": {\"hidden\": %s, "
+				       "\"aliases\": [%s]}", i ? "," : "", i,
+				       i % 7 ? "false" : "true",
+				       i % 10 ? "" : "\"every-tenth\"");
+	g_string_append(s, "}, \"data_streams\": {");
+	for (int i = 0; i < 100; i++)
+		g_string_append_printf(s, "%s\"ds-%d\": {\"indices\": "
+				       "[\"idx-%06d\"]}", i ? "," : "", i,
+				       i * 1000 + 1);
+	g_string_append(s, "}}");
+	return s;
+}
+
+static void hundred_thousand_indices_parse_well_under_a_second(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	const double limit = 5.0;	/* instrumented code runs slower */
+#else
+	const double limit = 1.0;
+#endif
+	GString *s = big_metadata();
+	ng_metadata *m = NULL;
+	struct timespec t0, t1;
+	size_t first, count;
+	ng_error err;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CU_ASSERT_EQUAL_FATAL(md_parse(s->str, s->len, NULL, &m, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CU_ASSERT_TRUE((t1.tv_sec - t0.tv_sec) +
+		       (t1.tv_nsec - t0.tv_nsec) / 1e9 < limit);
+
+	CU_ASSERT_EQUAL(m->nindices, 100000);
+	CU_ASSERT_EQUAL(m->nnames, 100000 + 1 + 100);
+	CU_ASSERT_EQUAL(alias_of(m, "every-tenth")->nindices, 10000);
+	md_prefix_range(m, "idx-0012", 8, &first, &count);
+	CU_ASSERT_EQUAL(count, 100);
+	CU_ASSERT_STRING_EQUAL(m->names[first].name, "idx-001200");
+	CU_ASSERT_STRING_EQUAL(index_of(m, "idx-050001")->data_stream, "ds-50");
+	ng_metadata_release(m);
+	g_string_free(s, TRUE);
+}
+
+void suite_metadata(void)
+{
+	NG_ADD_SUITE("metadata",
+		NG_TEST(compact_form_reads_index_flags),
+		NG_TEST(alias_members_are_the_union_of_both_sides),
+		NG_TEST(single_index_alias_writes_to_that_index),
+		NG_TEST(data_stream_lists_backing_indices_in_order),
+		NG_TEST(index_names_its_stream_when_the_stream_does_not),
+		NG_TEST(names_are_sorted_and_found_by_length),
+		NG_TEST(long_name_lookup_finds_nothing_without_allocating),
+		NG_TEST(prefix_range_covers_exactly_the_names_with_the_prefix),
+		NG_TEST(remote_clusters_are_known_by_exact_name),
+		NG_TEST(cluster_state_reads_state_settings_and_system),
+		NG_TEST(cluster_state_reads_both_alias_shapes),
+		NG_TEST(cluster_state_reads_data_streams),
+		NG_TEST(explicit_non_write_index_is_not_made_the_write_index),
+		NG_TEST(bad_json_reports_file_line_and_column),
+		NG_TEST(text_after_the_json_value_is_a_syntax_error),
+		NG_TEST(empty_input_is_a_syntax_error_at_the_start),
+		NG_TEST(wrong_type_names_the_json_path_and_position),
+		NG_TEST(column_counts_characters_not_bytes),
+		NG_TEST(dangling_alias_member_is_an_error_naming_it),
+		NG_TEST(dangling_write_index_is_an_error),
+		NG_TEST(dangling_stream_references_are_errors),
+		NG_TEST(index_in_two_streams_is_an_error),
+		NG_TEST(a_name_used_twice_is_an_error),
+		NG_TEST(two_write_indices_are_an_error),
+		NG_TEST(wrong_shapes_are_schema_errors),
+		NG_TEST(cluster_state_wrong_values_are_schema_errors),
+		NG_TEST(missing_file_is_an_io_error_naming_the_path),
+		NG_TEST(public_parse_checks_arguments_and_reports_errors),
+		NG_TEST(retain_and_release_count_references),
+		NG_TEST(hundred_thousand_indices_parse_well_under_a_second));
+}
