@@ -5,6 +5,7 @@
 #define POL_INTERNAL
 #include <glib.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,106 +161,24 @@ static void index_names(pol_ld *ld, const void *arr, size_t n, size_t size)
 	}
 }
 
-/* ---------------------------------------------------------------------
- * roles.yml
- */
-static int read_index_perm(pol_ld *ld, pol_index_perm *ip, ynode *v)
+/* Read each key of a mapping with `fn`; keys must be strings. */
+typedef int (*field_fn)(pol_ld *ld, void *obj, const char *key, ynode *k,
+			ynode *v);
+
+static int read_fields(pol_ld *ld, void *obj, ynode *map, field_fn fn)
 {
-	int rc = 0;
 	ynode *k;
+	int rc;
 
-	ip->pos = pol_ld_pos(ld, v);
-	if (v->type != YAML_MAPPING_NODE)
-		return pol_ld_fail(ld, v, NG_ESCHEMA, "expected a mapping in "
-				   "\"index_permissions\"");
-	EACH_PAIR(v, pr) {
+	EACH_PAIR(map, pr) {
 		const char *key = key_of(ld, pr, &k);
-		ynode *val = pol_ld_node(ld, pr->value);
 
-		if (!key)
-			rc = pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
-		else if (!strcmp(key, "index_patterns"))
-			rc = read_list(ld, val, key, &ip->patterns);
-		else if (!strcmp(key, "allowed_actions"))
-			rc = read_list(ld, val, key, &ip->actions);
-		else if (!strcmp(key, "dls")) {
-			rc = pol_ld_str(ld, val, key, &ip->dls);
-			ip->dls_pos = pol_ld_pos(ld, val);
-		} else if (!strcmp(key, "fls"))
-			rc = pol_ld_strlist(ld, val, key, false, &ip->fls);
-		else if (!strcmp(key, "masked_fields"))
-			rc = pol_ld_strlist(ld, val, key, false, &ip->masked);
-		else
-			rc = unknown_key(ld, k, key, "index_permissions");
+		rc = key ? fn(ld, obj, key, k, pol_ld_node(ld, pr->value))
+			 : pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
 		if (rc)
 			return rc;
 	}
 	return 0;
-}
-
-static int read_tenant_perm(pol_ld *ld, pol_tenant_perm *tp, ynode *v)
-{
-	int rc = 0;
-	ynode *k;
-
-	tp->pos = pol_ld_pos(ld, v);
-	if (v->type != YAML_MAPPING_NODE)
-		return pol_ld_fail(ld, v, NG_ESCHEMA, "expected a mapping in "
-				   "\"tenant_permissions\"");
-	EACH_PAIR(v, pr) {
-		const char *key = key_of(ld, pr, &k);
-		ynode *val = pol_ld_node(ld, pr->value);
-
-		if (!key)
-			rc = pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
-		else if (!strcmp(key, "tenant_patterns"))
-			rc = pol_ld_strlist(ld, val, key, false, &tp->patterns);
-		else if (!strcmp(key, "allowed_actions"))
-			rc = read_list(ld, val, key, &tp->actions);
-		else
-			rc = unknown_key(ld, k, key, "tenant_permissions");
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-/* Allocate one element per sequence item; a null value is no items. */
-static int seq_alloc(pol_ld *ld, ynode *v, const char *key, size_t size,
-		     void **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	if (is_null(v))
-		return 0;
-	if (v->type != YAML_SEQUENCE_NODE)
-		return pol_ld_fail(ld, v, NG_ESCHEMA,
-				   "expected a list for \"%s\"", key);
-	*n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-	*out = pol_pool_alloc(ld->m->pool, (*n + 1) * size);
-	return *out ? 0 : nomem(ld);
-}
-
-static int read_index_perms(pol_ld *ld, pol_role *r, ynode *v)
-{
-	int rc = seq_alloc(ld, v, "index_permissions", sizeof(*r->index),
-			   (void **)&r->index, &r->nindex);
-
-	for (size_t i = 0; !rc && i < r->nindex; i++)
-		rc = read_index_perm(ld, &r->index[i],
-				     pol_ld_node(ld, v->data.sequence.items.start[i]));
-	return rc;
-}
-
-static int read_tenant_perms(pol_ld *ld, pol_role *r, ynode *v)
-{
-	int rc = seq_alloc(ld, v, "tenant_permissions", sizeof(*r->tenant),
-			   (void **)&r->tenant, &r->ntenant);
-
-	for (size_t i = 0; !rc && i < r->ntenant; i++)
-		rc = read_tenant_perm(ld, &r->tenant[i],
-				      pol_ld_node(ld, v->data.sequence.items.start[i]));
-	return rc;
 }
 
 static bool is_one_of(const char *key, const char *const *set)
@@ -270,6 +189,86 @@ static bool is_one_of(const char *key, const char *const *set)
 	return false;
 }
 
+/* Flags every entity may carry; none affects evaluation. */
+static int common_field(pol_ld *ld, const char *key, ynode *k, ynode *v,
+			const char *where)
+{
+	static const char *const flags[] = {
+		"reserved", "hidden", "static", NULL
+	};
+	bool flag;
+
+	if (is_one_of(key, flags))
+		return pol_ld_bool(ld, v, key, &flag);
+	if (!strcmp(key, "description"))
+		return 0;
+	return unknown_key(ld, k, key, where);
+}
+
+/* ---------------------------------------------------------------------
+ * roles.yml
+ */
+static int index_perm_field(pol_ld *ld, void *obj, const char *key,
+			    ynode *k, ynode *v)
+{
+	pol_index_perm *ip = obj;
+
+	if (!strcmp(key, "index_patterns"))
+		return read_list(ld, v, key, &ip->patterns);
+	if (!strcmp(key, "allowed_actions"))
+		return read_list(ld, v, key, &ip->actions);
+	if (!strcmp(key, "fls"))
+		return pol_ld_strlist(ld, v, key, false, &ip->fls);
+	if (!strcmp(key, "masked_fields"))
+		return pol_ld_strlist(ld, v, key, false, &ip->masked);
+	if (strcmp(key, "dls"))
+		return unknown_key(ld, k, key, "index_permissions");
+	ip->dls_pos = pol_ld_pos(ld, v);
+	return pol_ld_str(ld, v, key, &ip->dls);
+}
+
+static int tenant_perm_field(pol_ld *ld, void *obj, const char *key,
+			     ynode *k, ynode *v)
+{
+	pol_tenant_perm *tp = obj;
+
+	if (!strcmp(key, "tenant_patterns"))
+		return pol_ld_strlist(ld, v, key, false, &tp->patterns);
+	if (!strcmp(key, "allowed_actions"))
+		return read_list(ld, v, key, &tp->actions);
+	return unknown_key(ld, k, key, "tenant_permissions");
+}
+
+/* One element per sequence item, each a mapping read with `fn`; a null
+ * value is no items. `pos_off` is the offset of the element's pol_pos. */
+static int read_items(pol_ld *ld, ynode *v, const char *key, size_t size,
+		      size_t pos_off, field_fn fn, void **out, size_t *n)
+{
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (is_null(v))
+		return 0;
+	if (v->type != YAML_SEQUENCE_NODE)
+		return pol_ld_fail(ld, v, NG_ESCHEMA,
+				   "expected a list for \"%s\"", key);
+	*n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	if (!(*out = pol_pool_alloc(ld->m->pool, (*n + 1) * size)))
+		return nomem(ld);
+	for (size_t i = 0; !rc && i < *n; i++) {
+		char *elem = (char *)*out + i * size;
+		ynode *item = pol_ld_node(ld, v->data.sequence.items.start[i]);
+
+		*(pol_pos *)(elem + pos_off) = pol_ld_pos(ld, item);
+		if (!item || item->type != YAML_MAPPING_NODE)
+			return pol_ld_fail(ld, item, NG_ESCHEMA,
+					   "expected a mapping in \"%s\"", key);
+		rc = read_fields(ld, elem, item, fn);
+	}
+	return rc;
+}
+
 static const char *const legacy_role_keys[] = {
 	"cluster", "indices", "readonly", "tenants", NULL
 };
@@ -278,27 +277,46 @@ static const char *const sg_role_keys[] = {
 	"alias_permissions", "data_stream_permissions", NULL
 };
 
-static int role_field(pol_ld *ld, pol_role *r, const char *key, ynode *k,
+static int role_field(pol_ld *ld, void *obj, const char *key, ynode *k,
 		      ynode *v)
 {
+	pol_role *r = obj;
+
 	if (!strcmp(key, "cluster_permissions"))
 		return read_list(ld, v, key, &r->cluster);
 	if (!strcmp(key, "index_permissions"))
-		return read_index_perms(ld, r, v);
+		return read_items(ld, v, key, sizeof(*r->index),
+				  offsetof(pol_index_perm, pos),
+				  index_perm_field, (void **)&r->index,
+				  &r->nindex);
 	if (!strcmp(key, "tenant_permissions"))
-		return read_tenant_perms(ld, r, v);
+		return read_items(ld, v, key, sizeof(*r->tenant),
+				  offsetof(pol_tenant_perm, pos),
+				  tenant_perm_field, (void **)&r->tenant,
+				  &r->ntenant);
 	if (!strcmp(key, "reserved"))
 		return pol_ld_bool(ld, v, key, &r->reserved);
 	if (!strcmp(key, "hidden"))
 		return pol_ld_bool(ld, v, key, &r->hidden);
-	if (!strcmp(key, "static") || !strcmp(key, "description"))
-		return 0;
 	if (is_one_of(key, legacy_role_keys))
 		return pol_ld_legacy(ld, k, "role");
 	if (is_one_of(key, sg_role_keys))
 		return pol_ld_warn(ld, k, "\"%s\" is not supported; ignored",
 				   key);
-	return unknown_key(ld, k, key, "a role");
+	return common_field(ld, key, k, v, "a role");
+}
+
+/* The body of an entity: null is empty, anything else must be a map. */
+static int read_body(pol_ld *ld, void *obj, ynode *v, const char *what,
+		     const char *name, field_fn fn)
+{
+	int rc;
+
+	if (is_null(v))
+		return 0;
+	if ((rc = expect_map(ld, v, what, name)))
+		return rc;
+	return read_fields(ld, obj, v, fn);
 }
 
 static int read_role(pol_ld *ld, const char *name, ynode *k, ynode *v)
@@ -323,41 +341,24 @@ static int read_role(pol_ld *ld, const char *name, ynode *k, ynode *v)
 	if (slot == m->nroles)
 		g_hash_table_insert(ld->names, r->name,
 				    GSIZE_TO_POINTER(++m->nroles));
-	if (is_null(v))
-		return 0;
-	if ((rc = expect_map(ld, v, "role", name)))
-		return rc;
-	EACH_PAIR(v, pr) {
-		const char *key = key_of(ld, pr, &k);
-
-		rc = key ? role_field(ld, r, key, k, pol_ld_node(ld, pr->value))
-			 : pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return read_body(ld, r, v, "role", name, role_field);
 }
 
 /* ---------------------------------------------------------------------
  * action_groups.yml
  */
-static int group_field(pol_ld *ld, pol_group *g, const char *key, ynode *k,
+static int group_field(pol_ld *ld, void *obj, const char *key, ynode *k,
 		       ynode *v)
 {
-	bool flag;
+	pol_group *g = obj;
 
 	if (!strcmp(key, "allowed_actions"))
 		return read_list(ld, v, key, &g->actions);
 	if (!strcmp(key, "type"))
 		return pol_ld_str(ld, v, key, &g->type);
-	if (!strcmp(key, "reserved") || !strcmp(key, "hidden") ||
-	    !strcmp(key, "static"))
-		return pol_ld_bool(ld, v, key, &flag);
-	if (!strcmp(key, "description"))
-		return 0;
 	if (!strcmp(key, "permissions") || !strcmp(key, "readonly"))
 		return pol_ld_legacy(ld, k, "action group");
-	return unknown_key(ld, k, key, "an action group");
+	return common_field(ld, key, k, v, "an action group");
 }
 
 static int read_group(pol_ld *ld, const char *name, ynode *k, ynode *v)
@@ -367,6 +368,7 @@ static int read_group(pol_ld *ld, const char *name, ynode *k, ynode *v)
 	bool skip = false;
 	int rc = 0;
 
+	/* Version 1 wrote a group as a bare list of actions. */
 	if (v && v->type == YAML_SEQUENCE_NODE)
 		return pol_ld_legacy(ld, v, "action group");
 	if (slot < m->ngroups)
@@ -385,28 +387,16 @@ static int read_group(pol_ld *ld, const char *name, ynode *k, ynode *v)
 	if (slot == m->ngroups)
 		g_hash_table_insert(ld->names, g->name,
 				    GSIZE_TO_POINTER(++m->ngroups));
-	if (is_null(v))
-		return 0;
-	if ((rc = expect_map(ld, v, "action group", name)))
-		return rc;
-	EACH_PAIR(v, pr) {
-		const char *key = key_of(ld, pr, &k);
-
-		rc = key ? group_field(ld, g, key, k, pol_ld_node(ld, pr->value))
-			 : pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return read_body(ld, g, v, "action group", name, group_field);
 }
 
 /* ---------------------------------------------------------------------
  * roles_mapping.yml
  */
-static int mapping_field(pol_ld *ld, pol_mapping *mp, const char *key,
-			 ynode *k, ynode *v)
+static int mapping_field(pol_ld *ld, void *obj, const char *key, ynode *k,
+			 ynode *v)
 {
-	bool flag;
+	pol_mapping *mp = obj;
 
 	if (!strcmp(key, "users"))
 		return read_list(ld, v, key, &mp->users);
@@ -416,49 +406,61 @@ static int mapping_field(pol_ld *ld, pol_mapping *mp, const char *key,
 		return read_list(ld, v, key, &mp->and_backend_roles);
 	if (!strcmp(key, "hosts"))
 		return read_list(ld, v, key, &mp->hosts);
-	if (!strcmp(key, "reserved") || !strcmp(key, "hidden"))
-		return pol_ld_bool(ld, v, key, &flag);
-	if (!strcmp(key, "description"))
-		return 0;
 	if (!strcmp(key, "backendroles") || !strcmp(key, "readonly"))
 		return pol_ld_legacy(ld, k, "role mapping");
-	return unknown_key(ld, k, key, "a role mapping");
+	return common_field(ld, key, k, v, "a role mapping");
 }
 
 static int read_mapping(pol_ld *ld, const char *name, ynode *k, ynode *v)
 {
 	pol_model *m = ld->m;
 	pol_mapping *mp = &m->mappings[m->nmappings++];
-	int rc;
 
 	memset(mp, 0, sizeof(*mp));
 	mp->role = pol_pool_strdup(m->pool, name);
 	mp->pos = pol_ld_pos(ld, k);
 	if (!mp->role)
 		return nomem(ld);
-	if (is_null(v))
-		return 0;
-	if ((rc = expect_map(ld, v, "role mapping", name)))
-		return rc;
-	EACH_PAIR(v, pr) {
-		const char *key = key_of(ld, pr, &k);
-
-		rc = key ? mapping_field(ld, mp, key, k, pol_ld_node(ld, pr->value))
-			 : pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return read_body(ld, mp, v, "role mapping", name, mapping_field);
 }
 
 /* ---------------------------------------------------------------------
  * internal_users.yml
  */
+static int alloc_list(pol_ld *ld, pol_strlist *l, size_t n)
+{
+	l->n = 0;
+	l->v = pol_pool_alloc(ld->m->pool, (n + 1) * sizeof(char *));
+	l->pos = pol_pool_alloc(ld->m->pool, (n + 1) * sizeof(pol_pos));
+	return l->v && l->pos ? 0 : nomem(ld);
+}
+
+/* One attribute; values that are not strings are skipped. */
+static int attribute(pol_ld *ld, void *obj, const char *key, ynode *k,
+		     ynode *v)
+{
+	pol_internal_user *u = obj;
+	bool sc;
+	const char *text = pol_ld_scalar(v, &sc);
+	size_t i = u->attr_keys.n;
+
+	if (!sc)
+		return pol_ld_warn(ld, v, "attribute \"%s\" is not a string; "
+				   "ignored", key);
+	u->attr_keys.v[i] = pol_pool_strdup(ld->m->pool, key);
+	u->attr_values.v[i] = pol_pool_strdup(ld->m->pool, text ? text : "");
+	if (!u->attr_keys.v[i] || !u->attr_values.v[i])
+		return nomem(ld);
+	u->attr_keys.pos[i] = pol_ld_pos(ld, k);
+	u->attr_values.pos[i] = pol_ld_pos(ld, v);
+	u->attr_keys.n = u->attr_values.n = i + 1;
+	return 0;
+}
+
 static int read_attributes(pol_ld *ld, pol_internal_user *u, ynode *v)
 {
 	size_t n;
-	int rc = 0;
-	ynode *k;
+	int rc;
 
 	if (is_null(v))
 		return 0;
@@ -466,46 +468,21 @@ static int read_attributes(pol_ld *ld, pol_internal_user *u, ynode *v)
 		return pol_ld_fail(ld, v, NG_ESCHEMA,
 				   "expected a mapping for \"attributes\"");
 	n = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
-	u->attr_keys.v = pol_pool_alloc(ld->m->pool, (n + 1) * sizeof(char *));
-	u->attr_keys.pos = pol_pool_alloc(ld->m->pool, (n + 1) * sizeof(pol_pos));
-	u->attr_values.v = pol_pool_alloc(ld->m->pool, (n + 1) * sizeof(char *));
-	u->attr_values.pos = pol_pool_alloc(ld->m->pool, (n + 1) * sizeof(pol_pos));
-	if (!u->attr_keys.v || !u->attr_keys.pos || !u->attr_values.v ||
-	    !u->attr_values.pos)
-		return nomem(ld);
-	EACH_PAIR(v, pr) {
-		const char *key = key_of(ld, pr, &k);
-		ynode *val = pol_ld_node(ld, pr->value);
-		bool sc;
-		const char *text = pol_ld_scalar(val, &sc);
-
-		if (!key || !sc) {
-			rc = pol_ld_warn(ld, val, "attribute \"%s\" is not a "
-					 "string; ignored", key ? key : "");
-			continue;
-		}
-		size_t i = u->attr_keys.n++;
-
-		u->attr_keys.v[i] = pol_pool_strdup(ld->m->pool, key);
-		u->attr_values.v[i] = pol_pool_strdup(ld->m->pool, text ? text : "");
-		u->attr_keys.pos[i] = pol_ld_pos(ld, k);
-		u->attr_values.pos[i] = pol_ld_pos(ld, val);
-		u->attr_values.n = u->attr_keys.n;
-		if (!u->attr_keys.v[i] || !u->attr_values.v[i])
-			return nomem(ld);
-	}
-	return rc;
+	if ((rc = alloc_list(ld, &u->attr_keys, n)) ||
+	    (rc = alloc_list(ld, &u->attr_values, n)))
+		return rc;
+	return read_fields(ld, u, v, attribute);
 }
 
 static const char *const user_ignored_keys[] = {
-	"hash", "password", "description", "service", "enabled",
+	"hash", "password", "service", "enabled",
 	"opendistro_security_attributes", NULL
 };
 
-static int user_field(pol_ld *ld, pol_internal_user *u, const char *key,
-		      ynode *k, ynode *v)
+static int user_field(pol_ld *ld, void *obj, const char *key, ynode *k,
+		      ynode *v)
 {
-	bool flag;
+	pol_internal_user *u = obj;
 
 	if (!strcmp(key, "backend_roles"))
 		return read_list(ld, v, key, &u->backend_roles);
@@ -514,38 +491,22 @@ static int user_field(pol_ld *ld, pol_internal_user *u, const char *key,
 		return read_list(ld, v, key, &u->roles);
 	if (!strcmp(key, "attributes"))
 		return read_attributes(ld, u, v);
-	if (!strcmp(key, "reserved") || !strcmp(key, "hidden") ||
-	    !strcmp(key, "static"))
-		return pol_ld_bool(ld, v, key, &flag);
 	if (is_one_of(key, user_ignored_keys))
 		return 0;
-	return unknown_key(ld, k, key, "an internal user");
+	return common_field(ld, key, k, v, "an internal user");
 }
 
 static int read_user(pol_ld *ld, const char *name, ynode *k, ynode *v)
 {
 	pol_model *m = ld->m;
 	pol_internal_user *u = &m->users[m->nusers++];
-	int rc;
 
 	memset(u, 0, sizeof(*u));
 	u->name = pol_pool_strdup(m->pool, name);
 	u->pos = pol_ld_pos(ld, k);
 	if (!u->name)
 		return nomem(ld);
-	if (is_null(v))
-		return 0;
-	if ((rc = expect_map(ld, v, "internal user", name)))
-		return rc;
-	EACH_PAIR(v, pr) {
-		const char *key = key_of(ld, pr, &k);
-
-		rc = key ? user_field(ld, u, key, k, pol_ld_node(ld, pr->value))
-			 : pol_ld_fail(ld, k, NG_ESCHEMA, "expected a string key");
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return read_body(ld, u, v, "internal user", name, user_field);
 }
 
 /* ---------------------------------------------------------------------
@@ -566,31 +527,24 @@ static int read_tenant(pol_ld *ld, const char *name, ynode *k, ynode *v)
 	return 0;
 }
 
+static int nodes_dn_field(pol_ld *ld, void *obj, const char *key, ynode *k,
+			  ynode *v)
+{
+	pol_strlist l;
+	int rc;
+
+	if (strcmp(key, "nodes_dn"))
+		return common_field(ld, key, k, v, "nodes_dn.yml");
+	rc = pol_ld_strlist(ld, v, key, false, &l);
+	for (size_t i = 0; !rc && i < l.n; i++)
+		if (push_owned(&ld->m->dyn_nodes_dn, l.v[i], l.pos[i]))
+			rc = nomem(ld);
+	return rc;
+}
+
 static int read_nodes_dn(pol_ld *ld, const char *name, ynode *k, ynode *v)
 {
-	pol_strlist l = { 0 };
-	int rc = 0;
-
-	if (is_null(v))
-		return 0;
-	if ((rc = expect_map(ld, v, "nodes_dn entry", name)))
-		return rc;
-	EACH_PAIR(v, pr) {
-		const char *key = key_of(ld, pr, &k);
-
-		if (!key || strcmp(key, "nodes_dn")) {
-			rc = unknown_key(ld, k, key ? key : "", "nodes_dn.yml");
-			continue;
-		}
-		rc = pol_ld_strlist(ld, pol_ld_node(ld, pr->value), key, false,
-				    &l);
-		for (size_t i = 0; !rc && i < l.n; i++)
-			if (push_owned(&ld->m->dyn_nodes_dn, l.v[i], l.pos[i]))
-				rc = nomem(ld);
-		if (rc)
-			return rc;
-	}
-	return rc;
+	return read_body(ld, NULL, v, "nodes_dn entry", name, nodes_dn_field);
 }
 
 /* ---------------------------------------------------------------------

@@ -1,0 +1,1008 @@
+/*
+ * policy/: loading configuration directories and texts, action groups,
+ * the compiled tables, role mapping, templates and settings.
+ */
+#include <CUnit/CUnit.h>
+#include <glib.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "suites.h"
+
+#define DATA "data/policy/"
+#define SHARED "../../shared"
+
+/* ---------------------------------------------------------------------
+ * Helpers.
+ */
+static pol_model *load_dir_ok(const char *dir)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+	int rc = pol_model_load_dir(dir, NULL, &m, &e);
+
+	if (rc)
+		fprintf(stderr, "\n%s: %s:%d:%d: %s\n", dir, e.file, e.line,
+			e.column, e.message);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	return m;
+}
+
+static pol_compiled *compile_dir(const char *dir)
+{
+	pol_compiled *pc = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(pol_compile(load_dir_ok(dir), &pc, &e), 0);
+	return pc;
+}
+
+/* A model from one text of kind `kind` on top of the built-ins. */
+static int load_text(const char *kind, const char *text, pol_model **out,
+		     ng_error *e)
+{
+	int rc = pol_model_new_empty(out, e);
+
+	if (!rc)
+		rc = pol_model_load_text(*out, kind, text, strlen(text), e);
+	if (!rc)
+		rc = pol_model_check(*out, e);
+	if (rc) {
+		pol_model_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static pol_compiled *compile_text(const char *kind, const char *text)
+{
+	pol_model *m = NULL;
+	pol_compiled *pc = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(load_text(kind, text, &m, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(pol_compile(m, &pc, &e), 0);
+	return pc;
+}
+
+static const pol_role *find_role(const pol_model *m, const char *name)
+{
+	for (size_t i = 0; i < m->nroles; i++)
+		if (!strcmp(m->roles[i].name, name))
+			return &m->roles[i];
+	return NULL;
+}
+
+static bool has_warning(const pol_model *m, const char *needle)
+{
+	for (size_t i = 0; i < m->warnings.n; i++)
+		if (strstr(m->warnings.v[i], needle))
+			return true;
+	return false;
+}
+
+static const pol_entry *entry_of(const pol_compiled *pc, const char *role,
+				 uint32_t index)
+{
+	int r = pol_role_id(pc, role);
+
+	for (size_t i = 0; i < pc->nentries; i++)
+		if ((int)pc->entries[i].role == r &&
+		    pc->entries[i].index == index)
+			return &pc->entries[i];
+	return NULL;
+}
+
+static bool entry_grants(const pol_compiled *pc, const pol_entry *e,
+			 const char *action)
+{
+	return pol_entry_grants(pc, e, pol_action_id(pc, action), action);
+}
+
+static bool role_has_cluster(const pol_compiled *pc, const char *role,
+			     const char *action)
+{
+	pol_word set[8] = { 0 };
+	int r = pol_role_id(pc, role), got = -1;
+
+	CU_ASSERT_FATAL(r >= 0 && pc->nwords <= 8);
+	pol_setbit(set, (size_t)r);
+	if (!pol_cluster_allowed(pc, set, pol_action_id(pc, action), action,
+				 &got))
+		return false;
+	CU_ASSERT_EQUAL(got, r);
+	return true;
+}
+
+/* Map a user and tell whether `role` is among the result. */
+static bool maps_to(const pol_compiled *pc, const pol_user *u,
+		    const char *role, const char **why_out)
+{
+	pol_word set[8];
+	const char *why[512];
+	int r = pol_role_id(pc, role);
+
+	CU_ASSERT_FATAL(pc->nwords <= 8 && pc->nroles <= 512);
+	pol_map_roles(pc, u, set, why);
+	if (r < 0 || !pol_bit(set, (size_t)r))
+		return false;
+	if (why_out)
+		*why_out = why[r];
+	return true;
+}
+
+static int fail_at(const char *dir, ng_error *e)
+{
+	pol_model *m = (pol_model *)1;
+	int rc = pol_model_load_dir(dir, NULL, &m, e);
+
+	CU_ASSERT_PTR_NULL(m);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Loading.
+ */
+static void static_groups_and_roles_are_always_present(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+	const pol_role *r;
+
+	CU_ASSERT_EQUAL_FATAL(pol_model_new_empty(&m, &e), 0);
+	r = find_role(m, "own_index");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_TRUE(r->is_static);
+	CU_ASSERT_STRING_EQUAL(r->index[0].patterns.v[0], "${user_name}");
+	CU_ASSERT_PTR_NOT_NULL(find_role(m, "all_access"));
+	CU_ASSERT_EQUAL(m->ngroups, 26);
+	CU_ASSERT_EQUAL(m->nroles, 8);
+	CU_ASSERT_EQUAL(m->tenants.n, 1);
+	CU_ASSERT_STRING_EQUAL(m->tenants.v[0], "global_tenant");
+	CU_ASSERT_EQUAL(m->warnings.n, 0);
+	pol_model_free(m);
+}
+
+static void static_definition_wins_on_name_clash(void)
+{
+	pol_model *m = load_dir_ok(DATA "basic");
+	const pol_role *r = find_role(m, "all_access");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_TRUE(r->is_static);
+	CU_ASSERT_EQUAL(r->cluster.n, 1);
+	CU_ASSERT_STRING_EQUAL(r->cluster.v[0], "*");
+	CU_ASSERT_TRUE(has_warning(m, "roles.yml:28:1: role \"all_access\" is "
+				   "a static built-in"));
+	pol_model_free(m);
+}
+
+static void positions_are_kept_for_every_string(void)
+{
+	pol_model *m = load_dir_ok(DATA "basic");
+	const pol_role *r = find_role(m, "logs_reader");
+	const pol_strlist *pats = &r->index[0].patterns;
+
+	CU_ASSERT_STRING_EQUAL(r->pos.file, "roles.yml");
+	CU_ASSERT_EQUAL(r->pos.line, 5);
+	CU_ASSERT_EQUAL(r->pos.col, 1);
+	CU_ASSERT_EQUAL(pats->n, 4);
+	CU_ASSERT_STRING_EQUAL(pats->v[1], "-logs-secret*");
+	CU_ASSERT_EQUAL(pats->pos[1].line, 8);
+	CU_ASSERT_EQUAL(pats->pos[1].col, 34);
+	CU_ASSERT_STRING_EQUAL(r->index[0].dls,
+			       "{\"term\": {\"owner\": \"${user.name}\"}}");
+	CU_ASSERT_EQUAL(r->index[0].dls_pos.line, 10);
+	pol_model_free(m);
+}
+
+static void unknown_keys_and_undefined_names_are_warnings(void)
+{
+	pol_model *m = load_dir_ok(DATA "basic");
+
+	CU_ASSERT_TRUE(has_warning(m, "roles.yml:23:3: unknown key "
+				   "\"unknown_field\""));
+	CU_ASSERT_TRUE(has_warning(m, "roles_mapping.yml:11:1: role mapping "
+				   "names undefined role \"nowhere_role\""));
+	CU_ASSERT_FALSE(has_warning(m, "\"kibana_all_*\""));
+	pol_model_free(m);
+}
+
+static void malformed_yaml_is_a_syntax_error_with_position(void)
+{
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(fail_at(DATA "bad-syntax", &e), NG_ESYNTAX);
+	CU_ASSERT_STRING_EQUAL(e.file, "roles.yml");
+	CU_ASSERT_EQUAL(e.line, 6);
+	CU_ASSERT_EQUAL(e.column, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "flow sequence"));
+}
+
+static void duplicate_key_is_an_error_at_the_second_key(void)
+{
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(fail_at(DATA "dup-key", &e), NG_ESYNTAX);
+	CU_ASSERT_STRING_EQUAL(e.file, "roles_mapping.yml");
+	CU_ASSERT_EQUAL(e.line, 6);
+	CU_ASSERT_EQUAL(e.column, 1);
+	CU_ASSERT_STRING_EQUAL(e.message, "duplicate key \"readall\"");
+}
+
+static void mapping_where_a_list_is_needed_is_a_schema_error(void)
+{
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(fail_at(DATA "wrong-type", &e), NG_ESCHEMA);
+	CU_ASSERT_STRING_EQUAL(e.file, "roles.yml");
+	CU_ASSERT_EQUAL(e.line, 8);
+	CU_ASSERT_EQUAL(e.column, 9);
+	CU_ASSERT_STRING_EQUAL(e.message, "expected a list of strings for "
+			       "\"allowed_actions\"");
+}
+
+static void string_where_a_role_list_is_needed_is_refused(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(load_text("roles.yml", "r:\n  cluster_permissions: "
+				  "read\n", &m, &e), NG_ESCHEMA);
+	CU_ASSERT_EQUAL(e.line, 2);
+	CU_ASSERT_EQUAL(e.column, 24);
+	CU_ASSERT_PTR_NULL(m);
+}
+
+static void invalid_regex_is_an_error_at_its_position(void)
+{
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(fail_at(DATA "bad-regex", &e), NG_EPATTERN);
+	CU_ASSERT_STRING_EQUAL(e.file, "roles.yml");
+	CU_ASSERT_EQUAL(e.line, 6);
+	CU_ASSERT_EQUAL(e.column, 32);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "/logs-[0-9+/"));
+}
+
+static void legacy_v1_format_is_refused(void)
+{
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(fail_at(DATA "legacy-v1", &e), NG_ESCHEMA);
+	CU_ASSERT_EQUAL(e.line, 2);
+	CU_ASSERT_EQUAL(e.column, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "config_version 1"));
+}
+
+static void meta_of_the_wrong_type_is_refused(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(load_text("roles.yml", "_meta:\n  type: config\n"
+				  "  config_version: 2\n", &m, &e), NG_ESCHEMA);
+	CU_ASSERT_EQUAL(e.line, 2);
+	CU_ASSERT_EQUAL(e.column, 9);
+	CU_ASSERT_STRING_EQUAL(e.message, "_meta.type is \"config\", expected "
+			       "\"roles\"");
+	CU_ASSERT_EQUAL(load_text("roles.yml", "_meta: {type: roles, "
+				  "config_version: 1}\n", &m, &e), NG_ESCHEMA);
+	CU_ASSERT_EQUAL(load_text("roles.yml", "_meta: {type: roles, "
+				  "config_version: 3}\n", &m, &e), NG_ESCHEMA);
+}
+
+static void empty_and_comment_only_files_are_empty_sections(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(load_text("roles.yml", "", &m, &e), 0);
+	CU_ASSERT_EQUAL(m->nroles, 8);
+	pol_model_free(m);
+	CU_ASSERT_EQUAL(load_text("sg_tenants.yml", "---\n# nothing\n", &m, &e),
+			0);
+	CU_ASSERT_TRUE(m->config.search_guard);
+	pol_model_free(m);
+}
+
+static void missing_directory_is_an_io_error(void)
+{
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(fail_at(DATA "no-such-dir", &e), NG_EIO);
+}
+
+static void digest_covers_the_files_read(void)
+{
+	pol_model *a = load_dir_ok(DATA "basic");
+	pol_model *b = load_dir_ok(DATA "basic");
+	pol_model *c = load_dir_ok(DATA "cycles");
+
+	CU_ASSERT_EQUAL(strlen(a->digest), 71);
+	CU_ASSERT_EQUAL(strncmp(a->digest, "sha256:", 7), 0);
+	CU_ASSERT_STRING_EQUAL(a->digest, b->digest);
+	CU_ASSERT_STRING_NOT_EQUAL(a->digest, c->digest);
+	pol_model_free(a);
+	pol_model_free(b);
+	pol_model_free(c);
+}
+
+/* ---------------------------------------------------------------------
+ * Action groups and compiled permissions.
+ */
+static void cyclic_action_groups_terminate(void)
+{
+	pol_compiled *pc = compile_dir(DATA "cycles");
+	const pol_entry *e = entry_of(pc, "looper", 0);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE(entry_grants(pc, e, "indices:data/write/index"));
+	CU_ASSERT_TRUE(entry_grants(pc, e, "indices:data/write/delete"));
+	CU_ASSERT_TRUE(entry_grants(pc, e, "indices:admin/create"));
+	CU_ASSERT_TRUE(entry_grants(pc, e, "indices:data/read/search"));
+	CU_ASSERT_FALSE(entry_grants(pc, e, "indices:admin/delete"));
+	CU_ASSERT_TRUE(role_has_cluster(pc, "looper", "indices:admin/create"));
+	pol_compiled_free(pc);
+}
+
+static void case_b25_self_including_group_loads(void)
+{
+	const char *dir = SHARED "/cases/B25/policy";
+	pol_compiled *pc;
+
+	if (access(dir, R_OK) != 0) {
+		CU_PASS("shared cases are absent; skipped");
+		return;
+	}
+	pc = compile_dir(dir);
+	CU_ASSERT_TRUE(entry_grants(pc, entry_of(pc, "ro_dashboards", 0),
+				    "indices:data/read/search"));
+	CU_ASSERT_TRUE(role_has_cluster(pc, "ro_dashboards",
+					"indices:data/read/mget"));
+	pol_compiled_free(pc);
+}
+
+static void group_names_are_kept_and_never_globbed(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+	const pol_entry *e = entry_of(pc, "own_alias", 0);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	/* "kibana_all_*" is an action pattern, not a set of groups. */
+	CU_ASSERT_FALSE(entry_grants(pc, e, "kibana:saved_objects/*/read"));
+	CU_ASSERT_TRUE(entry_grants(pc, e, "kibana_all_read"));
+	CU_ASSERT_TRUE(entry_grants(pc, e, "my_group"));
+	CU_ASSERT_TRUE(entry_grants(pc, e, "indices:data/write/delete"));
+	CU_ASSERT_TRUE(entry_grants(pc, e, "custom:action/x"));
+	pol_compiled_free(pc);
+}
+
+static void undefined_group_stays_a_literal_action(void)
+{
+	pol_compiled *pc = compile_text("roles.yml",
+		"r:\n  cluster_permissions: [no_such_group]\n");
+
+	CU_ASSERT_TRUE(has_warning(pc->model, "roles.yml:2:25: undefined "
+				   "action group \"no_such_group\""));
+	CU_ASSERT_TRUE(role_has_cluster(pc, "r", "no_such_group"));
+	CU_ASSERT_FALSE(role_has_cluster(pc, "r", "cluster:monitor/health"));
+	pol_compiled_free(pc);
+}
+
+static void action_pattern_sets_every_matching_dictionary_bit(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+	const pol_entry *e = entry_of(pc, "logs_reader", 0);
+	int search = pol_action_id(pc, "indices:data/read/search");
+
+	CU_ASSERT_FATAL(search >= 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE(pol_bit(e->actions, (size_t)search));
+	CU_ASSERT_TRUE(entry_grants(pc, e, "indices:data/read/mget[shard]"));
+	CU_ASSERT_TRUE(entry_grants(pc, e, "indices:data/read/not_known"));
+	CU_ASSERT_FALSE(entry_grants(pc, e, "indices:data/write/index"));
+	CU_ASSERT_STRING_EQUAL(pol_action_name(pc, search),
+			       "indices:data/read/search");
+	CU_ASSERT_EQUAL(pol_action_id(pc, "no:such/action"), -1);
+	pol_compiled_free(pc);
+}
+
+static void index_entry_splits_static_dynamic_and_excluded(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+	const pol_entry *e = entry_of(pc, "logs_reader", 0);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->ninc, 1);
+	CU_ASSERT_EQUAL(e->nexc, 1);
+	CU_ASSERT_EQUAL(e->ndyn, 2);
+	CU_ASSERT_STRING_EQUAL(e->dyn[0], "team_${user.name}");
+	CU_ASSERT_STRING_EQUAL(e->dyn[1], "<audit-{now/d}>");
+	CU_ASSERT_FALSE(e->any);
+	CU_ASSERT_TRUE(pol_entry_matches_static(e, "logs-1", 6));
+	CU_ASSERT_FALSE(pol_entry_matches_static(e, "logs-secret-1", 13));
+	CU_ASSERT_FALSE(pol_entry_matches_static(e, "other", 5));
+	CU_ASSERT_PTR_NOT_NULL(e->dls);
+	CU_ASSERT_EQUAL(e->nfls, 1);
+	CU_ASSERT_STRING_EQUAL(e->fls[0], "~secret");
+	CU_ASSERT_EQUAL(e->nmasked, 1);
+	CU_ASSERT_PTR_NOT_NULL(e->src);
+	pol_compiled_free(pc);
+}
+
+static void system_index_permission_needs_more_than_a_star(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+	const pol_entry *sys = entry_of(pc, "system_reader", 0);
+	const pol_entry *star = entry_of(pc, "system_reader", 1);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sys);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(star);
+	CU_ASSERT_TRUE(sys->explicit_system);
+	CU_ASSERT_FALSE(star->explicit_system);
+	CU_ASSERT_TRUE(star->any == false && star->ninc == 1);
+	CU_ASSERT_TRUE(entry_grants(pc, star, "indices:data/write/index"));
+	CU_ASSERT_FALSE(entry_grants(pc, star, "system:admin/system_index"));
+	pol_compiled_free(pc);
+}
+
+static void cluster_permissions_use_the_dictionary_and_patterns(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+
+	CU_ASSERT_TRUE(role_has_cluster(pc, "logs_reader",
+					"indices:data/read/mget"));
+	CU_ASSERT_FALSE(role_has_cluster(pc, "logs_reader",
+					 "indices:data/write/bulk"));
+	CU_ASSERT_TRUE(role_has_cluster(pc, "logs_reader",
+			"cluster:admin/opendistro/alerting/monitor/get"));
+	CU_ASSERT_TRUE(role_has_cluster(pc, "star_only", "cluster:monitor/main"));
+	CU_ASSERT_TRUE(role_has_cluster(pc, "star_only", "plugin:any/thing"));
+	pol_compiled_free(pc);
+}
+
+static void star_does_not_grant_security_rest_api(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+
+	CU_ASSERT_FALSE(role_has_cluster(pc, "star_only", "restapi:admin/roles"));
+	CU_ASSERT_FALSE(role_has_cluster(pc, "star_only",
+					 "restapi:admin/not_in_dictionary"));
+	CU_ASSERT_TRUE(role_has_cluster(pc, "rest_admin", "restapi:admin/roles"));
+	CU_ASSERT_TRUE(role_has_cluster(pc, "rest_admin",
+					"restapi:admin/not_in_dictionary"));
+	pol_compiled_free(pc);
+}
+
+static void role_set_without_roles_grants_nothing(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+	pol_word none[8] = { 0 };
+	int role = 12345;
+
+	CU_ASSERT_FALSE(pol_cluster_allowed(pc, none, -1, "cluster:monitor/main",
+					    &role));
+	CU_ASSERT_EQUAL(role, 12345);
+	CU_ASSERT_EQUAL(pol_role_id(pc, "no_such_role"), -1);
+	pol_compiled_free(pc);
+}
+
+/* ---------------------------------------------------------------------
+ * Role mapping.
+ */
+static void users_map_by_exact_name_and_pattern(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+	pol_user alice = { .name = "alice" }, svc = { .name = "svc-backup" };
+	pol_user bob = { .name = "bob" };
+	const char *why = NULL;
+
+	CU_ASSERT_TRUE(maps_to(pc, &alice, "logs_reader", &why));
+	CU_ASSERT_STRING_EQUAL(why, "users");
+	CU_ASSERT_TRUE(maps_to(pc, &svc, "logs_reader", NULL));
+	CU_ASSERT_FALSE(maps_to(pc, &bob, "logs_reader", NULL));
+	pol_compiled_free(pc);
+}
+
+static void backend_roles_map_by_name_and_regex(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+	const char *ldap[] = { "x", "ldap-logs" }, *team[] = { "team-red" };
+	pol_user a = { .name = "u", .backend_roles = ldap, .nbackend = 2 };
+	pol_user b = { .name = "u", .backend_roles = team, .nbackend = 1 };
+	const char *why = NULL;
+
+	CU_ASSERT_TRUE(maps_to(pc, &a, "logs_reader", &why));
+	CU_ASSERT_STRING_EQUAL(why, "backend_roles");
+	CU_ASSERT_TRUE(maps_to(pc, &b, "logs_reader", NULL));
+	pol_compiled_free(pc);
+}
+
+static void and_backend_roles_need_every_pattern(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+	const char *both[] = { "dept-a", "senior-dev" }, *one[] = { "dept-a" };
+	pol_user a = { .name = "u", .backend_roles = both, .nbackend = 2 };
+	pol_user b = { .name = "u", .backend_roles = one, .nbackend = 1 };
+	const char *why = NULL;
+
+	CU_ASSERT_TRUE(maps_to(pc, &a, "system_reader", &why));
+	CU_ASSERT_STRING_EQUAL(why, "and_backend_roles");
+	CU_ASSERT_FALSE(maps_to(pc, &b, "system_reader", NULL));
+	pol_compiled_free(pc);
+}
+
+static void hosts_match_the_address_string(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+	pol_user in = { .name = "u", .address = "10.0.0.7" };
+	pol_user out = { .name = "u", .address = "10.0.1.7" };
+	pol_user none = { .name = "u" };
+
+	CU_ASSERT_TRUE(maps_to(pc, &in, "rest_admin", NULL));
+	CU_ASSERT_FALSE(maps_to(pc, &out, "rest_admin", NULL));
+	CU_ASSERT_FALSE(maps_to(pc, &none, "rest_admin", NULL));
+	pol_compiled_free(pc);
+}
+
+static void direct_and_internal_user_roles_are_mapped(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+	const char *direct[] = { "own_alias", "not_a_role" };
+	pol_user u = { .name = "dave", .roles = direct, .nroles = 2 };
+	pol_user carol = { .name = "carol" };
+	const char *why = NULL;
+
+	CU_ASSERT_TRUE(maps_to(pc, &u, "own_alias", &why));
+	CU_ASSERT_STRING_EQUAL(why, "direct");
+	CU_ASSERT_TRUE(maps_to(pc, &carol, "star_only", &why));
+	CU_ASSERT_STRING_EQUAL(why, "direct");
+	CU_ASSERT_PTR_NOT_NULL(pol_find_user(pc, "carol"));
+	CU_ASSERT_PTR_NULL(pol_find_user(pc, "dave"));
+	pol_compiled_free(pc);
+}
+
+static void resolution_both_uses_backend_role_names(void)
+{
+	pol_compiled *pc = compile_dir(DATA "basic");
+	const char *br[] = { "readall", "ldap-logs" };
+	pol_user u = { .name = "u", .backend_roles = br, .nbackend = 2 };
+	const char *why = NULL;
+
+	CU_ASSERT_EQUAL(pc->config->mapping_resolution, POL_MAP_BOTH);
+	CU_ASSERT_TRUE(maps_to(pc, &u, "readall", &why));
+	CU_ASSERT_STRING_EQUAL(why, "backend role name");
+	CU_ASSERT_TRUE(maps_to(pc, &u, "logs_reader", NULL));
+	pol_compiled_free(pc);
+}
+
+static void resolution_backendroles_only_skips_mappings(void)
+{
+	pol_compiled *pc = compile_dir(DATA "sg-basic");
+	const char *br[] = { "readers", "sg_reader" };
+	pol_user u = { .name = "u", .backend_roles = br, .nbackend = 1 };
+
+	CU_ASSERT_EQUAL(pc->config->mapping_resolution,
+			POL_MAP_BACKENDROLES_ONLY);
+	CU_ASSERT_FALSE(maps_to(pc, &u, "sg_reader", NULL));
+	u.nbackend = 2;
+	CU_ASSERT_TRUE(maps_to(pc, &u, "sg_reader", NULL));
+	pol_compiled_free(pc);
+}
+
+static void many_exact_user_mappings_load_and_map(void)
+{
+	GString *roles = g_string_new(NULL), *maps = g_string_new(NULL);
+	pol_model *m = NULL;
+	pol_compiled *pc = NULL;
+	ng_error e = { 0 };
+	pol_user u = { .name = "user-2999" };
+	pol_word *set;
+
+	for (int i = 0; i < 3000; i++) {
+		g_string_append_printf(roles, "r%d: {cluster_permissions: "
+				       "[cluster_monitor]}\n", i);
+		g_string_append_printf(maps, "r%d: {users: [user-%d]}\n", i, i);
+	}
+	CU_ASSERT_EQUAL_FATAL(pol_model_new_empty(&m, &e), 0);
+	CU_ASSERT_EQUAL(pol_model_load_text(m, "roles.yml", roles->str,
+					    roles->len, &e), 0);
+	CU_ASSERT_EQUAL(pol_model_load_text(m, "roles_mapping.yml", maps->str,
+					    maps->len, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(pol_compile(m, &pc, &e), 0);
+	set = calloc(pc->nwords, sizeof(pol_word));
+	pol_map_roles(pc, &u, set, NULL);
+	CU_ASSERT_TRUE(pol_bit(set, (size_t)pol_role_id(pc, "r2999")));
+	CU_ASSERT_FALSE(pol_bit(set, (size_t)pol_role_id(pc, "r2998")));
+	CU_ASSERT_TRUE(pol_cluster_allowed(pc, set, -1, "cluster:monitor/health",
+					   NULL));
+	free(set);
+	pol_compiled_free(pc);
+	g_string_free(roles, TRUE);
+	g_string_free(maps, TRUE);
+}
+
+/* ---------------------------------------------------------------------
+ * Templates.
+ */
+static bool render(const char *tmpl, const pol_user *u, char *out, size_t cap)
+{
+	return pol_render_template(tmpl, u, out, cap);
+}
+
+static bool rendered_matches(const char *tmpl, const pol_user *u,
+			     const char *name)
+{
+	char buf[256];
+	pol_pattern p;
+	bool hit;
+
+	CU_ASSERT_FATAL(render(tmpl, u, buf, sizeof(buf)));
+	CU_ASSERT_EQUAL_FATAL(pol_pattern_compile(&p, buf, POL_PAT_ESCAPES,
+						  NULL), 0);
+	hit = pol_pattern_match(&p, name, strlen(name));
+	pol_pattern_clear(&p);
+	return hit;
+}
+
+static void user_name_renders_in_both_spellings(void)
+{
+	pol_user u = { .name = "bob" };
+	char buf[64];
+
+	CU_ASSERT_TRUE(render("team_${user.name}", &u, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "team_bob");
+	CU_ASSERT_TRUE(render("${user_name}-*", &u, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "bob-*");
+	CU_ASSERT_TRUE(rendered_matches("${user_name}-*", &u, "bob-1"));
+}
+
+static void user_named_star_matches_only_literal_star(void)
+{
+	pol_user star = { .name = "*" }, re = { .name = "/.*/" };
+
+	CU_ASSERT_TRUE(rendered_matches("${user_name}", &star, "*"));
+	CU_ASSERT_FALSE(rendered_matches("${user_name}", &star, "logs"));
+	CU_ASSERT_TRUE(rendered_matches("${user.name}", &re, "/.*/"));
+	CU_ASSERT_FALSE(rendered_matches("${user.name}", &re, "logs"));
+	CU_ASSERT_FALSE(rendered_matches("x-${user.name}", &star, "x-abc"));
+}
+
+static void regex_template_quotes_the_value(void)
+{
+	pol_user u = { .name = "a.b\\Ec" };
+	char buf[128];
+
+	CU_ASSERT_TRUE(render("/${user.name}-[0-9]+/", &u, buf, sizeof(buf)));
+	CU_ASSERT_TRUE(rendered_matches("/${user.name}-[0-9]+/", &u,
+					"a.b\\Ec-12"));
+	CU_ASSERT_FALSE(rendered_matches("/${user.name}-[0-9]+/", &u,
+					 "aXb\\Ec-12"));
+}
+
+static void user_roles_are_quoted_and_joined(void)
+{
+	const char *br[] = { "r1", "r*2" };
+	pol_user u = { .name = "u", .backend_roles = br, .nbackend = 2 };
+	char buf[64];
+
+	CU_ASSERT_TRUE(render("${user.roles}", &u, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "\"r1\",\"r\\*2\"");
+	CU_ASSERT_TRUE(rendered_matches("${user.roles}", &u, "\"r1\",\"r*2\""));
+}
+
+static void attributes_render_with_dots_or_underscores(void)
+{
+	const char *k[] = { "attr.internal.dept", "attr.ldap.cost_center" };
+	const char *v[] = { "it", "42" };
+	pol_user u = { .name = "u", .attr_keys = k, .attr_values = v,
+		       .nattrs = 2 };
+	char buf[64];
+
+	CU_ASSERT_TRUE(render("${attr.internal.dept}-*", &u, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "it-*");
+	CU_ASSERT_TRUE(render("${attr_internal_dept}", &u, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "it");
+	CU_ASSERT_TRUE(render("${attr.ldap.cost_center}", &u, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "42");
+	CU_ASSERT_TRUE(render("${attr_ldap_cost_center}", &u, buf, sizeof(buf)));
+	CU_ASSERT_FALSE(render("${attr.internal.team}", &u, buf, sizeof(buf)));
+}
+
+static void undefined_variable_renders_nothing(void)
+{
+	pol_user u = { .name = "u" };
+	char buf[64];
+
+	CU_ASSERT_FALSE(render("${env.HOME}", &u, buf, sizeof(buf)));
+	CU_ASSERT_FALSE(render("${user.securityRoles}", &u, buf, sizeof(buf)));
+	CU_ASSERT_FALSE(render("${user.name", &u, buf, sizeof(buf)));
+	CU_ASSERT_TRUE(render("${attr.internal.x:-none}", &u, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "none");
+	CU_ASSERT_TRUE(render("$${user.name}", &u, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "${user.name}");
+}
+
+static void security_roles_render_when_known(void)
+{
+	const char *mapped[] = { "a", "b" };
+	pol_user u = { .name = "u", .mapped_roles = mapped, .nmapped = 2 };
+	char buf[64];
+
+	CU_ASSERT_TRUE(render("${user.securityRoles}", &u, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "\"a\",\"b\"");
+}
+
+static void rendering_past_the_buffer_fails(void)
+{
+	pol_user u = { .name = "a-rather-long-user-name" };
+	char buf[8];
+
+	CU_ASSERT_FALSE(render("${user.name}", &u, buf, sizeof(buf)));
+	CU_ASSERT_FALSE(render("abcdefgh", &u, buf, sizeof(buf)));
+	CU_ASSERT_TRUE(render("abcdefg", &u, buf, sizeof(buf)));
+}
+
+/* ---------------------------------------------------------------------
+ * config.yml and node settings.
+ */
+static void config_defaults_without_files(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+	const pol_config *c;
+
+	CU_ASSERT_EQUAL_FATAL(pol_model_new_empty(&m, &e), 0);
+	c = &m->config;
+	CU_ASSERT_EQUAL(c->mode, POL_MODE_LEGACY);
+	CU_ASSERT_TRUE(c->ignore_unauthorized);
+	CU_ASSERT_FALSE(c->dnfof);
+	CU_ASSERT_EQUAL(c->mapping_resolution, POL_MAP_MAPPING_ONLY);
+	CU_ASSERT_STRING_EQUAL(c->security_index, ".opendistro_security");
+	CU_ASSERT_STRING_EQUAL(c->salt, "e1ukloTsQlOgPquJ");
+	CU_ASSERT_FALSE(c->search_guard);
+	pol_model_free(m);
+}
+
+static void config_dynamic_keys_are_read(void)
+{
+	pol_model *m = load_dir_ok(DATA "basic");
+	const pol_config *c = &m->config;
+
+	CU_ASSERT_EQUAL(c->mode, POL_MODE_V4);
+	CU_ASSERT_TRUE(c->dnfof);
+	CU_ASSERT_TRUE(c->dnfof_empty);
+	CU_ASSERT_FALSE(c->ignore_unauthorized);
+	CU_ASSERT_TRUE(c->respect_request_options);
+	CU_ASSERT_TRUE(c->filtered_alias_disallow);
+	pol_model_free(m);
+}
+
+static void node_settings_flat_and_nested_are_read(void)
+{
+	pol_model *m = load_dir_ok(DATA "basic");
+	const pol_config *c = &m->config;
+
+	CU_ASSERT_EQUAL_FATAL(c->admin_dn.n, 1);
+	CU_ASSERT_STRING_EQUAL(c->admin_dn.v[0], "CN=admin,O=test");
+	CU_ASSERT_EQUAL_FATAL(c->nodes_dn.n, 2);
+	CU_ASSERT_STRING_EQUAL(c->nodes_dn.v[1], "CN=dynamic.example.com");
+	CU_ASSERT_TRUE(c->system_indices_enabled);
+	CU_ASSERT_EQUAL(c->system_indices.n, 2);
+	CU_ASSERT_TRUE(c->system_index_permission);
+	CU_ASSERT_TRUE(c->protected_enabled);
+	CU_ASSERT_STRING_EQUAL(c->protected_indices.v[0], "protected*");
+	CU_ASSERT_STRING_EQUAL(c->protected_roles.v[0], "protector");
+	CU_ASSERT_STRING_EQUAL(c->security_index, ".my_security");
+	CU_ASSERT_TRUE(c->filter_security_index);
+	CU_ASSERT_TRUE(c->dfm_empty_overrides_all);
+	CU_ASSERT_TRUE(c->dls_write_blocked);
+	CU_ASSERT_STRING_EQUAL(c->salt, "0123456789abcdef");
+	pol_model_free(m);
+}
+
+static void search_guard_names_and_settings_are_read(void)
+{
+	pol_model *m = load_dir_ok(DATA "sg-basic");
+	const pol_config *c = &m->config;
+
+	CU_ASSERT_TRUE(c->search_guard);
+	CU_ASSERT_TRUE(c->dnfof);
+	CU_ASSERT_STRING_EQUAL(c->security_index, ".searchguard");
+	CU_ASSERT_EQUAL(c->admin_dn.n, 1);
+	CU_ASSERT_PTR_NOT_NULL(find_role(m, "sg_reader"));
+	CU_ASSERT_TRUE(has_warning(m, "\"exclude_index_permissions\" is not "
+				   "supported"));
+	pol_model_free(m);
+}
+
+static void explicit_node_settings_file_replaces_the_directory_one(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(pol_model_load_dir(DATA "basic",
+		DATA "sg-basic/elasticsearch.yml", &m, &e), 0);
+	CU_ASSERT_STRING_EQUAL(m->config.admin_dn.v[0],
+			       "CN=kirk,OU=client,O=client,L=test,C=de");
+	CU_ASSERT_EQUAL(m->config.nodes_dn.n, 0);
+	pol_model_free(m);
+	CU_ASSERT_EQUAL(pol_model_load_dir(DATA "basic", DATA "nope.yml", &m,
+					   &e), NG_EIO);
+}
+
+static void bad_setting_values_are_positioned_errors(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(load_text("opensearch.yml",
+		"plugins.security.roles_mapping_resolution: SOMETIMES\n", &m,
+		&e), NG_ESCHEMA);
+	CU_ASSERT_EQUAL(e.line, 1);
+	CU_ASSERT_EQUAL(e.column, 44);
+	CU_ASSERT_EQUAL(load_text("config.yml", "config:\n  dynamic:\n"
+		"    do_not_fail_on_forbidden: maybe\n", &m, &e), NG_ESCHEMA);
+	CU_ASSERT_EQUAL(e.line, 3);
+	CU_ASSERT_STRING_EQUAL(e.message, "expected true or false for "
+			       "\"do_not_fail_on_forbidden\"");
+}
+
+/* ---------------------------------------------------------------------
+ * Real configurations and the shared policy directories.
+ */
+static bool expected_invalid(const char *dir)
+{
+	static const char *const bad[] = {
+		"10-os-test-invalid-roles", "11-os-test-invalid-config",
+		"14-sg-classic-invalid-dupkey", "29-khezen-sg-v1",
+		"30-chef-odfe-v1", NULL
+	};
+
+	for (size_t i = 0; bad[i]; i++)
+		if (strstr(dir, bad[i]))
+			return true;
+	return false;
+}
+
+static void check_real_config(const char *dir)
+{
+	pol_model *m = NULL;
+	pol_compiled *pc = NULL;
+	ng_error e = { 0 };
+	int rc = pol_model_load_dir(dir, NULL, &m, &e);
+
+	if (expected_invalid(dir)) {
+		CU_ASSERT_TRUE(rc < 0 && e.line > 0 && e.message[0]);
+		CU_ASSERT_PTR_NULL(m);
+		return;
+	}
+	if (rc)
+		fprintf(stderr, "\n%s: %s:%d:%d: %s\n", dir, e.file, e.line,
+			e.column, e.message);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (!rc)
+		CU_ASSERT_EQUAL(pol_compile(m, &pc, &e), 0);
+	pol_compiled_free(pc);
+}
+
+/* Every directory matching `pattern`; false when there is none. */
+static bool check_dirs(const char *pattern)
+{
+	glob_t g;
+	bool any;
+
+	if (glob(pattern, GLOB_ONLYDIR, NULL, &g) != 0)
+		return false;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		check_real_config(g.gl_pathv[i]);
+	any = g.gl_pathc > 0;
+	globfree(&g);
+	return any;
+}
+
+static void real_configurations_load_or_fail_as_expected(void)
+{
+	if (!check_dirs(SHARED "/reference/real-configs/[0-9]*"))
+		CU_PASS("shared reference configurations are absent; skipped");
+}
+
+static void shared_policy_directories_load(void)
+{
+	if (!check_dirs(SHARED "/conformance/opensearch/*/*/policy"))
+		CU_PASS("shared conformance suites are absent; skipped");
+	check_dirs(SHARED "/cases/*/policy");
+	check_dirs(SHARED "/cases/*/variant-*/policy");
+}
+
+static void wazuh_fragments_load_as_their_kinds(void)
+{
+	static const char *const files[][2] = {
+		{ "action_groups.wazuh.yml", "action_groups.yml" },
+		{ "roles.wazuh.yml", "roles.yml" },
+		{ "roles_mapping.wazuh.yml", "roles_mapping.yml" },
+		{ "internal_users.wazuh.yml", "internal_users.yml" },
+	};
+	const char *dir = SHARED "/reference/real-configs/27-wazuh-indexer/";
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	if (access(dir, R_OK) != 0) {
+		CU_PASS("shared reference configurations are absent; skipped");
+		return;
+	}
+	CU_ASSERT_EQUAL_FATAL(pol_model_new_empty(&m, &e), 0);
+	for (size_t i = 0; i < 4; i++) {
+		char path[512], *text = NULL;
+		gsize len;
+
+		snprintf(path, sizeof(path), "%s%s", dir, files[i][0]);
+		CU_ASSERT_FATAL(g_file_get_contents(path, &text, &len, NULL));
+		CU_ASSERT_EQUAL(pol_model_load_text(m, files[i][1], text, len,
+						    &e), 0);
+		g_free(text);
+	}
+	CU_ASSERT_EQUAL(pol_model_check(m, &e), 0);
+	CU_ASSERT_EQUAL(m->nroles, 8 + 7);
+	CU_ASSERT_EQUAL(m->nmappings, 7);
+	pol_model_free(m);
+}
+
+void suite_policy(void)
+{
+	NG_ADD_SUITE("policy",
+		NG_TEST(static_groups_and_roles_are_always_present),
+		NG_TEST(static_definition_wins_on_name_clash),
+		NG_TEST(positions_are_kept_for_every_string),
+		NG_TEST(unknown_keys_and_undefined_names_are_warnings),
+		NG_TEST(malformed_yaml_is_a_syntax_error_with_position),
+		NG_TEST(duplicate_key_is_an_error_at_the_second_key),
+		NG_TEST(mapping_where_a_list_is_needed_is_a_schema_error),
+		NG_TEST(string_where_a_role_list_is_needed_is_refused),
+		NG_TEST(invalid_regex_is_an_error_at_its_position),
+		NG_TEST(legacy_v1_format_is_refused),
+		NG_TEST(meta_of_the_wrong_type_is_refused),
+		NG_TEST(empty_and_comment_only_files_are_empty_sections),
+		NG_TEST(missing_directory_is_an_io_error),
+		NG_TEST(digest_covers_the_files_read),
+		NG_TEST(cyclic_action_groups_terminate),
+		NG_TEST(case_b25_self_including_group_loads),
+		NG_TEST(group_names_are_kept_and_never_globbed),
+		NG_TEST(undefined_group_stays_a_literal_action),
+		NG_TEST(action_pattern_sets_every_matching_dictionary_bit),
+		NG_TEST(index_entry_splits_static_dynamic_and_excluded),
+		NG_TEST(system_index_permission_needs_more_than_a_star),
+		NG_TEST(cluster_permissions_use_the_dictionary_and_patterns),
+		NG_TEST(star_does_not_grant_security_rest_api),
+		NG_TEST(role_set_without_roles_grants_nothing),
+		NG_TEST(users_map_by_exact_name_and_pattern),
+		NG_TEST(backend_roles_map_by_name_and_regex),
+		NG_TEST(and_backend_roles_need_every_pattern),
+		NG_TEST(hosts_match_the_address_string),
+		NG_TEST(direct_and_internal_user_roles_are_mapped),
+		NG_TEST(resolution_both_uses_backend_role_names),
+		NG_TEST(resolution_backendroles_only_skips_mappings),
+		NG_TEST(many_exact_user_mappings_load_and_map),
+		NG_TEST(user_name_renders_in_both_spellings),
+		NG_TEST(user_named_star_matches_only_literal_star),
+		NG_TEST(regex_template_quotes_the_value),
+		NG_TEST(user_roles_are_quoted_and_joined),
+		NG_TEST(attributes_render_with_dots_or_underscores),
+		NG_TEST(undefined_variable_renders_nothing),
+		NG_TEST(security_roles_render_when_known),
+		NG_TEST(rendering_past_the_buffer_fails),
+		NG_TEST(config_defaults_without_files),
+		NG_TEST(config_dynamic_keys_are_read),
+		NG_TEST(node_settings_flat_and_nested_are_read),
+		NG_TEST(search_guard_names_and_settings_are_read),
+		NG_TEST(explicit_node_settings_file_replaces_the_directory_one),
+		NG_TEST(bad_setting_values_are_positioned_errors),
+		NG_TEST(real_configurations_load_or_fail_as_expected),
+		NG_TEST(shared_policy_directories_load),
+		NG_TEST(wazuh_fragments_load_as_their_kinds));
+}
