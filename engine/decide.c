@@ -159,6 +159,7 @@ static void finish_admin(dc_ctx *c, const prs_request *pr)
 	c->d->status = 200;
 	c->d->reason = "admin certificate";
 	dc_items_admin(c, pr);
+	dc_admin_ops(c, pr);
 }
 
 static int decide_request(dc_ctx *c)
@@ -187,6 +188,8 @@ static int decide_request(dc_ctx *c)
 		rc = map_roles(c);
 	if (!rc)
 		rc = dc_run_ops(c, &pr);
+	if (!rc && c->d->verdict != NG_DENY)
+		rc = dc_restrictions(c);
 	return rc;
 }
 

@@ -41,6 +41,8 @@ int dc_bad_request(dc_ctx *c, const char *why);
 int dc_deny(dc_ctx *c, int status, const char *why);
 void dc_reset_to_error(dc_ctx *c, int code);
 void dc_items_admin(dc_ctx *c, const prs_request *pr);
+/* After an admin allow: the 404 and 400 the cluster itself answers. */
+void dc_admin_ops(dc_ctx *c, const prs_request *pr);
 bool dc_trusted_node_action(dc_ctx *c);
 
 /* Decide every operation of the request and combine the outcomes. */
@@ -55,6 +57,14 @@ bool dc_is_cluster_action(const dc_ctx *c, const char *action);
 int dc_grant_row(dc_ctx *c, const rs_row *row, int aid, const char *action);
 /* Does some mapped role grant the action on any index at all? */
 bool dc_grant_any(dc_ctx *c, int aid, const char *action);
+/* Does the entry's pattern (static or rendered) match the name itself? */
+bool dc_entry_matches(const dc_entry *de, const char *name);
+
+/* Document- and field-level restrictions for the allowed read checks,
+ * rendered into d->dls, d->fls and d->masked. Fails (NG_EBADREQ) when a
+ * DLS query names a variable the caller does not have. */
+int dc_restrictions(dc_ctx *c);
+
 /* A reason the row is refused whatever the roles grant, or NULL. */
 const char *dc_row_special(dc_ctx *c, const rs_row *row, const char *action);
 

@@ -100,7 +100,7 @@ int dc_add_entry(dc_ctx *c, const pol_entry *e)
 }
 
 /* Does the entry's index pattern match the name itself? */
-static bool entry_matches(const dc_entry *de, const char *name)
+bool dc_entry_matches(const dc_entry *de, const char *name)
 {
 	size_t n = strlen(name);
 
@@ -124,7 +124,7 @@ static int grant_name(dc_ctx *c, const char *name, int aid,
 		const dc_entry *de = &c->entries[i];
 
 		if (pol_entry_grants(c->pc, de->e, aid, action) &&
-		    entry_matches(de, name))
+		    dc_entry_matches(de, name))
 			return (int)de->e->role;
 	}
 	return -1;
@@ -206,7 +206,7 @@ static bool explicit_system_grant(dc_ctx *c, const char *name)
 	for (size_t i = 0; i < c->nentries; i++) {
 		const dc_entry *de = &c->entries[i];
 
-		if (de->e->explicit_system && entry_matches(de, name))
+		if (de->e->explicit_system && dc_entry_matches(de, name))
 			return true;
 	}
 	return false;

@@ -308,6 +308,13 @@ bool pol_render_template(const char *tmpl, const pol_user *u, char *out,
 size_t pol_role_names(const pol_compiled *pc, const pol_word *roles,
 		      const char **names, size_t cap);
 
+/* Render a DLS query for a user: the same variables, each value escaped
+ * as the content of a JSON string (the peer inserts values raw, which lets
+ * a crafted user name or attribute rewrite the query). False when a
+ * variable is undefined: the request must then be refused. */
+bool pol_render_json(const char *tmpl, const pol_user *u, char *out,
+		     size_t cap);
+
 /* Bitset helpers. */
 static inline bool pol_bit(const pol_word *s, size_t i)
 {
@@ -327,6 +334,48 @@ static inline bool pol_intersects(const pol_word *a, const pol_word *b,
 			return true;
 	return false;
 }
+
+/* ---------------------------------------------------------------------
+ * Lint: findings over a configuration directory (policy/lint*.c).
+ * Every finding has a rule id of the table pol_lint_rules, a severity,
+ * the file as "dir/name", a 1-based line and column (0 when unknown) and
+ * a one-line message.
+ */
+typedef enum pol_severity {
+	POL_SEV_INFO = 0,
+	POL_SEV_WARNING = 1,
+	POL_SEV_ERROR = 2
+} pol_severity;
+
+typedef struct pol_finding {
+	const char *rule;          /* static */
+	pol_severity sev;
+	char *file;                /* owned */
+	int line, col;
+	char *message;             /* owned */
+} pol_finding;
+
+typedef struct pol_lint {
+	pol_finding *v;
+	size_t n, cap;
+} pol_lint;
+
+typedef struct pol_lint_rule {
+	const char *id;
+	pol_severity sev;          /* the usual severity */
+	const char *summary;
+} pol_lint_rule;
+
+extern const pol_lint_rule pol_lint_rules[];
+extern const size_t pol_lint_nrules;
+
+/* Lint the directory. `names` (may be NULL) are the index, alias and data
+ * stream names of a cluster, for the rule on patterns that match none.
+ * Findings are sorted by file, line and column. Fails only when out of
+ * memory or when `dir` is not a directory. */
+int pol_lint_dir(const char *dir, const char *const *names, size_t nnames,
+		 pol_lint **out, ng_error *err);
+void pol_lint_free(pol_lint *l);
 
 /* ---------------------------------------------------------------------
  * Internal to policy/: the .c files of this folder define POL_INTERNAL

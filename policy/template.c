@@ -5,9 +5,13 @@
  * the result is meant for pol_pattern_compile with POL_PAT_ESCAPES.
  */
 #define POL_INTERNAL
+#include <stdio.h>
 #include <string.h>
 
 #include "policy.h"
+
+/* What a substituted value is escaped for. */
+enum { MODE_GLOB, MODE_REGEX, MODE_JSON };
 
 typedef struct outbuf {
 	char *p;
@@ -27,17 +31,43 @@ static void put(outbuf *o, const char *s, size_t n)
 
 /* Template text of a glob stays as written, save that a backslash keeps
  * its literal meaning under POL_PAT_ESCAPES. */
-static void put_text(outbuf *o, const char *s, size_t n, bool regex)
+static void put_text(outbuf *o, const char *s, size_t n, int mode)
 {
+	bool quote = mode == MODE_GLOB;
+
 	for (size_t i = 0; i < n; i++)
-		put(o, !regex && s[i] == '\\' ? "\\\\" : s + i,
-		    !regex && s[i] == '\\' ? 2 : 1);
+		put(o, quote && s[i] == '\\' ? "\\\\" : s + i,
+		    quote && s[i] == '\\' ? 2 : 1);
+}
+
+/* A substituted value inside a JSON string: quotes, backslashes and
+ * control characters escaped, so that a value cannot end the string. */
+static void put_json_value(outbuf *o, const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		char esc[8];
+
+		if (ch == '"' || ch == '\\') {
+			put(o, "\\", 1);
+			put(o, v + i, 1);
+		} else if (ch < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", ch);
+			put(o, esc, 6);
+		} else {
+			put(o, v + i, 1);
+		}
+	}
 }
 
 /* A substituted value: glob specials quoted, or \Q...\E in a regex. */
-static void put_value(outbuf *o, const char *v, size_t n, bool regex)
+static void put_value(outbuf *o, const char *v, size_t n, int mode)
 {
-	if (regex) {
+	if (mode == MODE_JSON) {
+		put_json_value(o, v, n);
+		return;
+	}
+	if (mode == MODE_REGEX) {
 		put(o, "\\Q", 2);
 		for (const char *e; (e = memmem(v, n, "\\E", 2)); ) {
 			put(o, v, (size_t)(e - v));
@@ -59,7 +89,7 @@ static void put_value(outbuf *o, const char *v, size_t n, bool regex)
 /* "a","b": each value double-quoted, comma-joined, as the peer writes
  * ${user.roles}. Quoted and joined first, then escaped as one value. */
 static bool put_joined(outbuf *o, const char *const *v, size_t n,
-		       bool regex)
+		       int mode)
 {
 	char buf[4096];
 	outbuf j = { buf, 0, sizeof(buf), true };
@@ -71,7 +101,7 @@ static bool put_joined(outbuf *o, const char *const *v, size_t n,
 	}
 	if (!j.ok)
 		return false;
-	put_value(o, buf, j.n, regex);
+	put_value(o, buf, j.n, mode);
 	return true;
 }
 
@@ -90,13 +120,13 @@ static bool spells(const char *name, size_t n, const char *key)
 }
 
 static bool put_attr(outbuf *o, const char *name, size_t n,
-		     const pol_user *u, bool regex)
+		     const pol_user *u, int mode)
 {
 	for (size_t i = 0; i < u->nattrs; i++) {
 		if (!spells(name, n, u->attr_keys[i]))
 			continue;
 		put_value(o, u->attr_values[i], strlen(u->attr_values[i]),
-			  regex);
+			  mode);
 		return true;
 	}
 	return false;
@@ -104,39 +134,68 @@ static bool put_attr(outbuf *o, const char *name, size_t n,
 
 /* Substitute one variable; false when it is undefined. */
 static bool put_var(outbuf *o, const char *name, size_t n,
-		    const pol_user *u, bool regex)
+		    const pol_user *u, int mode)
 {
 	if (spells(name, n, "user.name")) {
 		if (!u->name)
 			return false;
-		put_value(o, u->name, strlen(u->name), regex);
+		put_value(o, u->name, strlen(u->name), mode);
 		return true;
 	}
 	if (spells(name, n, "user.roles"))
-		return put_joined(o, u->backend_roles, u->nbackend, regex);
+		return put_joined(o, u->backend_roles, u->nbackend, mode);
 	if (spells(name, n, "user.securityRoles"))
 		return u->mapped_roles &&
-		       put_joined(o, u->mapped_roles, u->nmapped, regex);
+		       put_joined(o, u->mapped_roles, u->nmapped, mode);
 	if (n > 5 && (!strncmp(name, "attr.", 5) || !strncmp(name, "attr_", 5)))
-		return put_attr(o, name, n, u, regex);
+		return put_attr(o, name, n, u, mode);
 	return false;
 }
 
 /* ${name} or ${name:-default} at t (just after "${", up to the '}' at
  * `end`). */
 static bool put_ref(outbuf *o, const char *t, const char *end,
-		    const pol_user *u, bool regex)
+		    const pol_user *u, int mode)
 {
 	const char *dflt = memmem(t, (size_t)(end - t), ":-", 2);
 	size_t n = (size_t)((dflt ? dflt : end) - t);
 	size_t before = o->n;
 
-	if (put_var(o, t, n, u, regex))
+	if (put_var(o, t, n, u, mode))
 		return true;
 	if (!dflt)
 		return false;
 	o->n = before;
-	put_value(o, dflt + 2, (size_t)(end - dflt - 2), regex);
+	put_value(o, dflt + 2, (size_t)(end - dflt - 2), mode);
+	return true;
+}
+
+static bool render(const char *tmpl, const pol_user *u, char *out,
+		   size_t cap, int mode)
+{
+	outbuf o = { out, 0, cap, cap > 0 };
+	const char *t = tmpl;
+
+	while (t && *t && o.ok) {
+		const char *v = strstr(t, "${"), *end;
+
+		if (v && v > t && v[-1] == '$') {   /* "$${" stays literal */
+			put_text(&o, t, (size_t)(v - t - 1), mode);
+			put_text(&o, "${", 2, mode);
+			t = v + 2;
+			continue;
+		}
+		put_text(&o, t, v ? (size_t)(v - t) : strlen(t), mode);
+		if (!v)
+			break;
+		end = strchr(v + 2, '}');
+		if (!end || !put_ref(&o, v + 2, end, u, mode))
+			return false;
+		t = end + 1;
+	}
+	if (!o.ok)
+		return false;
+	out[o.n] = '\0';
 	return true;
 }
 
@@ -145,28 +204,12 @@ bool pol_render_template(const char *tmpl, const pol_user *u, char *out,
 {
 	size_t len = tmpl ? strlen(tmpl) : 0;
 	bool regex = len >= 2 && tmpl[0] == '/' && tmpl[len - 1] == '/';
-	outbuf o = { out, 0, cap, cap > 0 };
-	const char *t = tmpl;
 
-	while (t && *t && o.ok) {
-		const char *v = strstr(t, "${"), *end;
+	return render(tmpl, u, out, cap, regex ? MODE_REGEX : MODE_GLOB);
+}
 
-		if (v && v > t && v[-1] == '$') {   /* "$${" stays literal */
-			put_text(&o, t, (size_t)(v - t - 1), regex);
-			put_text(&o, "${", 2, regex);
-			t = v + 2;
-			continue;
-		}
-		put_text(&o, t, v ? (size_t)(v - t) : strlen(t), regex);
-		if (!v)
-			break;
-		end = strchr(v + 2, '}');
-		if (!end || !put_ref(&o, v + 2, end, u, regex))
-			return false;
-		t = end + 1;
-	}
-	if (!o.ok)
-		return false;
-	out[o.n] = '\0';
-	return true;
+bool pol_render_json(const char *tmpl, const pol_user *u, char *out,
+		     size_t cap)
+{
+	return render(tmpl, u, out, cap, MODE_JSON);
 }

@@ -1,0 +1,243 @@
+/*
+ * The engine through the public API: document- and field-level rules,
+ * admin certificates, reloads that fail, malformed request lines.
+ * Fixtures: tests/data/engine (the runner starts in tests/).
+ */
+#include <CUnit/CUnit.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nodeguard.h"
+#include "suites.h"
+
+#define DATA "data/engine/"
+
+static ng_engine *open_engine(const char *policy)
+{
+	ng_policy *p = NULL;
+	ng_metadata *m = NULL;
+	ng_engine *e = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(ng_policy_load(policy, NULL, &p), 0);
+	CU_ASSERT_EQUAL_FATAL(ng_metadata_load(DATA "metadata.json", &m), 0);
+	CU_ASSERT_EQUAL(ng_engine_new(p, m, &e), 0);
+	ng_policy_release(p);
+	ng_metadata_release(m);
+	return e;
+}
+
+/* Decide one recorded-request line; returns the decision as JSON. */
+static cJSON *decide_line(const ng_engine *e, const char *line)
+{
+	ng_request *r = NULL;
+	ng_decision *d = NULL;
+	cJSON *out;
+
+	CU_ASSERT_EQUAL_FATAL(ng_request_from_json(line, strlen(line), &r), 0);
+	CU_ASSERT_EQUAL_FATAL(ng_decide(e, r, &d), 0);
+	out = cJSON_Parse(ng_decision_json(d));
+	CU_ASSERT_PTR_NOT_NULL(out);
+	ng_decision_free(d);
+	ng_request_free(r);
+	return out;
+}
+
+static int status_of(const cJSON *d)
+{
+	return cJSON_GetObjectItem(d, "status")->valueint;
+}
+
+static char *field_text(const cJSON *d, const char *key, const char *index)
+{
+	return cJSON_PrintUnformatted(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(d, key), index));
+}
+
+#define SEARCH_PEOPLE(user, roles, attrs)                                    \
+	"{\"id\":\"t\",\"user\":{\"name\":\"" user "\",\"backend_roles\":" roles \
+	",\"attributes\":" attrs "},\"rest\":{\"method\":\"GET\","            \
+	"\"path\":\"/people/_search\"}}"
+
+static void dls_queries_of_two_roles_are_ored(void)
+{
+	ng_engine *e = open_engine(DATA "dls");
+	cJSON *d = decide_line(e, SEARCH_PEOPLE("ann", "[\"own\",\"dept\"]",
+						"{\"attr.internal.dept\":\"ops\"}"));
+	char *dls = field_text(d, "dls", "people");
+
+	CU_ASSERT_EQUAL(status_of(d), 200);
+	CU_ASSERT_STRING_EQUAL(dls,
+		"{\"bool\":{\"should\":[{\"term\":{\"owner\":\"ann\"}},"
+		"{\"term\":{\"dept\":\"ops\"}}],\"minimum_should_match\":1}}");
+	cJSON_free(dls);
+	cJSON_Delete(d);
+	ng_engine_release(e);
+}
+
+static void fls_mixing_includes_and_excludes_keeps_the_excludes(void)
+{
+	ng_engine *e = open_engine(DATA "dls");
+	cJSON *d = decide_line(e, SEARCH_PEOPLE("ann", "[\"own\",\"dept\"]",
+						"{\"attr.internal.dept\":\"ops\"}"));
+	char *fls = field_text(d, "fls", "people");
+	char *masked = field_text(d, "masked", "people");
+
+	CU_ASSERT_STRING_EQUAL(fls, "[\"~salary\"]");
+	CU_ASSERT_STRING_EQUAL(masked, "[\"email\"]");
+	cJSON_free(fls);
+	cJSON_free(masked);
+	cJSON_Delete(d);
+	ng_engine_release(e);
+}
+
+static void restricted_role_wins_over_an_open_one_by_default(void)
+{
+	ng_engine *e = open_engine(DATA "dls");
+	cJSON *d = decide_line(e, SEARCH_PEOPLE("ann", "[\"own\",\"open\"]", "{}"));
+	char *dls = field_text(d, "dls", "people");
+
+	CU_ASSERT_STRING_EQUAL(dls, "{\"term\":{\"owner\":\"ann\"}}");
+	cJSON_free(dls);
+	cJSON_Delete(d);
+	ng_engine_release(e);
+}
+
+static void open_role_lifts_restrictions_when_empty_overrides_all(void)
+{
+	ng_engine *e = open_engine(DATA "dls-override");
+	cJSON *d = decide_line(e, SEARCH_PEOPLE("ann", "[\"own\",\"open\"]", "{}"));
+
+	CU_ASSERT_EQUAL(status_of(d), 200);
+	CU_ASSERT_PTR_NULL(cJSON_GetObjectItem(cJSON_GetObjectItem(d, "dls"),
+					       "people"));
+	cJSON_Delete(d);
+	ng_engine_release(e);
+}
+
+static void user_name_cannot_break_out_of_a_dls_query(void)
+{
+	ng_engine *e = open_engine(DATA "dls");
+	cJSON *d = decide_line(e, SEARCH_PEOPLE(
+		"x\\\"}},{\\\"match_all\\\":{}}", "[\"own\"]", "{}"));
+	cJSON *dls = cJSON_GetObjectItem(cJSON_GetObjectItem(d, "dls"), "people");
+	cJSON *owner = cJSON_GetObjectItem(cJSON_GetObjectItem(dls, "term"),
+					   "owner");
+
+	CU_ASSERT_EQUAL(status_of(d), 200);
+	CU_ASSERT_TRUE(cJSON_IsString(owner));
+	CU_ASSERT_STRING_EQUAL(owner->valuestring, "x\"}},{\"match_all\":{}}");
+	cJSON_Delete(d);
+	ng_engine_release(e);
+}
+
+static void undefined_dls_variable_denies(void)
+{
+	ng_engine *e = open_engine(DATA "dls");
+	cJSON *d = decide_line(e, SEARCH_PEOPLE("ann", "[\"dept\"]", "{}"));
+
+	CU_ASSERT_EQUAL(status_of(d), 403);
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(d, "decision")->valuestring,
+			       "deny");
+	cJSON_Delete(d);
+	ng_engine_release(e);
+}
+
+static void admin_certificate_matches_despite_case_and_spaces(void)
+{
+	ng_engine *e = open_engine(DATA "dls");
+	cJSON *d = decide_line(e,
+		"{\"id\":\"a\",\"user\":{\"name\":\"x\",\"cert_dn\":"
+		"\"cn=Admin, ou=OPS, o=example\"},\"rest\":{\"method\":\"GET\","
+		"\"path\":\"/other/_search\"}}");
+
+	CU_ASSERT_EQUAL(status_of(d), 200);
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(d, "reason")->valuestring,
+			       "admin certificate");
+	cJSON_Delete(d);
+	ng_engine_release(e);
+}
+
+static void unknown_api_is_denied(void)
+{
+	ng_engine *e = open_engine(DATA "dls");
+	cJSON *d = decide_line(e,
+		"{\"id\":\"u\",\"user\":{\"name\":\"ann\",\"backend_roles\":"
+		"[\"open\"]},\"rest\":{\"method\":\"GET\",\"path\":\"/_no_such\"}}");
+
+	CU_ASSERT_EQUAL(status_of(d), 403);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		cJSON_GetObjectItem(d, "reason")->valuestring, "unknown api"));
+	cJSON_Delete(d);
+	ng_engine_release(e);
+}
+
+static void failed_reload_keeps_the_previous_policy(void)
+{
+	ng_node *n = NULL;
+	ng_metadata *m = NULL;
+	ng_engine *before, *after;
+
+	CU_ASSERT_EQUAL_FATAL(ng_node_new(&n), 0);
+	CU_ASSERT_PTR_NULL(ng_node_acquire(n));
+	CU_ASSERT_EQUAL(ng_last_error()->code, NG_ENOTREADY);
+	CU_ASSERT_EQUAL(ng_metadata_load(DATA "metadata.json", &m), 0);
+	CU_ASSERT_EQUAL(ng_node_set_metadata(n, m), 0);
+	CU_ASSERT_EQUAL(ng_node_load_policy(n, DATA "dls", NULL), 0);
+	before = ng_node_acquire(n);
+	CU_ASSERT_PTR_NOT_NULL(before);
+	CU_ASSERT_EQUAL(ng_node_load_policy(n, "data/policy/bad-syntax", NULL),
+			NG_ESYNTAX);
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->file, "roles.yml");
+	CU_ASSERT_TRUE(ng_last_error()->line > 0);
+	after = ng_node_acquire(n);
+	CU_ASSERT_PTR_EQUAL(before, after);
+	ng_engine_release(before);
+	ng_engine_release(after);
+	ng_metadata_release(m);
+	ng_node_free(n);
+}
+
+static void malformed_request_line_is_a_syntax_error(void)
+{
+	ng_request *r = NULL;
+
+	CU_ASSERT_EQUAL(ng_request_from_json("{\"id\": ", 7, &r), NG_ESYNTAX);
+	CU_ASSERT_PTR_NULL(r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ng_last_error()->message, "column"));
+}
+
+static void request_without_rest_or_transport_is_a_bad_request(void)
+{
+	ng_engine *e = open_engine(DATA "dls");
+	cJSON *d = decide_line(e, "{\"id\":\"n\",\"user\":{\"name\":\"ann\"}}");
+
+	CU_ASSERT_EQUAL(status_of(d), 400);
+	cJSON_Delete(d);
+	ng_engine_release(e);
+}
+
+static void every_error_code_has_a_text(void)
+{
+	for (int code = NG_OK; code >= NG_ENOTREADY; code--)
+		CU_ASSERT_STRING_NOT_EQUAL(ng_strerror(code),
+					   "unknown error code");
+	CU_ASSERT_STRING_EQUAL(ng_strerror(-999), "unknown error code");
+}
+
+void suite_engine(void)
+{
+	NG_ADD_SUITE("engine",
+		     NG_TEST(dls_queries_of_two_roles_are_ored),
+		     NG_TEST(fls_mixing_includes_and_excludes_keeps_the_excludes),
+		     NG_TEST(restricted_role_wins_over_an_open_one_by_default),
+		     NG_TEST(open_role_lifts_restrictions_when_empty_overrides_all),
+		     NG_TEST(user_name_cannot_break_out_of_a_dls_query),
+		     NG_TEST(undefined_dls_variable_denies),
+		     NG_TEST(admin_certificate_matches_despite_case_and_spaces),
+		     NG_TEST(unknown_api_is_denied),
+		     NG_TEST(failed_reload_keeps_the_previous_policy),
+		     NG_TEST(malformed_request_line_is_a_syntax_error),
+		     NG_TEST(request_without_rest_or_transport_is_a_bad_request),
+		     NG_TEST(every_error_code_has_a_text));
+}
