@@ -18,6 +18,7 @@
 
 #include "decide.h"
 #include "errors.h"
+#include "tables.h"
 
 /* ---------------------------------------------------------------------
  * The caller.
@@ -76,6 +77,22 @@ static int set_user(dc_ctx *c)
 	return user_from_internal(c, pol_find_user(c->pc, c->user.name));
 }
 
+/* A mapped role: its name, and its index-permission entries, found through
+ * the per-role ranges of the decision tables so that the cost follows the
+ * caller's roles, not the size of the policy. */
+static int add_role(dc_ctx *c, size_t role)
+{
+	const pol_compiled *pc = c->pc;
+	size_t first = 0, end = pc->nentries;
+	bool ranged = tb_role_entries(c->e->tables, role, &first, &end);
+	int rc = ng_strv_push(&c->d->roles, c->a, pc->role_names[role]);
+
+	for (size_t i = first; i < end && !rc; i++)
+		if (ranged || pc->entries[i].role == role)
+			rc = dc_add_entry(c, &pc->entries[i]);
+	return rc;
+}
+
 /* Mapped roles, and the index-permission entries of those roles. */
 static int map_roles(dc_ctx *c)
 {
@@ -86,12 +103,9 @@ static int map_roles(dc_ctx *c)
 	if (!c->roles)
 		return NG_ENOMEM;
 	pol_map_roles(pc, &c->user, c->roles, NULL);
-	for (size_t i = 0; i < pc->nroles && !rc; i++)
-		if (pol_bit(c->roles, i))
-			rc = ng_strv_push(&c->d->roles, c->a, pc->role_names[i]);
-	for (size_t i = 0; i < pc->nentries && !rc; i++)
-		if (pol_bit(c->roles, pc->entries[i].role))
-			rc = dc_add_entry(c, &pc->entries[i]);
+	for (size_t w = 0; w < pc->nwords && !rc; w++)
+		for (pol_word b = c->roles[w]; b && !rc; b &= b - 1)
+			rc = add_role(c, w * 64 + (size_t)__builtin_ctzll(b));
 	return rc;
 }
 

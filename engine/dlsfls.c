@@ -111,14 +111,29 @@ static void fls_effective(GPtrArray *fls)
 			g_ptr_array_remove_index(fls, i);
 }
 
+/* Hardening: written without an allocation that may fail, so that an
+ * index name or a field rule is never replaced by "" (an empty rule would
+ * leave the field unrestricted). */
 static void put_json_string(GString *g, const char *s)
 {
-	cJSON *v = cJSON_CreateString(s);
-	char *q = v ? cJSON_PrintUnformatted(v) : NULL;
+	static const char hex[] = "0123456789abcdef";
 
-	g_string_append(g, q ? q : "\"\"");
-	cJSON_free(q);
-	cJSON_Delete(v);
+	g_string_append_c(g, '"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\') {
+			g_string_append_c(g, '\\');
+			g_string_append_c(g, (char)ch);
+		} else if (ch < 0x20) {
+			g_string_append(g, "\\u00");
+			g_string_append_c(g, hex[ch >> 4]);
+			g_string_append_c(g, hex[ch & 15]);
+		} else {
+			g_string_append_c(g, (char)ch);
+		}
+	}
+	g_string_append_c(g, '"');
 }
 
 static void put_list(GString *g, const char *index, GPtrArray *a)
@@ -254,6 +269,9 @@ static int read_restrictions(dc_ctx *c)
 	c->d->dls = finish_object(c, o.dls);
 	c->d->fls = finish_object(c, o.fls);
 	c->d->masked = finish_object(c, o.masked);
+	/* hardening: a restriction lost to memory is an error, never "{}" */
+	if (ok && (!c->d->dls || !c->d->fls || !c->d->masked))
+		return NG_ENOMEM;
 	if (ok)
 		return 0;
 	c->d->dls = c->d->fls = c->d->masked = NULL;

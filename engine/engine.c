@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "errors.h"
+#include "tables.h"
 
 static int atomic_inc(int *refs)
 {
@@ -148,6 +149,7 @@ static void engine_free(ng_engine *e)
 	free(e->system);
 	free(e->protected_idx);
 	free(e->protected_roles);
+	tb_free(e->tables);
 	free(e);
 }
 
@@ -165,7 +167,8 @@ int ng_engine_new(ng_policy *p, ng_metadata *m, ng_engine **out)
 	e->policy = ng_policy_retain(p);
 	e->md = ng_metadata_retain(m);
 	e->pc = p->pc;
-	if (mark_special_indices(e) != 0) {
+	if (mark_special_indices(e) != 0 ||
+	    tb_build(e->pc, e->md, &e->tables) != 0) {
 		engine_free(e);
 		return ng_fail(NG_ENOMEM, "out of memory building the engine");
 	}

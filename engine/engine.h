@@ -30,6 +30,7 @@ struct ng_engine {
 	bool *system;                  /* per index id: a system index */
 	bool *protected_idx;           /* per index id: a protected index */
 	pol_word *protected_roles;     /* roles that may write protected ones */
+	struct tb_tables *tables;      /* decision tables (tables.h) */
 };
 
 typedef struct ng_strv {
@@ -62,12 +63,17 @@ typedef struct rs_row {
 	md_kind kind;                  /* MD_NONE: not in the metadata */
 	uint32_t id;                   /* id within its kind */
 	bool remote;                   /* "cluster:index" */
+	bool literal_all;              /* "_all" taken as a name (modern
+	                                * semantics, expand_wildcards=none):
+	                                * matches nothing, yet is no 404 */
 } rs_row;
 
 typedef struct rs_result {
 	rs_row *rows;
 	size_t nrows, cap;
 	bool pattern;                  /* a wildcard, _all or empty-as-all */
+	uint64_t *seen;                /* rows by (kind, id), for rs_add_row */
+	size_t seencap, seen_n;        /* slots; nrows when last in step */
 	int status;                    /* 0, 400 or 404 */
 	const char *error;
 } rs_result;
@@ -75,6 +81,8 @@ typedef struct rs_result {
 /* Resolve an operation's expression against the metadata. */
 int rs_resolve(const ng_engine *e, const prs_op *op, int64_t now_ms,
 	       ng_arena *a, rs_result *out);
+/* Append a row unless the same alias, index or stream is there already. */
+int rs_add_row(ng_arena *a, rs_result *out, const rs_row *row);
 
 /* A check as reported (contract section 4). */
 typedef struct dc_check {

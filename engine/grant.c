@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "decide.h"
+#include "tables.h"
 
 #define PATTERN_MAX 2048
 
@@ -117,17 +118,29 @@ bool dc_entry_matches(const dc_entry *de, const char *name)
 	return false;
 }
 
+/* The first entry in order (entries go by role) that grants and matches.
+ * The decision tables answer for static patterns on metadata names; the
+ * scan then only visits entries with rendered dynamic patterns, and the
+ * lower of the two roles wins, as the full scan would have it. */
 static int grant_name(dc_ctx *c, const char *name, int aid,
 		      const char *action)
 {
+	int role = tb_grant(c->e->tables, c->md, name, aid, c->roles);
+	bool dyn_only = role != TB_UNKNOWN;
+
+	if (role == TB_UNKNOWN)
+		role = -1;
 	for (size_t i = 0; i < c->nentries; i++) {
 		const dc_entry *de = &c->entries[i];
+		int r = (int)de->e->role;
 
+		if ((dyn_only && !de->ndyn) || (role >= 0 && r >= role))
+			continue;
 		if (pol_entry_grants(c->pc, de->e, aid, action) &&
 		    dc_entry_matches(de, name))
-			return (int)de->e->role;
+			return r;
 	}
-	return -1;
+	return role;
 }
 
 /* An index is covered by a grant on itself, on one of its aliases, or on

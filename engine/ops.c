@@ -37,6 +37,11 @@ typedef struct run_state {
 	const char *bad;
 	const char *special;
 	int role;
+	/* A top-level operation narrowed to fewer indices: the operations
+	 * that follow on the same expression (the searches and writes of a
+	 * by-query request) run on what it kept. */
+	const char *const *narrowed_exprs;
+	ng_strv kept;
 } run_state;
 
 static const char *renamed(const char *a)
@@ -221,13 +226,37 @@ static bool readish(const char *a)
 	       strcmp(a, "indices:admin/aliases/get") == 0;
 }
 
+/* Requests the modern semantics narrow like a search although the route
+ * does not mark them as reads: the peer's replaceable index requests. */
+static bool v4_replaceable(const prs_op *op, const char *a)
+{
+	static const char *const actions[] = {
+		"indices:data/write/delete/byquery",
+		"indices:data/write/update/byquery",
+		"indices:admin/close", "indices:admin/open",
+	};
+
+	if (strcmp(a, "indices:admin/aliases") == 0)
+		return !op->role || strcmp(op->role, "alias") != 0;
+	return in_list(a, actions, sizeof(actions) / sizeof(actions[0]));
+}
+
+static bool reducible(dc_ctx *c, const prs_op *op)
+{
+	if (op->flags & PRS_REDUCIBLE)
+		return true;
+	if (c->pc->config->mode == POL_MODE_LEGACY || op->nactions == 0)
+		return false;
+	return v4_replaceable(op, renamed(op->actions[0]));
+}
+
 static bool may_reduce(dc_ctx *c, const op_state *s, const char *action)
 {
 	const pol_config *cfg = c->pc->config;
 	const prs_op *op = s->op;
 	int expand = op->opts.expand;
 
-	if (!(op->flags & PRS_REDUCIBLE))
+	if (!reducible(c, op))
 		return false;
 	if (cfg->mode == POL_MODE_LEGACY)
 		return cfg->dnfof && readish(action);
@@ -265,20 +294,29 @@ static op_outcome combine_rows(dc_ctx *c, op_state *s, const char *action)
 			continue;
 		local++;
 		granted += s->granted[i];
-		missing |= s->res.rows[i].kind == MD_NONE;
+		missing |= s->res.rows[i].kind == MD_NONE &&
+			   !s->res.rows[i].literal_all;
 	}
 	if (local == 0)
 		return empty_outcome(c, s);
+	/* modern: alias names asked for and none held is a refusal */
+	if (granted == 0 && c->pc->config->mode == POL_MODE_V4 &&
+	    (s->op->flags & PRS_ALIAS_NAMES) &&
+	    strcmp(action, "indices:admin/aliases/get") == 0)
+		return OP_DENY;
 	if (granted == local)
-		return missing && !(s->op->flags & PRS_CREATES) ? OP_MISSING :
-								 OP_ALLOW;
+		return missing && !(s->op->flags & PRS_CREATES) &&
+		       s->op->opts.ignore_unavailable != 1 ? OP_MISSING :
+							     OP_ALLOW;
 	if (!may_reduce(c, s, action))
 		return OP_DENY;
 	if (granted)
 		return OP_PARTIAL;
 	if (c->pc->config->mode == POL_MODE_LEGACY)
 		return c->pc->config->dnfof_empty ? OP_PARTIAL : OP_DENY;
-	if (s->op->opts.allow_no_indices == 0)
+	/* the peer never creates a point in time over no index */
+	if (s->op->opts.allow_no_indices == 0 ||
+	    strcmp(action, "indices:data/read/point_in_time/create") == 0)
 		return OP_DENY;
 	return empty_outcome(c, s) == OP_ALLOW ? OP_PARTIAL : OP_DENY;
 }
@@ -296,6 +334,9 @@ static int report_rows(dc_ctx *c, op_state *s, const char *action,
 	for (size_t i = 0; i < s->res.nrows && !rc; i++) {
 		const rs_row *row = &s->res.rows[i];
 
+		/* a new alias name is a name, not an index touched */
+		if (row->kind == MD_NONE && (s->op->flags & PRS_ALIAS_NAMES))
+			continue;
 		if (s->granted[i] && k->allowed)
 			rc = push_concrete(c, &k->indices, row, write);
 		else if (!s->granted[i])
@@ -311,27 +352,201 @@ static op_outcome worse(op_outcome a, op_outcome b)
 	return a > b ? a : b;
 }
 
-static op_outcome index_op(dc_ctx *c, op_state *s, run_state *rs)
+static const char *first_index_action(dc_ctx *c, const prs_op *op)
+{
+	for (unsigned i = 0; i < op->nactions; i++) {
+		const char *a = renamed(op->actions[i]);
+
+		if (!dc_is_cluster_action(c, a))
+			return a;
+	}
+	return NULL;
+}
+
+static bool has_members(dc_ctx *c, const rs_row *r)
+{
+	return r->kind == MD_ALIAS || r->kind == MD_DATA_STREAM;
+}
+
+static int add_members(dc_ctx *c, rs_result *out, const rs_row *r)
+{
+	const ng_metadata *m = c->md;
+	const uint32_t *ids;
+	size_t n;
+	int rc = 0;
+
+	if (r->kind == MD_ALIAS) {
+		ids = m->aliases[r->id].indices;
+		n = m->aliases[r->id].nindices;
+	} else {
+		ids = m->streams[r->id].indices;
+		n = m->streams[r->id].nindices;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		rs_row row = { m->indices[ids[i]].name, MD_INDEX, ids[i],
+				 false, false };
+
+		rc = rs_add_row(c->a, out, &row);
+	}
+	return rc;
+}
+
+/* When an alias or a data stream is refused but the operation may be
+ * narrowed, the peer goes on with the member indices the caller holds
+ * (a grant on a member never extends to the alias). Returns 1 when rows
+ * were replaced and must be checked again, 0, or NG_ENOMEM. */
+static int break_down(dc_ctx *c, op_state *s)
+{
+	const char *a = first_index_action(c, s->op);
+	rs_result out = { .pattern = s->res.pattern };
+	bool changed = false;
+	int rc = 0;
+
+	if (!a || !may_reduce(c, s, a))
+		return 0;
+	/* the modern semantics break down only what a wildcard selected */
+	if (c->pc->config->mode == POL_MODE_V4 && !s->res.pattern)
+		return 0;
+	for (size_t i = 0; i < s->res.nrows && !rc; i++) {
+		const rs_row *r = &s->res.rows[i];
+
+		if (s->granted[i] || !has_members(c, r)) {
+			rc = rs_add_row(c->a, &out, r);
+			continue;
+		}
+		changed = true;
+		rc = add_members(c, &out, r);
+	}
+	if (rc || !changed)
+		return rc;
+	s->res = out;
+	s->granted = ng_arena_alloc(c->a, (out.nrows + 1) * sizeof(bool));
+	if (!s->granted)
+		return NG_ENOMEM;
+	memset(s->granted, 1, (out.nrows + 1) * sizeof(bool));
+	return 1;
+}
+
+/* A write that names an index which does not exist creates it: the
+ * peer then also needs indices:admin/create on the name. NULL when the
+ * operation creates nothing that way. */
+static const char *auto_create(const op_state *s)
 {
 	const prs_op *op = s->op;
-	op_outcome out = OP_ALLOW;
 
-	if (rs_resolve(c->e, op, c->now_ms, c->a, &s->res) != 0)
+	if (!(op->flags & PRS_CREATES) || (op->flags & PRS_ALIAS_NAMES) ||
+	    !(op->flags & PRS_WRITE || (op->role && !strcmp(op->role, "dest"))))
+		return NULL;
+	for (size_t i = 0; i < s->res.nrows; i++)
+		if (s->res.rows[i].kind == MD_NONE && !s->res.rows[i].remote)
+			return "indices:admin/create";
+	return NULL;
+}
+
+static void check_rows(dc_ctx *c, op_state *s)
+{
+	const char *create = auto_create(s);
+
+	for (unsigned i = 0; i < s->op->nactions; i++) {
+		const char *a = renamed(s->op->actions[i]);
+
+		if (!dc_is_cluster_action(c, a))
+			rows_for_action(c, s, a);
+	}
+	if (create)
+		rows_for_action(c, s, create);
+}
+
+/* A document written through an alias goes to its write index; an alias
+ * of several indices without one cannot take it (400, as the peer). */
+static bool no_write_index(dc_ctx *c, op_state *s)
+{
+	if (!(s->op->flags & PRS_WRITE) || !(s->op->flags & PRS_DOC))
+		return false;
+	for (size_t i = 0; i < s->res.nrows; i++) {
+		const rs_row *r = &s->res.rows[i];
+		const md_alias *al = &c->md->aliases[r->id];
+
+		if (r->kind == MD_ALIAS && al->write_index < 0 &&
+		    al->nindices != 1) {
+			s->error = "no write index is defined for the alias";
+			return true;
+		}
+	}
+	return false;
+}
+
+static int resolve_op(dc_ctx *c, op_state *s)
+{
+	if (rs_resolve(c->e, s->op, c->now_ms, c->a, &s->res) != 0)
 		return OP_DENY;
 	if (s->res.status == 400) {
 		s->error = s->res.error;
 		return OP_BAD;
 	}
+	return OP_ALLOW;
+}
+
+static op_outcome create_outcome(dc_ctx *c, op_state *s, run_state *rs)
+{
+	const char *a = auto_create(s);
+	op_outcome o;
+
+	if (!a)
+		return OP_ALLOW;
+	o = combine_rows(c, s, a);
+	if (report_rows(c, s, a, o) != 0)
+		return OP_DENY;
+	if (o == OP_DENY && !ng_strv_has(&rs->missing, a))
+		ng_strv_push(&rs->missing, c->a, a);
+	return o;
+}
+
+/* Keep only the rows an earlier operation on the same expression was
+ * narrowed to. */
+static void inherit_narrowing(op_state *s, const run_state *rs)
+{
+	size_t k = 0;
+
+	if (!rs->narrowed_exprs || (const char *const *)s->op->exprs !=
+				   rs->narrowed_exprs)
+		return;
+	for (size_t i = 0; i < s->res.nrows; i++)
+		if (s->res.rows[i].remote ||
+		    ng_strv_has(&rs->kept, s->res.rows[i].name))
+			s->res.rows[k++] = s->res.rows[i];
+	s->res.nrows = k;
+}
+
+static void remember_narrowing(dc_ctx *c, const op_state *s, run_state *rs)
+{
+	if (s->op->item >= 0 || rs->narrowed_exprs)
+		return;
+	rs->narrowed_exprs = (const char *const *)s->op->exprs;
+	for (size_t i = 0; i < s->res.nrows; i++)
+		if (s->granted[i])
+			ng_strv_push(&rs->kept, c->a, s->res.rows[i].name);
+}
+
+static op_outcome index_op(dc_ctx *c, op_state *s, run_state *rs)
+{
+	const prs_op *op = s->op;
+	op_outcome out = resolve_op(c, s);
+	int rc;
+
+	if (out != OP_ALLOW)
+		return out;
+	inherit_narrowing(s, rs);
 	s->granted = ng_arena_alloc(c->a, (s->res.nrows + 1) * sizeof(bool));
 	if (!s->granted)
 		return OP_DENY;
 	memset(s->granted, 1, (s->res.nrows + 1) * sizeof(bool));
-	for (unsigned i = 0; i < op->nactions; i++) {
-		const char *a = renamed(op->actions[i]);
-
-		if (!dc_is_cluster_action(c, a))
-			rows_for_action(c, s, a);
-	}
+	check_rows(c, s);
+	rc = break_down(c, s);
+	if (rc < 0)
+		return OP_DENY;
+	if (rc > 0)
+		check_rows(c, s);
 	for (unsigned i = 0; i < op->nactions; i++) {
 		const char *a = renamed(op->actions[i]);
 		op_outcome o;
@@ -345,6 +560,11 @@ static op_outcome index_op(dc_ctx *c, op_state *s, run_state *rs)
 			ng_strv_push(&rs->missing, c->a, a);
 		out = worse(out, o);
 	}
+	out = worse(out, create_outcome(c, s, rs));
+	if (out == OP_PARTIAL)
+		remember_narrowing(c, s, rs);
+	if (out == OP_ALLOW && no_write_index(c, s))
+		return OP_BAD;
 	return out;
 }
 
@@ -353,6 +573,13 @@ static op_outcome run_op(dc_ctx *c, const prs_op *op, run_state *rs)
 	op_state s = { .op = op, .role = -1 };
 	op_outcome out = OP_ALLOW;
 	bool has_index = false;
+
+	/* restoring the cluster's global state would replace the security
+	 * configuration itself: refused to all but the admin certificate */
+	if (op->flags & PRS_GLOBAL_STATE) {
+		rs->special = "restoring the global state is not allowed";
+		return OP_DENY;
+	}
 
 	for (unsigned i = 0; i < op->nactions; i++) {
 		const char *a = renamed(op->actions[i]);
@@ -509,6 +736,25 @@ static void finish(dc_ctx *c, const run_state *rs)
 	d->reason = grant_text(c, rs, d->verdict == NG_PARTIAL);
 }
 
+static bool is_alias_names(const prs_op *op)
+{
+	return op->role && strcmp(op->role, "alias") == 0 && op->nexprs > 0;
+}
+
+/* GET /_alias/{name} names no index: the indices read are those the
+ * named aliases point to, which the alias operation checks already, not
+ * every index of the cluster. */
+static bool implied_by_aliases(const prs_request *pr, const prs_op *op)
+{
+	if (op->nexprs || is_alias_names(op) || op->nactions != 1 ||
+	    strcmp(op->actions[0], "indices:admin/aliases/get") != 0)
+		return false;
+	for (size_t i = 0; i < pr->nops; i++)
+		if (pr->ops[i].item == op->item && is_alias_names(&pr->ops[i]))
+			return true;
+	return false;
+}
+
 int dc_run_ops(dc_ctx *c, const prs_request *pr)
 {
 	run_state rs = { .top = OP_ALLOW, .role = -1 };
@@ -524,6 +770,8 @@ int dc_run_ops(dc_ctx *c, const prs_request *pr)
 			item_outcome(c, op, OP_BAD, first);
 			continue;
 		}
+		if (implied_by_aliases(pr, op))
+			continue;
 		o = run_op(c, op, &rs);
 		if (op->item < 0)
 			rs.top = worse(rs.top, o);
@@ -565,6 +813,56 @@ void dc_reset_to_error(dc_ctx *c, int code)
 					"denied: internal error while deciding";
 	d->nchecks = 0;
 	d->nitems = 0;
+}
+
+/* What an admin certificate still gets from the cluster itself: a 404
+ * for an index that does not exist, a 400 for a write the target cannot
+ * take. */
+static op_outcome admin_op(dc_ctx *c, const prs_op *op)
+{
+	op_state s = { .op = op, .role = -1 };
+	op_outcome out;
+
+	if (op->item >= 0 || !first_index_action(c, op))
+		return OP_ALLOW;
+	out = resolve_op(c, &s);
+	if (out != OP_ALLOW)
+		return out;
+	if (no_write_index(c, &s))
+		return OP_BAD;
+	if (op->flags & PRS_CREATES || op->opts.ignore_unavailable == 1)
+		return OP_ALLOW;
+	for (size_t i = 0; i < s.res.nrows; i++) {
+		const rs_row *r = &s.res.rows[i];
+
+		if (r->kind == MD_NONE && !r->remote && !r->literal_all)
+			return OP_MISSING;
+	}
+	return OP_ALLOW;
+}
+
+void dc_admin_ops(dc_ctx *c, const prs_request *pr)
+{
+	op_outcome top = OP_ALLOW;
+	const char *bad = NULL;
+
+	for (size_t i = 0; i < pr->nops; i++) {
+		op_outcome o = pr->ops[i].nactions ? admin_op(c, &pr->ops[i]) :
+						     OP_ALLOW;
+
+		if (o == OP_BAD && !bad)
+			bad = "bad request";
+		top = worse(top, o);
+	}
+	if (top == OP_MISSING) {
+		c->d->status = 404;
+		c->d->reason = "index not found";
+	} else if (top == OP_BAD) {
+		c->d->verdict = NG_DENY;
+		c->d->status = 400;
+		c->d->reason = bad;
+		c->d->nitems = 0;
+	}
 }
 
 void dc_items_admin(dc_ctx *c, const prs_request *pr)

@@ -30,20 +30,83 @@ typedef struct rs_ctx {
 	unsigned expand;      /* PRS_EXPAND_* */
 	bool ignore_unavailable;
 	bool legacy;
+	bool literal;         /* modern, expand_wildcards=none */
 	bool wildcard_seen;
 } rs_ctx;
 
-static int add_row(rs_ctx *c, const char *name, md_kind kind, uint32_t id,
-		   bool remote)
-{
-	rs_result *o = c->out;
+/* ---------------------------------------------------------------------
+ * Rows already present, by (kind, id): a linear look while the result is
+ * small, then an open-addressing set in the arena, so that a wildcard
+ * over n names costs O(n) rather than O(n^2). The set is rebuilt when the
+ * rows were changed behind its back (seen_n != nrows).
+ */
+#define RS_LINEAR 16
 
-	for (size_t i = 0; kind != MD_NONE && i < o->nrows; i++)
-		if (o->rows[i].kind == kind && o->rows[i].id == id)
-			return 0;
+static uint64_t row_key(const rs_row *r)
+{
+	return ((uint64_t)r->kind << 32 | r->id) + 1;
+}
+
+/* Put `k` in the set; true when it was there already. */
+static bool seen_put(rs_result *o, uint64_t k)
+{
+	size_t m = o->seencap - 1;
+	size_t h = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 17) & m;
+
+	for (; o->seen[h]; h = (h + 1) & m)
+		if (o->seen[h] == k)
+			return true;
+	o->seen[h] = k;
+	return false;
+}
+
+static int seen_rebuild(ng_arena *a, rs_result *o)
+{
+	size_t cap = o->seencap ? o->seencap : 64;
+
+	while (cap < 2 * (o->nrows + 1))
+		cap *= 2;
+	o->seen = ng_arena_calloc(a, cap * sizeof(*o->seen));
+	if (!o->seen)
+		return NG_ENOMEM;
+	o->seencap = cap;
+	for (size_t i = 0; i < o->nrows; i++)
+		if (o->rows[i].kind != MD_NONE)
+			seen_put(o, row_key(&o->rows[i]));
+	o->seen_n = o->nrows;
+	return 0;
+}
+
+/* Is the row there already? Keeps the set in step with the rows. */
+static int row_seen(ng_arena *a, rs_result *o, const rs_row *row, bool *seen)
+{
+	*seen = false;
+	if (row->kind == MD_NONE)
+		return 0;
+	if (o->nrows < RS_LINEAR) {
+		for (size_t i = 0; i < o->nrows && !*seen; i++)
+			*seen = o->rows[i].kind == row->kind &&
+				o->rows[i].id == row->id;
+		return 0;
+	}
+	if (!o->seen || o->seen_n != o->nrows || 2 * (o->nrows + 1) > o->seencap)
+		if (seen_rebuild(a, o) != 0)
+			return NG_ENOMEM;
+	*seen = seen_put(o, row_key(row));
+	return 0;
+}
+
+int rs_add_row(ng_arena *a, rs_result *o, const rs_row *row)
+{
+	bool seen;
+
+	if (row_seen(a, o, row, &seen) != 0)
+		return NG_ENOMEM;
+	if (seen)
+		return 0;
 	if (o->nrows == o->cap) {
 		size_t cap = o->cap ? o->cap * 2 : 16;
-		rs_row *rows = ng_arena_alloc(c->a, cap * sizeof(*rows));
+		rs_row *rows = ng_arena_alloc(a, cap * sizeof(*rows));
 
 		if (!rows)
 			return NG_ENOMEM;
@@ -52,8 +115,38 @@ static int add_row(rs_ctx *c, const char *name, md_kind kind, uint32_t id,
 		o->rows = rows;
 		o->cap = cap;
 	}
-	o->rows[o->nrows++] = (rs_row){ name, kind, id, remote };
+	o->rows[o->nrows++] = *row;
+	if (o->seen && o->seen_n == o->nrows - 1)
+		o->seen_n = o->nrows;
 	return 0;
+}
+
+static int add_row(rs_ctx *c, const char *name, md_kind kind, uint32_t id,
+		   bool remote)
+{
+	rs_row row = { name, kind, id, remote, false };
+
+	return rs_add_row(c->a, c->out, &row);
+}
+
+/* The modern semantics with expand_wildcards=none take "_all", "*" and
+ * patterns as plain names, which no index has. */
+static int add_literal(rs_ctx *c, const char *name, bool all)
+{
+	rs_row row = { name, MD_NONE, 0, false, all };
+
+	if (c->ignore_unavailable)
+		return 0;
+	return rs_add_row(c->a, c->out, &row);
+}
+
+/* Does a wildcard or "all" of this operation select names of this kind?
+ * The data-stream APIs select streams only. */
+static bool kind_wanted(const rs_ctx *c, md_kind kind)
+{
+	if (c->op->flags & PRS_DATA_STREAM)
+		return kind == MD_DATA_STREAM;
+	return true;
 }
 
 static bool is_hidden(const ng_metadata *m, const md_name *n)
@@ -92,12 +185,15 @@ static int select_all(rs_ctx *c)
 	const ng_metadata *m = c->e->md;
 	int rc = 0;
 
+	if (c->literal)
+		return add_literal(c, "_all", true);
 	c->out->pattern = true;
 	c->wildcard_seen = true;
 	for (size_t i = 0; i < m->nnames && !rc; i++) {
 		const md_name *n = &m->names[i];
 
-		if (n->kind == MD_ALIAS || !visible(c, n, false))
+		if (n->kind == MD_ALIAS || !visible(c, n, false) ||
+		    !kind_wanted(c, n->kind))
 			continue;
 		rc = add_row(c, n->name, n->kind, n->id, false);
 	}
@@ -135,32 +231,81 @@ static int select_wildcard(rs_ctx *c, const char *pat)
 	bool dot = pat[0] == '.';
 	int rc = 0;
 
+	if (c->literal)
+		return add_literal(c, pat, false);
 	c->out->pattern = true;
 	c->wildcard_seen = true;
 	md_prefix_range(m, pat, plen, &first, &count);
 	for (size_t i = first; i < first + count && !rc; i++) {
 		const md_name *n = &m->names[i];
 
-		if (!glob(pat, n->name) || !visible(c, n, dot))
+		if (!glob(pat, n->name) || !visible(c, n, dot) ||
+		    !kind_wanted(c, n->kind))
 			continue;
 		rc = add_row(c, n->name, n->kind, n->id, false);
 	}
 	return rc;
 }
 
-static void exclude(rs_ctx *c, const char *pat)
+/* How many backing indices of the stream the exclusion matches. */
+static size_t stream_excluded(const rs_ctx *c, uint32_t id, const char *pat)
+{
+	const ng_metadata *m = c->e->md;
+	const md_stream *ds = &m->streams[id];
+	size_t k = 0;
+
+	for (size_t i = 0; i < ds->nindices; i++)
+		k += glob(pat, m->indices[ds->indices[i]].name);
+	return k;
+}
+
+/* Keep the backing indices of a stream that the exclusion spares. */
+static int stream_rest(rs_ctx *c, uint32_t id, const char *pat)
+{
+	const ng_metadata *m = c->e->md;
+	const md_stream *ds = &m->streams[id];
+	int rc = 0;
+
+	for (size_t i = 0; i < ds->nindices && !rc; i++) {
+		const md_index *ix = &m->indices[ds->indices[i]];
+
+		if (!glob(pat, ix->name))
+			rc = add_row(c, ix->name, MD_INDEX, ds->indices[i], false);
+	}
+	return rc;
+}
+
+/* "-pat" after a wildcard. A data stream goes by its name only for the
+ * data-stream APIs; elsewhere, as in the peer, by its backing indices:
+ * "-.ds-logs*" removes the stream "logs", and a stream only partly
+ * excluded stays as the backing indices that remain. */
+static int exclude(rs_ctx *c, const char *pat)
 {
 	rs_result *o = c->out;
-	size_t k = 0;
+	bool by_name = (c->op->flags & PRS_DATA_STREAM) != 0;
+	uint32_t split[64];
+	size_t k = 0, nsplit = 0;
+	int rc = 0;
 
 	for (size_t i = 0; i < o->nrows; i++) {
 		const rs_row *r = &o->rows[i];
-		bool drop = r->kind != MD_DATA_STREAM && glob(pat, r->name);
+		bool drop = glob(pat, r->name);
 
+		if (r->kind == MD_DATA_STREAM && !by_name) {
+			size_t hit = stream_excluded(c, r->id, pat);
+			size_t all = c->e->md->streams[r->id].nindices;
+
+			drop = hit > 0 && (hit == all || nsplit < 64);
+			if (hit > 0 && hit < all && nsplit < 64)
+				split[nsplit++] = r->id;
+		}
 		if (!drop)
 			o->rows[k++] = *r;
 	}
 	o->nrows = k;
+	for (size_t i = 0; i < nsplit && !rc; i++)
+		rc = stream_rest(c, split[i], pat);
+	return rc;
 }
 
 static int fail(rs_ctx *c, int status, const char *fmt, const char *what)
@@ -220,10 +365,8 @@ static int element(rs_ctx *c, const char *el, int64_t now_ms)
 {
 	if (strcmp(el, "_all") == 0 || strcmp(el, "*") == 0)
 		return select_all(c);
-	if (el[0] == '-' && c->wildcard_seen && el[1]) {
-		exclude(c, el + 1);
-		return 0;
-	}
+	if (el[0] == '-' && c->wildcard_seen && el[1])
+		return exclude(c, el + 1);
 	el = date_math(c, el, now_ms);
 	if (!el)
 		return 0;
@@ -249,6 +392,7 @@ static void set_options(rs_ctx *c)
 		c->expand = PRS_EXPAND_OPEN | PRS_EXPAND_HIDDEN;
 		c->ignore_unavailable = false;
 	}
+	c->literal = !c->legacy && o->expand == 0;
 }
 
 int rs_resolve(const ng_engine *e, const prs_op *op, int64_t now_ms,

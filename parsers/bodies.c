@@ -21,9 +21,23 @@
  *     bulk[s] of dest.index (role "dest", PRS_CREATES) and the cluster
  *     bulk op (role "bulk");
  *   a terms lookup in a query: indices:data/read/get on the lookup index
- *     (role "terms_lookup");
- *   alias changes: indices:admin/aliases on the indices (role "index")
- *     and on the alias names (role "alias", PRS_ALIAS_NAMES).
+ *     (role "terms_lookup", with the item of the search it is in);
+ *   alias changes: indices:admin/aliases on the indices (role "index",
+ *     or "remove_index" with indices:admin/delete) and on the alias names
+ *     (role "alias", PRS_ALIAS_NAMES); an index created with aliases
+ *     (create, clone/shrink/split, rollover) also needs
+ *     indices:admin/aliases, and its alias names get an op;
+ *   clone/shrink/split and rollover: the action on the source and on the
+ *     new index (role "target", PRS_CREATES) when the request names it;
+ *   snapshot restore: indices:admin/create and indices:data/write/index on
+ *     the restored names (role "restore"; the request carries the rename
+ *     pattern), PRS_GLOBAL_STATE when the global state is restored;
+ *   handlers that send further requests (_cat/indices, search template,
+ *     ...): see the route table (role "also").
+ *
+ * The peer's JSON parser refuses a repeated key, so every body with one is
+ * a 400 here too: otherwise cJSON (first wins) and the peer's readers
+ * (last wins) could see different indices.
  *
  * Source lines of _bulk are skipped by looking for the next '\n'; they are
  * never parsed. A last line without '\n' is still a line. A body that does
@@ -31,6 +45,7 @@
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parsers.h"
@@ -58,47 +73,86 @@
  * JSON.
  */
 
-/* Is the nesting of the JSON text within `max`? Checked on the text, as
- * cJSON has a fixed nesting limit of its own. */
-static bool depth_ok(const char *s, size_t n, size_t max)
+enum { TEXT_OK, TEXT_DEEP, TEXT_NUL };
+
+/* Check the JSON text before cJSON sees it: nesting within `max` (cJSON
+ * has a fixed limit of its own), and no "\u0000" escape in a string (cJSON
+ * would cut the string there, the peer would not). */
+static int scan_text(const char *s, size_t n, size_t max)
 {
 	size_t depth = 0;
-	bool str = false, esc = false;
+	bool str = false;
 
 	for (size_t i = 0; i < n; i++) {
 		char ch = s[i];
 
-		if (str) {
-			if (esc)
-				esc = false;
-			else if (ch == '\\')
-				esc = true;
-			else if (ch == '"')
-				str = false;
+		if (str && ch == '\\') {
+			if (i + 5 < n && memcmp(s + i + 1, "u0000", 5) == 0)
+				return TEXT_NUL;
+			i++;
 		} else if (ch == '"') {
-			str = true;
-		} else if (ch == '{' || ch == '[') {
+			str = !str;
+		} else if (!str && (ch == '{' || ch == '[')) {
 			if (++depth > max)
-				return false;
-		} else if ((ch == '}' || ch == ']') && depth > 0) {
+				return TEXT_DEEP;
+		} else if (!str && (ch == '}' || ch == ']') && depth > 0) {
 			depth--;
 		}
 	}
-	return true;
+	return TEXT_OK;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Does some object repeat a key? The peer's JSON parser refuses that, and
+ * cJSON would keep the first where the peer's readers would keep the last,
+ * so a repeated "_index" could name one index here and another there. */
+static bool has_dup_keys(const cJSON *j, ng_arena *a)
+{
+	const cJSON *k;
+	const char **keys;
+	size_t n = 0, i = 0;
+
+	cJSON_ArrayForEach(k, j) {
+		n++;
+		if ((cJSON_IsObject(k) || cJSON_IsArray(k)) &&
+		    has_dup_keys(k, a))
+			return true;
+	}
+	if (!cJSON_IsObject(j) || n < 2)
+		return false;
+	keys = ng_arena_alloc(a, n * sizeof(*keys));
+	if (!keys)
+		return true;
+	cJSON_ArrayForEach(k, j)
+		keys[i++] = k->string;
+	qsort(keys, n, sizeof(*keys), cmp_str);
+	for (i = 1; i < n; i++)
+		if (strcmp(keys[i - 1], keys[i]) == 0)
+			return true;
+	return false;
 }
 
 /* Parse one JSON value that must fill [s, s+n). NULL with r->status set
- * when it is too deep or not JSON; `where` names the part for the
- * message ("search body", "bulk line 3"). */
+ * when it is too deep, not JSON, or repeats a key in an object; `where`
+ * names the part for the message ("search body", "bulk line 3"). */
 static cJSON *json_parse(prs_ctx *c, const char *s, size_t n,
 			 const char *where, int item)
 {
 	const char *end = NULL;
 	cJSON *j;
 
-	if (!depth_ok(s, n, c->lim->max_depth)) {
+	switch (scan_text(s, n, c->lim->max_depth)) {
+	case TEXT_DEEP:
 		prs_fail(c, NG_ELIMIT, item, "%s: json nested deeper than %zu",
 			 where, c->lim->max_depth);
+		return NULL;
+	case TEXT_NUL:
+		prs_fail(c, NG_EBADREQ, item, "%s: a string holds \\u0000",
+			 where);
 		return NULL;
 	}
 	j = cJSON_ParseWithLengthOpts(s, n, &end, false);
@@ -108,6 +162,12 @@ static cJSON *json_parse(prs_ctx *c, const char *s, size_t n,
 	if (!j || !end || end != s + n) {
 		cJSON_Delete(j);
 		prs_fail(c, NG_EBADREQ, item, "%s: not valid json", where);
+		return NULL;
+	}
+	if (has_dup_keys(j, c->a)) {
+		cJSON_Delete(j);
+		prs_fail(c, NG_EBADREQ, item, "%s: a key is repeated in an "
+			 "object", where);
 		return NULL;
 	}
 	return j;
@@ -153,12 +213,24 @@ static int json_exprs(prs_ctx *c, prs_op *op, const cJSON *v,
 	return 0;
 }
 
-/* A boolean option from a JSON object (msearch header, snapshot body). */
-static int json_opt_bool(prs_ctx *c, const cJSON *o, const char *key,
-			 signed char *out, const char *where, int item)
+/* The member named `snake` or `camel` that comes last: the peer reads
+ * options under both spellings, and the later one wins. */
+static const cJSON *option(const cJSON *o, const char *snake,
+			   const char *camel)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const cJSON *k, *v = NULL;
 
+	cJSON_ArrayForEach(k, o)
+		if (strcmp(k->string, snake) == 0 ||
+		    strcmp(k->string, camel) == 0)
+			v = k;
+	return v;
+}
+
+/* A boolean option from a JSON object (msearch header, snapshot body). */
+static int json_opt_bool(prs_ctx *c, const cJSON *v, signed char *out,
+			 const char *where, int item)
+{
 	if (!v)
 		return 0;
 	if (cJSON_IsBool(v))
@@ -168,8 +240,30 @@ static int json_opt_bool(prs_ctx *c, const cJSON *o, const char *key,
 	else if (cJSON_IsString(v) && strcmp(v->valuestring, "false") == 0)
 		*out = 0;
 	else
-		return prs_fail(c, NG_EBADREQ, item, "%s: bad %s", where, key);
+		return prs_fail(c, NG_EBADREQ, item, "%s: bad %s", where,
+				v->string);
 	return 0;
+}
+
+/* expand_wildcards as a comma list or an array of words; -1 if bad. */
+static int json_expand(const cJSON *v)
+{
+	const cJSON *e;
+	int bits = 0, b;
+
+	if (cJSON_IsString(v))
+		return prs_parse_expand(v->valuestring, strlen(v->valuestring));
+	if (!cJSON_IsArray(v))
+		return -1;
+	cJSON_ArrayForEach(e, v) {
+		b = cJSON_IsString(e) ? prs_parse_expand(e->valuestring,
+							 strlen(e->valuestring))
+				      : -1;
+		if (b < 0)
+			return -1;
+		bits |= b;
+	}
+	return bits;
 }
 
 /* ignore_unavailable, allow_no_indices and expand_wildcards of a JSON
@@ -177,19 +271,16 @@ static int json_opt_bool(prs_ctx *c, const cJSON *o, const char *key,
 static int json_opts(prs_ctx *c, const cJSON *o, prs_opts *opts,
 		     const char *where, int item)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o,
-							  "expand_wildcards");
+	const cJSON *v = option(o, "expand_wildcards", "expandWildcards");
 	int bits;
 
-	json_opt_bool(c, o, "ignore_unavailable", &opts->ignore_unavailable,
-		      where, item);
-	json_opt_bool(c, o, "allow_no_indices", &opts->allow_no_indices,
-		      where, item);
+	json_opt_bool(c, option(o, "ignore_unavailable", "ignoreUnavailable"),
+		      &opts->ignore_unavailable, where, item);
+	json_opt_bool(c, option(o, "allow_no_indices", "allowNoIndices"),
+		      &opts->allow_no_indices, where, item);
 	if (!v || c->r->status)
 		return 0;
-	bits = cJSON_IsString(v) ? prs_parse_expand(v->valuestring,
-						    strlen(v->valuestring))
-				 : -1;
+	bits = json_expand(v);
 	if (bits < 0)
 		return prs_fail(c, NG_EBADREQ, item,
 				"%s: bad expand_wildcards", where);
@@ -346,7 +437,39 @@ static int walk_terms(prs_ctx *c, const cJSON *j, int item)
 	return 0;
 }
 
-static int body_terms(prs_ctx *c)
+/* The peer's legacy model lets a search through whose body is exactly
+ * this, narrowing it to the readable indices: no query, size 0, and one
+ * aggregation, named "indices", a terms aggregation on _index without
+ * sub-aggregations. */
+static bool index_terms_agg(const cJSON *j)
+{
+	const cJSON *size = cJSON_GetObjectItemCaseSensitive(j, "size");
+	const cJSON *aggs = option(j, "aggs", "aggregations"), *agg, *terms;
+
+	if (cJSON_GetObjectItemCaseSensitive(j, "query") ||
+	    !cJSON_IsNumber(size) || size->valuedouble != 0 ||
+	    !cJSON_IsObject(aggs) || cJSON_GetArraySize(aggs) != 1)
+		return false;
+	agg = aggs->child;
+	terms = cJSON_GetObjectItemCaseSensitive(agg, "terms");
+	terms = cJSON_GetObjectItemCaseSensitive(terms, "field");
+	return strcmp(agg->string, "indices") == 0 && cJSON_IsString(terms) &&
+	       strcmp(terms->valuestring, "_index") == 0 &&
+	       !option(agg, "aggs", "aggregations");
+}
+
+/* Terms lookups of a search body; for a search, whether its body is only
+ * the _index terms aggregation. op is the position of the search op. */
+static int search_body(prs_ctx *c, const cJSON *j, int item, size_t op)
+{
+	if (strcmp(c->route->api, "search") == 0 ||
+	    strcmp(c->route->api, "msearch") == 0)
+		if (index_terms_agg(j))
+			c->r->ops[op].flags |= PRS_INDEX_TERMS_AGG;
+	return walk_terms(c, j, item);
+}
+
+static int body_terms(prs_ctx *c, size_t top)
 {
 	cJSON *j;
 	int rc;
@@ -356,7 +479,7 @@ static int body_terms(prs_ctx *c)
 	j = body_object(c, "query body");
 	if (!j)
 		return 0;
-	rc = walk_terms(c, j, -1);
+	rc = search_body(c, j, -1, top);
 	cJSON_Delete(j);
 	return rc;
 }
@@ -368,7 +491,7 @@ static int build_search(prs_ctx *c)
 
 	if (rc != 0 || c->r->status)
 		return rc;
-	return body_terms(c);
+	return body_terms(c, top);
 }
 
 /* ---------------------------------------------------------------------
@@ -456,7 +579,9 @@ static int too_many(prs_ctx *c, const char *api, size_t n)
 static int compound_top(prs_ctx *c)
 {
 	c->r->compound = true;
-	return prs_op_new(c, -1, c->route->action, 0, NULL) ? 0 : NG_ENOMEM;
+	if (!prs_op_new(c, -1, c->route->action, 0, NULL))
+		return NG_ENOMEM;
+	return add_also(c, c->r->nops - 1);
 }
 
 /* ---------------------------------------------------------------------
@@ -556,7 +681,7 @@ static int msearch_item(prs_ctx *c, const ndjson *it, const cJSON *head,
 			int item)
 {
 	const char *def = prs_part(c, "index");
-	const cJSON *idx = cJSON_GetObjectItemCaseSensitive(head, "index");
+	const cJSON *idx = option(head, "index", "indices");
 	char where[48];
 	prs_op *op = prs_op_new(c, item, A_SEARCH, F_SEARCH_ITEM, NULL);
 	int rc;
@@ -586,13 +711,12 @@ static int msearch_body(prs_ctx *c, ndjson *it, int item)
 	if (!nd_next(it, &s, &n))
 		return prs_fail(c, NG_EBADREQ, item, "msearch line %zu: search "
 				"body line is missing", it->line);
-	if (c->route->build != PRS_B_MSEARCH ||
-	    strcmp(c->route->api, "msearch") != 0 || blank_line(s, n))
+	if (strcmp(c->route->api, "msearch") != 0 || blank_line(s, n))
 		return 0;
 	j = nd_object(c, "msearch", it, s, n, item);
 	if (!j)
 		return 0;
-	rc = walk_terms(c, j, item);
+	rc = search_body(c, j, item, c->r->nops - 1);
 	cJSON_Delete(j);
 	return rc;
 }
@@ -612,9 +736,11 @@ static int build_msearch(prs_ctx *c)
 		int item = (int)c->r->nitems;
 		cJSON *head;
 
-		/* a blank line after the last search is no header */
-		if (blank_line(s, n) && it.p >= it.end)
-			break;
+		/* the peer skips an empty first line, and a blank line after
+		 * the last search is no header */
+		if ((it.line == 1 && n == 0) ||
+		    (blank_line(s, n) && it.p >= it.end))
+			continue;
 		if (too_many(c, "msearch", c->r->nitems))
 			break;
 		head = blank_line(s, n) ? cJSON_CreateObject()
@@ -708,10 +834,36 @@ static size_t count_csv(const char *s)
 	return n;
 }
 
+/* The body's docs and ids, in the order they come: items are numbered
+ * as the peer numbers them. */
+static int mget_body(prs_ctx *c, const cJSON *j, const char *action,
+		     const char *api)
+{
+	const cJSON *k;
+	int rc = 0;
+
+	cJSON_ArrayForEach(k, j) {
+		if (strcmp(k->string, "docs") == 0)
+			rc = mget_docs(c, k, action, api);
+		else if (strcmp(k->string, "ids") == 0 && !cJSON_IsArray(k))
+			rc = prs_fail(c, NG_EBADREQ, -1, "%s body: ids is not "
+				      "an array", api);
+		else if (strcmp(k->string, "ids") == 0)
+			rc = mget_ids(c, (size_t)cJSON_GetArraySize(k), action,
+				      api);
+		else
+			rc = prs_fail(c, NG_EBADREQ, -1, "%s body: unknown key "
+				      "%s, expected docs or ids", api,
+				      k->string);
+		if (rc != 0 || c->r->status)
+			return rc;
+	}
+	return 0;
+}
+
 static int multi_get(prs_ctx *c, const char *action, const char *api)
 {
 	const char *ids = prs_param_get(c, "ids");
-	const cJSON *docs, *bids;
 	cJSON *j = NULL;
 	int rc = compound_top(c);
 
@@ -720,16 +872,8 @@ static int multi_get(prs_ctx *c, const char *action, const char *api)
 	if (rc == 0 && !c->r->status && c->body) {
 		j = body_object(c, strcmp(api, "mget") ? "mtermvectors body"
 						       : "mget body");
-		docs = cJSON_GetObjectItemCaseSensitive(j, "docs");
-		bids = cJSON_GetObjectItemCaseSensitive(j, "ids");
-		if (j && docs)
-			rc = mget_docs(c, docs, action, api);
-		if (rc == 0 && !c->r->status && bids && !cJSON_IsArray(bids))
-			prs_fail(c, NG_EBADREQ, -1, "%s body: ids is not an "
-				 "array", api);
-		else if (rc == 0 && !c->r->status && bids)
-			rc = mget_ids(c, (size_t)cJSON_GetArraySize(bids),
-				      action, api);
+		if (j)
+			rc = mget_body(c, j, action, api);
 	}
 	cJSON_Delete(j);
 	if (rc == 0 && !c->r->status && c->r->nitems == 0)
@@ -769,7 +913,7 @@ static int build_by_query(prs_ctx *c)
 	prs_op_also(op, A_BULK_SHARD);
 	if (!prs_op_new(c, -1, A_BULK, 0, "bulk"))
 		return NG_ENOMEM;
-	return body_terms(c);
+	return body_terms(c, top);
 }
 
 static int reindex_source(prs_ctx *c, const cJSON *src)
@@ -853,24 +997,24 @@ static int alias_names(prs_ctx *c, const cJSON *v, unsigned flags,
 	return json_exprs(c, op, v, where);
 }
 
-/* PUT /{index}: body aliases are created with the index. */
-static int build_create_index(prs_ctx *c)
+/* Body "aliases" of a request that creates an index (create, clone,
+ * shrink, split, rollover): the new index, at ops[target] (none: -1), also
+ * needs indices:admin/aliases, and the alias names get an op of their
+ * own. */
+static int new_index_aliases(prs_ctx *c, size_t target, const char *where)
 {
 	const cJSON *al, *k;
-	cJSON *j;
-	size_t top;
+	cJSON *j = body_object(c, where);
 	prs_op *op;
-	int rc = top_op(c, &top);
+	int rc = 0;
 
-	if (rc != 0 || c->r->status || !c->body)
-		return rc;
-	j = body_object(c, "create index body");
 	al = cJSON_GetObjectItemCaseSensitive(j, "aliases");
 	if (j && al && !cJSON_IsObject(al))
-		rc = prs_fail(c, NG_EBADREQ, -1, "create index body: aliases "
-			      "is not an object");
+		rc = prs_fail(c, NG_EBADREQ, -1, "%s: aliases is not an object",
+			      where);
 	if (rc == 0 && !c->r->status && al && al->child) {
-		prs_op_also(&c->r->ops[top], A_ALIASES);
+		if (target != (size_t)-1)
+			prs_op_also(&c->r->ops[target], A_ALIASES);
 		op = prs_op_new(c, -1, A_ALIASES, F_ALIAS_NEW, "alias");
 		rc = op ? 0 : NG_ENOMEM;
 		for (k = al->child; rc == 0 && !c->r->status && k; k = k->next)
@@ -878,6 +1022,17 @@ static int build_create_index(prs_ctx *c)
 	}
 	cJSON_Delete(j);
 	return rc;
+}
+
+/* PUT /{index}: body aliases are created with the index. */
+static int build_create_index(prs_ctx *c)
+{
+	size_t top;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status || !c->body)
+		return rc;
+	return new_index_aliases(c, top, "create index body");
 }
 
 /* One action of POST /_aliases: {"add": {"index": ..., "alias": ...}}. */
@@ -894,12 +1049,9 @@ static int alias_action(prs_ctx *c, const cJSON *a, size_t n)
 	    (!add && !rmi && strcmp(kind, "remove") != 0))
 		return prs_fail(c, NG_EBADREQ, -1, "aliases body: actions[%zu] "
 				"is not one add, remove or remove_index", n);
-	ix = cJSON_GetObjectItemCaseSensitive(act, "index");
-	if (!ix)
-		ix = cJSON_GetObjectItemCaseSensitive(act, "indices");
-	al = cJSON_GetObjectItemCaseSensitive(act, "alias");
-	if (!al)
-		al = cJSON_GetObjectItemCaseSensitive(act, "aliases");
+	/* with both spellings, the later one wins, as for the peer */
+	ix = option(act, "index", "indices");
+	al = option(act, "alias", "aliases");
 	if (!ix || (!al && !rmi))
 		return prs_fail(c, NG_EBADREQ, -1, "aliases body: actions[%zu] "
 				"needs index and alias", n);
@@ -949,7 +1101,9 @@ static int path_aliases(prs_ctx *c, unsigned flags)
 		       "alias", &op);
 }
 
-/* get/exists/delete alias, _cat/aliases: the indices, then the names. */
+/* get/exists/delete alias, _cat/aliases: the indices, then the names.
+ * Reading aliases by pattern may narrow to the allowed ones, like the
+ * indices; an explicit name stays all or nothing. */
 static int build_alias_path(prs_ctx *c)
 {
 	size_t top;
@@ -957,63 +1111,136 @@ static int build_alias_path(prs_ctx *c)
 
 	if (rc != 0 || c->r->status)
 		return rc;
-	return path_aliases(c, 0);
+	return path_aliases(c, c->route->flags & PRS_REDUCIBLE);
 }
 
-/* PUT /{index}/_alias/{name}; PUT /_alias[/{name}] names the indices (and
- * maybe the alias) in the body. */
+/* The peer reads a put-alias body as a flat stream of tokens: each
+ * "index" or "alias" value at any depth replaces the one before it and the
+ * path's, except inside an object under "filter", which it reads whole. */
+typedef struct alias_scan {
+	const char *field;          /* the last field name seen */
+	const cJSON *index, *alias; /* the last values seen */
+	bool bad;                   /* one of them was not a string */
+} alias_scan;
+
+static void scan_value(const cJSON *v, alias_scan *st)
+{
+	bool ix = st->field && strcmp(st->field, "index") == 0;
+	bool al = st->field && strcmp(st->field, "alias") == 0;
+
+	if ((!ix && !al) || cJSON_IsNull(v))
+		return;
+	if (!cJSON_IsString(v))
+		st->bad = true;
+	else if (ix)
+		st->index = v;
+	else
+		st->alias = v;
+}
+
+static void scan_tokens(const cJSON *j, alias_scan *st)
+{
+	const cJSON *k;
+
+	cJSON_ArrayForEach(k, j) {
+		if (k->string)
+			st->field = k->string;
+		if (cJSON_IsObject(k) && st->field &&
+		    strcmp(st->field, "filter") == 0)
+			continue;
+		if (cJSON_IsObject(k) || cJSON_IsArray(k))
+			scan_tokens(k, st);
+		else
+			scan_value(k, st);
+	}
+}
+
+/* The indices and alias of a put-alias request, from the path or else the
+ * body (see alias_scan). */
+static int put_alias_ops(prs_ctx *c, const alias_scan *st)
+{
+	const char *ix = st->index ? st->index->valuestring
+				   : prs_part(c, "index");
+	const char *al = st->alias ? st->alias->valuestring
+				   : prs_part(c, "name");
+	prs_op *op;
+	int rc;
+
+	if (!ix || !*ix)
+		return prs_fail(c, NG_EBADREQ, -1, "put alias: index is "
+				"missing");
+	if (!al || !*al)
+		return prs_fail(c, NG_EBADREQ, -1, "put alias: alias is "
+				"missing");
+	op = prs_op_new(c, -1, c->route->action, c->route->flags, NULL);
+	if (!op)
+		return NG_ENOMEM;
+	rc = prs_op_expr(c, op, ix, strlen(ix));
+	if (rc != 0 || c->r->status)
+		return rc;
+	op = prs_op_new(c, -1, c->route->action, F_ALIAS_NEW, "alias");
+	if (!op)
+		return NG_ENOMEM;
+	return prs_op_expr(c, op, al, strlen(al));
+}
+
 static int build_put_alias(prs_ctx *c)
 {
-	const cJSON *ix = NULL, *al = NULL;
+	alias_scan st = { NULL, NULL, NULL, false };
 	cJSON *j = NULL;
-	size_t top;
-	int rc = top_op(c, &top);
+	int rc;
 
-	if (rc == 0 && !c->r->status && c->body) {
+	if (c->body) {
 		j = body_object(c, "alias body");
-		ix = cJSON_GetObjectItemCaseSensitive(j, "index");
-		ix = ix ? ix : cJSON_GetObjectItemCaseSensitive(j, "indices");
-		al = cJSON_GetObjectItemCaseSensitive(j, "alias");
-		al = al ? al : cJSON_GetObjectItemCaseSensitive(j, "aliases");
+		if (!j)
+			return 0;
+		scan_tokens(j, &st);
 	}
-	if (rc == 0 && !c->r->status && ix)
-		rc = json_exprs(c, &c->r->ops[top], ix, "alias body: index");
-	if (rc == 0 && !c->r->status && c->r->ops[top].nexprs == 0)
-		rc = prs_fail(c, NG_EBADREQ, -1, "put alias: index is missing");
-	if (rc == 0 && !c->r->status && prs_part(c, "name"))
-		rc = path_aliases(c, PRS_CREATES);
-	else if (rc == 0 && !c->r->status && al)
-		rc = alias_names(c, al, F_ALIAS_NEW, "alias body: alias");
-	else if (rc == 0 && !c->r->status)
-		rc = prs_fail(c, NG_EBADREQ, -1, "put alias: alias is missing");
+	if (st.bad)
+		rc = prs_fail(c, NG_EBADREQ, -1, "alias body: index or alias "
+			      "is not a string");
+	else
+		rc = put_alias_ops(c, &st);
 	cJSON_Delete(j);
 	return rc;
+}
+
+/* The op on the new index of a resize or rollover, if the request names
+ * it, and the aliases the body gives that index. */
+static int new_index_op(prs_ctx *c, const char *part, const char *where)
+{
+	size_t target = (size_t)-1;
+	prs_op *op;
+	int rc = part_op(c, part, c->route->action,
+			 PRS_CREATES | PRS_NO_WILDCARD, "target", &op);
+
+	if (rc != 0 || c->r->status || !c->body)
+		return rc;
+	if (op)
+		target = c->r->nops - 1;
+	return new_index_aliases(c, target, where);
 }
 
 /* clone/shrink/split: the action on the source and on the new target. */
 static int build_resize(prs_ctx *c)
 {
 	size_t top;
-	prs_op *op;
 	int rc = top_op(c, &top);
 
 	if (rc != 0 || c->r->status)
 		return rc;
-	return part_op(c, "target", c->route->action,
-		       PRS_CREATES | PRS_NO_WILDCARD, "target", &op);
+	return new_index_op(c, "target", "resize body");
 }
 
 /* The alias (or data stream) rolled over, and the new index if named. */
 static int build_rollover(prs_ctx *c)
 {
 	size_t top;
-	prs_op *op;
 	int rc = top_op(c, &top);
 
 	if (rc != 0 || c->r->status)
 		return rc;
-	return part_op(c, "new_index", c->route->action,
-		       PRS_CREATES | PRS_NO_WILDCARD, "target", &op);
+	return new_index_op(c, "new_index", "rollover body");
 }
 
 /* ---------------------------------------------------------------------

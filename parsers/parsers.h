@@ -46,8 +46,16 @@ enum {
 	PRS_REMOTE_SRC = 1u << 7,  /* reads from a remote cluster (reindex) */
 	PRS_NO_WILDCARD = 1u << 8, /* wildcards are refused (400) */
 	PRS_DATA_STREAM = 1u << 9, /* names data streams (create, delete) */
-	PRS_GLOBAL_STATE = 1u << 10 /* a snapshot restore that also restores
-	                             * the cluster's global state */
+	PRS_GLOBAL_STATE = 1u << 10, /* a snapshot restore that also restores
+	                              * the cluster's global state */
+	PRS_EMPTY_ALL_LEGACY = 1u << 11, /* an empty expression means all
+	                                  * indices in the legacy model only;
+	                                  * in v4 it names no index (_analyze) */
+	PRS_INDEX_TERMS_AGG = 1u << 12  /* a search whose body only counts
+	                                 * documents per _index (no query,
+	                                 * size 0, one terms aggregation named
+	                                 * "indices" on _index): the legacy
+	                                 * model lets it through, narrowed */
 };
 
 typedef struct prs_op {
@@ -145,8 +153,7 @@ long prs_remote_sep(const char *s, size_t n);
  * Not for use outside parsers/.
  */
 
-/* Methods of a route, as bits. A HEAD request with no HEAD route of its
- * own is routed like GET. */
+/* Methods of a route, as bits. */
 enum {
 	PRS_M_GET = 1,
 	PRS_M_HEAD = 2,
@@ -184,8 +191,9 @@ typedef struct prs_route {
 	const char *api;        /* spec name: "search", "indices.create" */
 	const char *action;     /* top-level action */
 	unsigned flags;         /* PRS_* flags of the top-level op */
-	const char *index;      /* the part naming the index expression, or
-	                         * NULL when the path names none */
+	const char *index;      /* the parameter naming the index expression
+	                         * (a path part, else the query parameter of
+	                         * that name), or NULL when there is none */
 	prs_build build;
 	const char *const *cluster_also; /* further cluster actions the
 	                                  * handler sends; NULL-terminated */
@@ -222,7 +230,9 @@ typedef struct prs_ctx {
  * 0 so that a builder can `return prs_fail(...)`. */
 int prs_fail(prs_ctx *c, int code, int item, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* The decoded value of a path part, or NULL. */
+/* The decoded value of a path part or, when the route's path has no such
+ * part, of the query parameter of that name (as the peer reads them); or
+ * NULL. */
 const char *prs_part(const prs_ctx *c, const char *name);
 /* The value of a query parameter (the last one given), or NULL. */
 const char *prs_param_get(const prs_ctx *c, const char *key);

@@ -8,12 +8,16 @@
  * decoded text. An index part is split on ',' only after decoding, so
  * "%2C" separates names like ',' and "%2A" is a wildcard like '*'.
  *
- * A request that matches no route is unknown (403, never an allow). A path
- * or query string that cannot be decoded is malformed (400).
+ * A request that matches no route is unknown (403, never an allow); so is a
+ * method the route does not take, HEAD included: the peer answers 405 and
+ * does not serve HEAD from a GET route. A path or query string that cannot
+ * be decoded is malformed (400).
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parsers.h"
 
@@ -58,6 +62,8 @@ int prs_fail(prs_ctx *c, int code, int item, const char *fmt, ...)
 	return 0;
 }
 
+/* The peer's handlers read path parts and query parameters from one map,
+ * where the path part wins: "/_search?index=x" searches x. */
 const char *prs_part(const prs_ctx *c, const char *name)
 {
 	const char *t = c->route->path;
@@ -78,7 +84,7 @@ const char *prs_part(const prs_ctx *c, const char *name)
 		t = end;
 		i++;
 	}
-	return NULL;
+	return prs_param_get(c, name);
 }
 
 /* The last occurrence wins: the peer decodes the query string into a map,
@@ -264,54 +270,126 @@ static bool is_index_part(const char *name, size_t n)
 	return false;
 }
 
+/* Length of a literal template segment equal to the raw segment, or 0. */
+static size_t literal_eq(const char *t, const seg *sg)
+{
+	size_t k = 0;
+
+	while (t[k] && t[k] != '/') {
+		if (k >= sg->len || t[k] != sg->raw[k])
+			return 0;
+		k++;
+	}
+	return k == sg->len ? k : 0;
+}
+
+/* Length of a {part} template segment that may take the decoded segment
+ * `d`, or 0: an index part never takes "_name" other than "_all". */
+static size_t part_ok(const char *t, const char *d)
+{
+	size_t k = 0;
+
+	while (t[k] && t[k] != '/')
+		k++;
+	if (d[0] == '_' && strcmp(d, "_all") != 0 &&
+	    is_index_part(t + 1, k - 2))
+		return 0;
+	return k;
+}
+
 /* Does the template match the segments? On a match, *score has a bit set
  * for each literal segment, the first segment highest, so that the larger
  * score is the route a path trie would pick. */
 static bool match(const char *t, const seg *sg, char *const *dec, size_t ns,
 		  unsigned *score)
 {
-	size_t i = 0;
+	size_t i = 0, len;
 
 	*score = 0;
-	for (;;) {
-		const char *end;
-		size_t len;
-
+	for (;; i++, t += len) {
 		while (*t == '/')
 			t++;
-		if (!*t)
-			return i == ns;
-		if (i == ns)
-			return false;
-		end = strchr(t, '/');
-		len = end ? (size_t)(end - t) : strlen(t);
+		if (!*t || i == ns)
+			return !*t && i == ns;
 		if (*t == '{') {
-			if (is_index_part(t + 1, len - 2) && dec[i][0] == '_' &&
-			    strcmp(dec[i], "_all") != 0)
-				return false;
-		} else if (len != sg[i].len || memcmp(t, sg[i].raw, len) != 0) {
-			return false;
+			len = part_ok(t, dec[i]);
 		} else {
+			len = literal_eq(t, &sg[i]);
 			*score |= 1u << (PRS_MAX_SEGS - 1 - i);
 		}
-		t += len;
-		i++;
+		if (len == 0)
+			return false;
 	}
 }
 
-static const prs_route *route_find(unsigned mbit, const seg *sg,
+/* The routes grouped by their number of segments, built once: a request
+ * is matched only against the routes of its length, and a compact entry
+ * (methods, first character of a literal first segment) rejects most of
+ * them without reading the route. Read-only once built, so threads share
+ * it; a table larger than the index is scanned whole. */
+#define INDEX_CAP 1024
+
+typedef struct route_ix {
+	unsigned short id;
+	unsigned char methods;
+	char first;                /* 0 when the first segment is a part */
+} route_ix;
+
+static struct {
+	route_ix e[PRS_MAX_SEGS + 1][INDEX_CAP];
+	size_t n[PRS_MAX_SEGS + 1];
+	bool ok;
+} by_len;
+static pthread_once_t by_len_once = PTHREAD_ONCE_INIT;
+
+static size_t template_segs(const char *t)
+{
+	size_t n = 0;
+
+	for (; *t; t++)
+		if (*t != '/' && (t[1] == '/' || !t[1]))
+			n++;
+	return n;
+}
+
+static void by_len_build(void)
+{
+	if (prs_nroutes > INDEX_CAP)
+		return;
+	for (size_t i = 0; i < prs_nroutes; i++) {
+		const char *t = prs_routes[i].path;
+		size_t n = template_segs(t);
+		route_ix *e;
+
+		if (n > PRS_MAX_SEGS)
+			return;
+		while (*t == '/')
+			t++;
+		e = &by_len.e[n][by_len.n[n]++];
+		e->id = (unsigned short)i;
+		e->methods = (unsigned char)prs_routes[i].methods;
+		e->first = *t == '{' ? 0 : *t;
+	}
+	by_len.ok = true;
+}
+
+/* The best route among the candidates (see match). */
+static const prs_route *route_pick(const route_ix *e, size_t n,
+				   unsigned mbit, const seg *sg,
 				   char *const *dec, size_t ns)
 {
 	const prs_route *best = NULL;
-	unsigned best_score = 0;
+	unsigned best_score = 0, score;
+	char first = ns ? sg[0].raw[0] : 0;
 
-	for (size_t i = 0; i < prs_nroutes; i++) {
-		const prs_route *rt = &prs_routes[i];
-		unsigned score;
+	for (size_t k = 0; k < n; k++) {
+		const prs_route *rt = &prs_routes[e ? e[k].id : k];
 
-		if (!(rt->methods & mbit))
+		if (e && (!(e[k].methods & mbit) ||
+			  (e[k].first && e[k].first != first)))
 			continue;
-		if (!match(rt->path, sg, dec, ns, &score))
+		if (!(rt->methods & mbit) ||
+		    !match(rt->path, sg, dec, ns, &score))
 			continue;
 		if (!best || score > best_score) {
 			best = rt;
@@ -321,38 +399,60 @@ static const prs_route *route_find(unsigned mbit, const seg *sg,
 	return best;
 }
 
+static const prs_route *route_find(unsigned mbit, const seg *sg,
+				   char *const *dec, size_t ns)
+{
+	pthread_once(&by_len_once, by_len_build);
+	if (!by_len.ok)
+		return route_pick(NULL, prs_nroutes, mbit, sg, dec, ns);
+	return route_pick(by_len.e[ns], by_len.n[ns], mbit, sg, dec, ns);
+}
+
 /* ---------------------------------------------------------------------
  * The query string.
  */
 
+/* Where the next parameter ends: at '&' or ';', as for the peer. */
+static size_t param_end(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] != '&' && s[i] != ';')
+		i++;
+	return i;
+}
+
+/* Parameters are separated by '&' or ';' and the query string ends at
+ * '#'. Keys and values are percent-decoded, '+' meaning a space. */
 static int parse_query(prs_ctx *c, const char *q, size_t n)
 {
+	const char *hash = memchr(q, '#', n);
 	size_t cap = 1, k = 0, i = 0;
 	prs_param *ps;
 
+	n = hash ? (size_t)(hash - q) : n;
 	for (size_t j = 0; j < n; j++)
-		cap += q[j] == '&';
+		cap += q[j] == '&' || q[j] == ';';
 	ps = ng_arena_alloc(c->a, cap * sizeof(*ps));
 	if (!ps)
 		return NG_ENOMEM;
 	while (i <= n) {
-		const char *s = q + i, *amp = memchr(s, '&', n - i);
-		size_t len = amp ? (size_t)(amp - s) : n - i;
+		const char *s = q + i;
+		size_t len = param_end(s, n - i);
 		const char *eq = memchr(s, '=', len);
 		size_t klen = eq ? (size_t)(eq - s) : len;
-		bool bad;
+		bool bad = false;
 
 		i += len + 1;
 		if (klen == 0)
 			continue;
 		ps[k].key = decode(c->a, s, klen, true, &bad);
-		ps[k].value = eq ? decode(c->a, eq + 1, len - klen - 1, true,
-					  &bad)
-				 : "";
+		ps[k].value = !bad && eq ? decode(c->a, eq + 1, len - klen - 1,
+						  true, &bad)
+					 : "";
 		if (bad)
-			return prs_fail(c, NG_EBADREQ, -1,
-					"bad query string: invalid "
-					"percent-encoding");
+			return prs_fail(c, NG_EBADREQ, -1, "bad query string: "
+					"invalid percent-encoding");
 		if (!ps[k].key || !ps[k].value)
 			return NG_ENOMEM;
 		k++;
@@ -467,10 +567,56 @@ static int route(prs_ctx *c, const char *method, size_t mlen,
 	if (rc != 0 || c->r->status)
 		return rc;
 	c->route = route_find(mbit, sg, dec, ns);
-	if (!c->route && mbit == PRS_M_HEAD)
-		c->route = route_find(PRS_M_GET, sg, dec, ns);
 	if (!c->route)
 		return unknown(c, method, mlen, path, plen);
+	return 0;
+}
+
+/* Start a request: r emptied, the body kept unless it is blank. */
+static int ctx_init(prs_ctx *c, prs_request *r, ng_arena *a,
+		    const prs_limits *lim, const char *body, size_t blen)
+{
+	request_init(r);
+	memset(c, 0, sizeof(*c));
+	c->r = r;
+	c->a = a;
+	c->lim = lim;
+	if (body && blen > lim->max_body)
+		return prs_fail(c, NG_ELIMIT, -1, "body of %zu bytes exceeds "
+				"the limit of %zu", blen, lim->max_body);
+	if (body && !blank(body, blen)) {
+		c->body = body;
+		c->blen = blen;
+	}
+	return 0;
+}
+
+static bool json_type(const char *t)
+{
+	return strncasecmp(t, "application/json", 16) == 0 ||
+	       strncasecmp(t, "application/x-ndjson", 20) == 0;
+}
+
+/* Without a body, the peer's handlers read one from ?source= (typed by
+ * ?source_content_type=): a search there may look up terms like any
+ * other. A type other than JSON cannot be checked here, so it is 400. */
+static int source_param(prs_ctx *c)
+{
+	const char *src = prs_param_get(c, "source");
+	const char *type = prs_param_get(c, "source_content_type");
+	size_t n = src ? strlen(src) : 0;
+
+	if (c->body || !src || blank(src, n))
+		return 0;
+	if (type && !json_type(type))
+		return prs_fail(c, NG_EBADREQ, -1, "source parameter of type "
+				"%s cannot be read", type);
+	if (n > c->lim->max_body)
+		return prs_fail(c, NG_ELIMIT, -1, "source parameter of %zu "
+				"bytes exceeds the limit of %zu", n,
+				c->lim->max_body);
+	c->body = src;
+	c->blen = n;
 	return 0;
 }
 
@@ -481,21 +627,10 @@ int prs_rest(prs_request *r, ng_arena *a, const prs_limits *lim,
 	prs_ctx c;
 	const char *q;
 	size_t pathlen;
-	int rc;
+	int rc = ctx_init(&c, r, a, lim, body, blen);
 
-	request_init(r);
-	memset(&c, 0, sizeof(c));
-	c.r = r;
-	c.a = a;
-	c.lim = lim;
-	if (body && blen > lim->max_body)
-		return prs_fail(&c, NG_ELIMIT, -1, "body of %zu bytes exceeds "
-				"the limit of %zu", blen, lim->max_body);
-	if (body && !blank(body, blen)) {
-		c.body = body;
-		c.blen = blen;
-	}
-
+	if (rc != 0 || r->status)
+		return rc;
 	q = path ? memchr(path, '?', plen) : NULL;
 	pathlen = q ? (size_t)(q - path) : plen;
 	rc = route(&c, method ? method : "", method ? mlen : 0,
@@ -505,12 +640,12 @@ int prs_rest(prs_request *r, ng_arena *a, const prs_limits *lim,
 	r->api = c.route->api;
 	r->action = c.route->action;
 
-	if (q) {
+	if (q)
 		rc = parse_query(&c, q + 1, plen - pathlen - 1);
-		if (rc != 0 || r->status)
-			return rc;
-	}
-	rc = query_opts(&c);
+	if (rc == 0 && !r->status)
+		rc = query_opts(&c);
+	if (rc == 0 && !r->status)
+		rc = source_param(&c);
 	if (rc != 0 || r->status)
 		return rc;
 	return prs_build_ops(&c);

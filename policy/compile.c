@@ -210,12 +210,29 @@ static size_t words(size_t n)
 	return n ? (n + 63) / 64 : 1;
 }
 
+/* Hardening: the POL_MAX_PATTERNS limit (policy.h). */
+static int check_pattern_count(const pol_model *m, ng_error *err)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < m->nroles; r++)
+		for (size_t i = 0; i < m->roles[r].nindex; i++)
+			n += m->roles[r].index[i].patterns.n;
+	if (n <= POL_MAX_PATTERNS)
+		return 0;
+	return pol_fail(err, NG_ELIMIT, NULL, 0, 0,
+			"%zu index patterns exceed the limit of %u", n,
+			(unsigned)POL_MAX_PATTERNS);
+}
+
 static int alloc_tables(pol_compiled *pc, ng_error *err)
 {
 	const pol_model *m = pc->model;
 	priv *pv = priv_of(pc);
 	size_t nent = 0;
 
+	if (check_pattern_count(m, err))
+		return NG_ELIMIT;
 	for (size_t r = 0; r < m->nroles; r++)
 		nent += m->roles[r].nindex;
 	pc->nroles = m->nroles;

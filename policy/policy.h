@@ -142,7 +142,9 @@ typedef enum pol_mapping_resolution {
 
 /* config.yml's dynamic section and the node settings that matter. */
 typedef struct pol_config {
-	pol_mode mode;
+	pol_mode mode;                 /* v4 unless the type says otherwise or
+	                                * only legacy keys are given */
+	bool mode_explicit;            /* privileges_evaluation_type given */
 	bool dnfof;                    /* do_not_fail_on_forbidden */
 	bool dnfof_empty;
 	bool ignore_unauthorized;      /* v4 index reduction, default true */
@@ -251,6 +253,10 @@ typedef struct pol_compiled {
 /* Takes ownership of `m` whatever the outcome: on failure the model is
  * freed and *out is NULL. */
 int pol_compile(pol_model *m, pol_compiled **out, ng_error *err);
+/* Index patterns (includes, exclusions and templates, the built-in static
+ * roles' among them) a policy may hold; past it pol_compile fails with
+ * NG_ELIMIT. Bounds the work of one index check. */
+#define POL_MAX_PATTERNS 65536
 /* Takes ownership of nothing; frees the model it was given too. */
 void pol_compiled_free(pol_compiled *pc);
 

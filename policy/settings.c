@@ -18,7 +18,7 @@ typedef yaml_node_t ynode;
 void pol_config_defaults(pol_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->mode = POL_MODE_LEGACY;
+	c->mode = POL_MODE_V4;
 	c->ignore_unauthorized = true;
 	c->mapping_resolution = POL_MAP_MAPPING_ONLY;
 }
@@ -31,11 +31,21 @@ static int dyn_string(const pol_ld *ld, const char *key, ynode *v)
 
 	if (rc || !s)
 		return rc;
-	if (!strcmp(key, "privileges_evaluation_type"))
+	if (!strcmp(key, "privileges_evaluation_type")) {
 		c->mode = strcasecmp(s, "v4") ? POL_MODE_LEGACY : POL_MODE_V4;
-	else
+		c->mode_explicit = true;
+	} else
 		c->filtered_alias_disallow = !strcasecmp(s, "disallow");
 	return 0;
+}
+
+/* Keys that only the legacy evaluator reads: given without a type, they
+ * say the configuration was written for it. */
+static bool legacy_key(const char *key)
+{
+	return !strncmp(key, "do_not_fail_on_forbidden", 24) ||
+	       !strcmp(key, "respect_request_indices_options") ||
+	       !strcmp(key, "filtered_alias_mode");
 }
 
 /* One key of config.dynamic; the others (authc, authz, kibana, ...) do
@@ -43,6 +53,9 @@ static int dyn_string(const pol_ld *ld, const char *key, ynode *v)
 static int dynamic_key(const pol_ld *ld, const char *key, ynode *v)
 {
 	pol_config *c = &ld->m->config;
+
+	if (legacy_key(key) && !c->mode_explicit)
+		c->mode = POL_MODE_LEGACY;
 
 	if (!strcmp(key, "privileges_evaluation_type") ||
 	    !strcmp(key, "filtered_alias_mode"))

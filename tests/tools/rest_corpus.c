@@ -207,36 +207,22 @@ static bool check_aliases(tally *t, const cJSON *line, const prs_request *r)
 	return ok;
 }
 
-static void check_line(tally *t, const cJSON *line, ng_arena *a,
-		       const prs_limits *lim, bool verbose)
+/* Compare one decomposed request with the line's expectations. */
+static void compare(tally *t, const cJSON *line, const char *path,
+		    const prs_request *r, bool verbose)
 {
-	const cJSON *m = cJSON_GetObjectItem(line, "method");
 	const cJSON *ea = cJSON_GetObjectItem(line, "expected_action");
 	const cJSON *ei = cJSON_GetObjectItem(line, "expected_indices");
-	const char *meth = cJSON_IsString(m) ? m->valuestring : "";
-	static buf path;
-	const char *got[1024], *body;
-	char *owned;
-	size_t blen, n;
-	prs_request r;
+	const char *got[1024];
+	size_t n = collect(r, excluded, true, got, 1024);
 	bool act_ok, ordered;
 
-	build_path(&path, line);
-	body = body_of(line, &owned, &blen);
-	ng_arena_reset(a);
-	if (prs_rest(&r, a, lim, meth, strlen(meth), path.s, path.len, body,
-		     blen) != 0)
-		t->errors++;
-	t->lines++;
-	t->unknown += r.code == NG_EUNKNOWNAPI;
-	t->bad += r.status == 400;
-	act_ok = cJSON_IsString(ea) ? r.action &&
-				      strcmp(r.action, ea->valuestring) == 0
-				    : r.action == NULL && r.status == 0;
+	act_ok = cJSON_IsString(ea) ? r->action &&
+				      strcmp(r->action, ea->valuestring) == 0
+				    : r->action == NULL && r->status == 0;
 	t->action_ok += act_ok;
-	n = collect(&r, excluded, true, got, 1024);
 	if (verbose && !act_ok)
-		report(line, path.s, &r, "action", got, n);
+		report(line, path, r, "action", got, n);
 	if (cJSON_IsArray(ei)) {
 		bool ok = same(got, n, ei, &ordered);
 
@@ -244,12 +230,35 @@ static void check_line(tally *t, const cJSON *line, ng_arena *a,
 		t->idx_ok += ok;
 		t->idx_ordered += ok && ordered;
 		if (verbose && act_ok && !ok)
-			report(line, path.s, &r, "indices", got, n);
+			report(line, path, r, "indices", got, n);
 	}
-	if (verbose && act_ok && r.status)
-		report(line, path.s, &r, "status", got, n);
-	if (!check_aliases(t, line, &r) && verbose)
-		report(line, path.s, &r, "aliases", got, n);
+	if (verbose && act_ok && r->status)
+		report(line, path, r, "status", got, n);
+	if (!check_aliases(t, line, r) && verbose)
+		report(line, path, r, "aliases", got, n);
+}
+
+static void check_line(tally *t, const cJSON *line, ng_arena *a,
+		       buf *path, bool verbose)
+{
+	const prs_limits lim = PRS_LIMITS_DEFAULT;
+	const cJSON *m = cJSON_GetObjectItem(line, "method");
+	const char *meth = cJSON_IsString(m) ? m->valuestring : "";
+	const char *body;
+	char *owned;
+	size_t blen;
+	prs_request r;
+
+	build_path(path, line);
+	body = body_of(line, &owned, &blen);
+	ng_arena_reset(a);
+	if (prs_rest(&r, a, &lim, meth, strlen(meth), path->s, path->len,
+		     body, blen) != 0)
+		t->errors++;
+	t->lines++;
+	t->unknown += r.code == NG_EUNKNOWNAPI;
+	t->bad += r.status == 400;
+	compare(t, line, path->s, &r, verbose);
 	cJSON_free(owned);
 }
 
@@ -258,38 +267,46 @@ static double share(size_t a, size_t b)
 	return b ? (double)a / (double)b : 1.0;
 }
 
+static void print_tally(const tally *t)
+{
+	printf("lines %zu: action %zu (%.1f%%), indices %zu of %zu (%.1f%%, "
+	       "%zu in the same order), aliases %zu of %zu; unknown api %zu, "
+	       "400 %zu, errors %zu\n",
+	       t->lines, t->action_ok, 100 * share(t->action_ok, t->lines),
+	       t->idx_ok, t->idx_total, 100 * share(t->idx_ok, t->idx_total),
+	       t->idx_ordered, t->alias_ok, t->alias_total, t->unknown, t->bad,
+	       t->errors);
+}
+
 static int run(FILE *f, bool verbose)
 {
-	prs_limits lim = PRS_LIMITS_DEFAULT;
 	ng_arena a;
 	tally t = { 0 };
+	buf path = { NULL, 0, 0 };
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
+	int rc = 0;
 
 	ng_arena_init(&a);
-	while ((len = getline(&line, &cap, f)) > 0) {
+	while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
 		cJSON *j = cJSON_ParseWithLength(line, (size_t)len);
 
 		if (!j) {
 			fprintf(stderr, "rest_corpus: line %zu: bad json\n",
 				t.lines + 1);
-			free(line);
-			ng_arena_free(&a);
-			return 2;
+			rc = 2;
+			continue;
 		}
-		check_line(&t, j, &a, &lim, verbose);
+		check_line(&t, j, &a, &path, verbose);
 		cJSON_Delete(j);
 	}
 	free(line);
+	free(path.s);
 	ng_arena_free(&a);
-	printf("lines %zu: action %zu (%.1f%%), indices %zu of %zu (%.1f%%, "
-	       "%zu in the same order), aliases %zu of %zu; unknown api %zu, "
-	       "400 %zu, errors %zu\n",
-	       t.lines, t.action_ok, 100 * share(t.action_ok, t.lines),
-	       t.idx_ok, t.idx_total, 100 * share(t.idx_ok, t.idx_total),
-	       t.idx_ordered, t.alias_ok, t.alias_total, t.unknown, t.bad,
-	       t.errors);
+	if (rc)
+		return rc;
+	print_tally(&t);
 	return share(t.action_ok, t.lines) >= TARGET_ACTION &&
 			       share(t.idx_ok, t.idx_total) >= TARGET_INDICES
 		       ? 0

@@ -759,7 +759,7 @@ static void config_defaults_without_files(void)
 
 	CU_ASSERT_EQUAL_FATAL(pol_model_new_empty(&m, &e), 0);
 	c = &m->config;
-	CU_ASSERT_EQUAL(c->mode, POL_MODE_LEGACY);
+	CU_ASSERT_EQUAL(c->mode, POL_MODE_V4);
 	CU_ASSERT_TRUE(c->ignore_unauthorized);
 	CU_ASSERT_FALSE(c->dnfof);
 	CU_ASSERT_EQUAL(c->mapping_resolution, POL_MAP_MAPPING_ONLY);

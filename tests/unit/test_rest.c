@@ -282,7 +282,8 @@ static void literal_segment_wins_over_a_part(void)
 		  "cluster:monitor/nodes/stats");
 }
 
-static void head_uses_the_head_route_or_falls_back_to_get(void)
+/* The peer answers 405 to HEAD on a GET-only route. */
+static void head_takes_only_head_routes(void)
 {
 	prs_request *r = rest("HEAD", "/movies/_doc/1", NULL);
 
@@ -290,8 +291,10 @@ static void head_uses_the_head_route_or_falls_back_to_get(void)
 	expect_op(r, -1, "indices:data/read/get", "", "movies");
 	expect_ok(rest("HEAD", "/movies", NULL), "indices.exists",
 		  "indices:admin/get");
-	expect_ok(rest("HEAD", "/_cluster/health", NULL), "cluster.health",
-		  "cluster:monitor/health");
+	expect_ok(rest("HEAD", "/", NULL), "ping", "cluster:monitor/main");
+	r = rest("HEAD", "/_cluster/health", NULL);
+	CU_ASSERT_EQUAL(r->status, 403);
+	CU_ASSERT_STRING_EQUAL(r->error, "unknown api: HEAD /_cluster/health");
 }
 
 static void count_is_a_search(void)
@@ -807,6 +810,585 @@ static void item_limit_is_exact(void)
 	limits = (prs_limits)PRS_LIMITS_DEFAULT;
 }
 
+/* ---------------------------------------------------------------------
+ * Query strings and JSON the way the peer reads them.
+ */
+
+static void query_semicolon_separates_and_hash_ends_the_query(void)
+{
+	prs_request *r = rest("GET", "/x/_search?q=a;expand_wildcards=all"
+				     "#ignore_unavailable=true", NULL);
+
+	CU_ASSERT_EQUAL(r->status, 0);
+	CU_ASSERT_EQUAL(r->ops[0].opts.expand, PRS_EXPAND_OPEN |
+					       PRS_EXPAND_CLOSED |
+					       PRS_EXPAND_HIDDEN);
+	CU_ASSERT_EQUAL(r->ops[0].opts.ignore_unavailable, -1);
+}
+
+static void repeated_json_key_is_400(void)
+{
+	prs_request *r = rest("POST", "/_bulk",
+			      "{\"delete\":{\"_index\":\"a\",\"_index\":\"b\"}}\n");
+
+	expect_bad(r, NG_EBADREQ, "bulk line 1: a key is repeated");
+	expect_bad(rest("POST", "/p/_msearch",
+			"{\"index\":\"a\",\"index\":\"b\"}\n{}\n"),
+		   NG_EBADREQ, "repeated");
+	expect_bad(rest("POST", "/x/_search",
+			"{\"query\":{},\"aggs\":{\"a\":{},\"a\":{}}}"),
+		   NG_EBADREQ, "repeated");
+}
+
+static void escaped_nul_in_a_json_string_is_400(void)
+{
+	prs_request *r;
+
+	expect_bad(rest("POST", "/_bulk",
+			"{\"delete\":{\"_index\":\"a\\u0000b\"}}\n"),
+		   NG_EBADREQ, "u0000");
+	/* an escaped backslash before u0000 is no NUL */
+	r = rest("PUT", "/i", "{\"settings\":{\"f\":\"[\\\\u0000-\\\\u024F]\"}}");
+	CU_ASSERT_EQUAL(r->status, 0);
+}
+
+/* ---------------------------------------------------------------------
+ * More of _msearch and _mget.
+ */
+
+static void msearch_reads_indices_and_camel_case_options(void)
+{
+	prs_request *r = rest("POST", "/p/_msearch",
+			      "{\"index\":\"a\",\"indices\":[\"b\"],"
+			      "\"ignoreUnavailable\":true,"
+			      "\"expandWildcards\":[\"open\",\"hidden\"]}\n"
+			      "{}\n");
+	const prs_op *op;
+
+	op = expect_op(r, 0, "indices:data/read/search", "", "b");
+	CU_ASSERT_EQUAL(op->opts.ignore_unavailable, 1);
+	CU_ASSERT_EQUAL(op->opts.expand, PRS_EXPAND_OPEN | PRS_EXPAND_HIDDEN);
+}
+
+/* The peer skips an empty first line; reading it as a header would shift
+ * every header after it onto a body line, where it goes unchecked. */
+static void msearch_empty_first_line_is_skipped(void)
+{
+	prs_request *r = rest("POST", "/p/_msearch",
+			      "\n{}\n{}\n{\"index\":\"secret\"}\n{}\n");
+
+	CU_ASSERT_EQUAL(r->status, 0);
+	CU_ASSERT_EQUAL(r->nitems, 2);
+	expect_op(r, 0, "indices:data/read/search", "", "p");
+	expect_op(r, 1, "indices:data/read/search", "", "secret");
+}
+
+static void msearch_terms_lookup_belongs_to_its_item(void)
+{
+	size_t len;
+	char *body = read_fixture("msearch_headers.ndjson", &len);
+	prs_request *r = rest_n("POST", "/def/_msearch", body, len);
+
+	CU_ASSERT_EQUAL(r->status, 0);
+	expect_op(r, 1, "indices:data/read/get", "terms_lookup", "other");
+	CU_ASSERT_PTR_NULL(find(r, 0, "indices:data/read/get",
+				"terms_lookup"));
+	free(body);
+	r = rest("POST", "/_msearch", "{}\n{\"query\":\n");
+	expect_bad(r, NG_EBADREQ, "msearch line 2: not valid json");
+}
+
+static void msearch_template_items_are_searches(void)
+{
+	prs_request *r = rest("POST", "/p/_msearch/template",
+			      "{\"index\":\"a\"}\n{\"id\":\"t\"}\n{}\n"
+			      "{\"source\":\"{}\"}\n");
+
+	expect_ok(r, "msearch_template", "indices:data/read/msearch/template");
+	CU_ASSERT_EQUAL(r->nitems, 2);
+	expect_op(r, 0, "indices:data/read/search", "", "a");
+	expect_op(r, 1, "indices:data/read/search", "", "p");
+	expect_op(r, -1, "indices:data/read/msearch", "also", "");
+}
+
+static void mget_items_are_numbered_in_body_order(void)
+{
+	prs_request *r = rest("POST", "/p/_mget",
+			      "{\"ids\":[\"1\"],\"docs\":[{\"_index\":\"a\"}]}");
+
+	CU_ASSERT_EQUAL(r->nitems, 2);
+	expect_op(r, 0, "indices:data/read/mget[shard]", "", "p");
+	expect_op(r, 1, "indices:data/read/mget[shard]", "", "a");
+	expect_bad(rest("POST", "/p/_mget", "{\"doc\":[]}"), NG_EBADREQ,
+		   "unknown key doc");
+	expect_bad(rest("POST", "/p/_mget", "{\"ids\":\"1\"}"), NG_EBADREQ,
+		   "ids is not an array");
+}
+
+static void mtermvectors_ids_use_the_path_index(void)
+{
+	prs_request *r = rest("POST", "/p/_mtermvectors?ids=1,2,3", NULL);
+
+	expect_ok(r, "mtermvectors", "indices:data/read/mtv");
+	CU_ASSERT_EQUAL(r->nitems, 3);
+	expect_op(r, 2, "indices:data/read/mtv[shard]", "", "p");
+}
+
+/* ---------------------------------------------------------------------
+ * Aliases.
+ */
+
+static void aliases_actions_check_indices_and_alias_names(void)
+{
+	prs_request *r = rest("POST", "/_aliases",
+			      "{\"actions\":[{\"add\":{\"index\":\"i1\","
+			      "\"alias\":\"a1\"}},{\"remove\":{\"indices\":"
+			      "[\"i2\",\"i3\"],\"aliases\":[\"a2\"]}},"
+			      "{\"remove_index\":{\"index\":\"i4\"}}]}");
+	const prs_op *op;
+
+	expect_ok(r, "indices.update_aliases", "indices:admin/aliases");
+	CU_ASSERT_FALSE(r->compound);
+	expect_op(r, -1, "indices:admin/aliases", "index", "i1");
+	op = expect_op(r, -1, "indices:admin/aliases", "alias", "a1");
+	CU_ASSERT_EQUAL(op->flags, PRS_ALIAS_NAMES | PRS_CREATES);
+	op = &r->ops[3];
+	CU_ASSERT_STRING_EQUAL(exprs(op), "a2");
+	CU_ASSERT_EQUAL(op->flags, PRS_ALIAS_NAMES);
+	CU_ASSERT_STRING_EQUAL(exprs(&r->ops[2]), "i2|i3");
+	op = expect_op(r, -1, "indices:admin/delete", "remove_index", "i4");
+	CU_ASSERT_TRUE(has_action(op, "indices:admin/aliases"));
+	CU_ASSERT_EQUAL(r->nops, 5);
+}
+
+static void aliases_later_spelling_wins(void)
+{
+	prs_request *r = rest("POST", "/_aliases",
+			      "{\"actions\":[{\"add\":{\"index\":\"i1\","
+			      "\"indices\":[\"secret\"],\"alias\":\"a\"}}]}");
+
+	expect_op(r, -1, "indices:admin/aliases", "index", "secret");
+}
+
+static void aliases_bodies_that_do_not_fit_are_400(void)
+{
+	expect_bad(rest("POST", "/_aliases", "{\"actions\":[]}"),
+		   NG_EBADREQ, "actions is not a non-empty array");
+	expect_bad(rest("POST", "/_aliases",
+			"{\"actions\":[{\"add\":{\"index\":\"i\"},"
+			"\"remove\":{\"index\":\"i\",\"alias\":\"a\"}}]}"),
+		   NG_EBADREQ, "actions[0]");
+	expect_bad(rest("POST", "/_aliases",
+			"{\"actions\":[{\"add\":{\"index\":\"i\"}}]}"),
+		   NG_EBADREQ, "needs index and alias");
+	expect_bad(rest("POST", "/_aliases",
+			"{\"actions\":[{\"rename\":{\"index\":\"i\"}}]}"),
+		   NG_EBADREQ, "actions[0]");
+}
+
+static void put_alias_takes_path_or_body(void)
+{
+	prs_request *r = rest("PUT", "/i1,i2/_alias/a1", NULL);
+	const prs_op *op;
+
+	expect_ok(r, "indices.put_alias", "indices:admin/aliases");
+	expect_op(r, -1, "indices:admin/aliases", "", "i1|i2");
+	op = expect_op(r, -1, "indices:admin/aliases", "alias", "a1");
+	CU_ASSERT_TRUE(op->flags & PRS_ALIAS_NAMES);
+	r = rest("PUT", "/_alias", "{\"index\":\"i3\",\"alias\":\"a3\"}");
+	expect_op(r, -1, "indices:admin/aliases", "", "i3");
+	expect_op(r, -1, "indices:admin/aliases", "alias", "a3");
+}
+
+/* The peer reads every "index" in the body, at any depth, and the last one
+ * replaces the path's; a filter object is read whole. */
+static void put_alias_body_index_overrides_the_path_at_any_depth(void)
+{
+	prs_request *r = rest("PUT", "/public/_alias/a",
+			      "{\"routing\":\"1\",\"x\":{\"index\":\"secret\"},"
+			      "\"filter\":{\"term\":{\"index\":\"no\"}}}");
+
+	expect_op(r, -1, "indices:admin/aliases", "", "secret");
+	r = rest("PUT", "/public/_alias/a", "{\"alias\":[\"b\",\"c\"]}");
+	expect_op(r, -1, "indices:admin/aliases", "alias", "c");
+	expect_bad(rest("PUT", "/p/_alias/a", "{\"index\":5}"), NG_EBADREQ,
+		   "not a string");
+	expect_bad(rest("PUT", "/_alias/a", NULL), NG_EBADREQ,
+		   "index is missing");
+}
+
+static void alias_reads_and_deletes_name_aliases_in_the_path(void)
+{
+	prs_request *r = rest("GET", "/_alias/al*", NULL);
+	const prs_op *op;
+
+	expect_ok(r, "indices.get_alias", "indices:admin/aliases/get");
+	op = expect_op(r, -1, "indices:admin/aliases/get", "", "");
+	CU_ASSERT_TRUE(op->flags & PRS_EMPTY_ALL);
+	op = expect_op(r, -1, "indices:admin/aliases/get", "alias", "al*");
+	CU_ASSERT_EQUAL(op->flags, PRS_ALIAS_NAMES | PRS_REDUCIBLE);
+	r = rest("DELETE", "/movies/_alias/film*", NULL);
+	expect_ok(r, "indices.delete_alias", "indices:admin/aliases");
+	expect_op(r, -1, "indices:admin/aliases", "", "movies");
+	op = expect_op(r, -1, "indices:admin/aliases", "alias", "film*");
+	CU_ASSERT_EQUAL(op->flags, PRS_ALIAS_NAMES);
+	r = rest("GET", "/_cat/aliases/alias_a*", NULL);
+	expect_ok(r, "cat.aliases", "indices:admin/aliases/get");
+	expect_op(r, -1, "indices:admin/aliases/get", "alias", "alias_a*");
+	expect_ok(rest("HEAD", "/i/_alias", NULL), "indices.exists_alias",
+		  "indices:admin/aliases/get");
+	expect_ok(rest("GET", "/_aliases", NULL), "indices.get_alias",
+		  "indices:admin/aliases/get");
+}
+
+/* ---------------------------------------------------------------------
+ * Index administration.
+ */
+
+static void resize_checks_source_and_target(void)
+{
+	prs_request *r = rest("POST", "/src/_clone/dst", NULL);
+	const prs_op *op;
+
+	expect_ok(r, "indices.clone", "indices:admin/resize");
+	expect_op(r, -1, "indices:admin/resize", "", "src");
+	op = expect_op(r, -1, "indices:admin/resize", "target", "dst");
+	CU_ASSERT_TRUE(op->flags & PRS_CREATES);
+	r = rest("PUT", "/src/_shrink/dst", "{\"aliases\":{\"al\":{}}}");
+	expect_ok(r, "indices.shrink", "indices:admin/resize");
+	op = expect_op(r, -1, "indices:admin/resize", "target", "dst");
+	CU_ASSERT_TRUE(has_action(op, "indices:admin/aliases"));
+	expect_op(r, -1, "indices:admin/aliases", "alias", "al");
+	expect_ok(rest("PUT", "/src/_split/dst", NULL), "indices.split",
+		  "indices:admin/resize");
+}
+
+static void rollover_checks_the_alias_and_the_new_index(void)
+{
+	prs_request *r = rest("POST", "/logs/_rollover/logs-2", "{}");
+
+	expect_ok(r, "indices.rollover", "indices:admin/rollover");
+	expect_op(r, -1, "indices:admin/rollover", "", "logs");
+	expect_op(r, -1, "indices:admin/rollover", "target", "logs-2");
+	r = rest("POST", "/logs/_rollover", NULL);
+	CU_ASSERT_EQUAL(r->nops, 1);
+	r = rest("POST", "/logs/_rollover", "{\"aliases\":{\"a2\":{}}}");
+	CU_ASSERT_EQUAL(r->nops, 2);
+	expect_op(r, -1, "indices:admin/aliases", "alias", "a2");
+}
+
+static void data_stream_routes_name_data_streams(void)
+{
+	prs_request *r = rest("PUT", "/_data_stream/ds1", NULL);
+	const prs_op *op;
+
+	expect_ok(r, "indices.create_data_stream",
+		  "indices:admin/data_stream/create");
+	op = expect_op(r, -1, "indices:admin/data_stream/create", "", "ds1");
+	CU_ASSERT_TRUE(op->flags & PRS_DATA_STREAM);
+	CU_ASSERT_TRUE(op->flags & PRS_CREATES);
+	r = rest("GET", "/_data_stream/ds_*,-ds_b*/_stats", NULL);
+	expect_ok(r, "indices.data_streams_stats",
+		  "indices:monitor/data_stream/stats");
+	expect_op(r, -1, "indices:monitor/data_stream/stats", "",
+		  "ds_*|-ds_b*");
+	r = rest("GET", "/_data_stream", NULL);
+	op = expect_op(r, -1, "indices:admin/data_stream/get", "", "");
+	CU_ASSERT_TRUE(op->flags & PRS_EMPTY_ALL);
+	expect_ok(rest("DELETE", "/_data_stream/ds1", NULL),
+		  "indices.delete_data_stream",
+		  "indices:admin/data_stream/delete");
+}
+
+static void index_admin_routes_name_their_indices(void)
+{
+	expect_op(rest("POST", "/a/_close", NULL), -1, "indices:admin/close",
+		  "", "a");
+	expect_op(rest("POST", "/a,b/_open", NULL), -1, "indices:admin/open",
+		  "", "a|b");
+	expect_op(rest("POST", "/_cache/clear", NULL), -1,
+		  "indices:admin/cache/clear", "", "");
+	expect_op(rest("GET", "/a/_settings/index.*", NULL), -1,
+		  "indices:monitor/settings/get", "", "a");
+	expect_op(rest("PUT", "/a/_mapping", "{}"), -1,
+		  "indices:admin/mapping/put", "", "a");
+	expect_op(rest("GET", "/a/_mappings", NULL), -1,
+		  "indices:admin/mappings/get", "", "a");
+	expect_op(rest("GET", "/_stats/docs", NULL), -1,
+		  "indices:monitor/stats", "", "");
+	expect_op(rest("POST", "/_analyze", "{\"text\":\"x\"}"), -1,
+		  "indices:admin/analyze", "", "");
+	expect_op(rest("GET", "/_resolve/index/a*,eu:b", NULL), -1,
+		  "indices:admin/resolve/index", "", "a*|eu:b");
+}
+
+static void cat_shards_reads_state_then_stats_of_its_indices(void)
+{
+	prs_request *r = rest("GET", "/_cat/shards/games", NULL);
+	const prs_op *op;
+
+	expect_ok(r, "cat.shards", "cluster:monitor/state");
+	expect_op(r, -1, "cluster:monitor/state", "", "games");
+	op = expect_op(r, -1, "indices:monitor/stats", "also", "games");
+	CU_ASSERT_TRUE(op->flags & PRS_REDUCIBLE);
+}
+
+/* ---------------------------------------------------------------------
+ * Searches of other kinds, scroll and PIT.
+ */
+
+static void search_template_also_searches(void)
+{
+	prs_request *r = rest("GET", "/a/_search/template", "{\"id\":\"t\"}");
+	const prs_op *op;
+
+	expect_ok(r, "search_template", "indices:data/read/search/template");
+	op = expect_op(r, -1, "indices:data/read/search/template", "", "a");
+	CU_ASSERT_TRUE(has_action(op, "indices:data/read/search"));
+	r = rest("POST", "/_render/template", "{\"source\":\"{}\"}");
+	expect_ok(r, "render_search_template",
+		  "indices:data/read/search/template");
+	CU_ASSERT_EQUAL(r->ops[0].nexprs, 0);
+}
+
+static void explain_and_validate_read_their_index(void)
+{
+	prs_request *r = rest("POST", "/a/_explain/1",
+			      "{\"query\":{\"terms\":{\"f\":{\"index\":\"b\","
+			      "\"id\":\"1\",\"path\":\"p\"}}}}");
+
+	expect_ok(r, "explain", "indices:data/read/explain");
+	expect_op(r, -1, "indices:data/read/get", "terms_lookup", "b");
+	expect_ok(rest("GET", "/a/_validate/query?q=x", NULL),
+		  "indices.validate_query", "indices:admin/validate/query");
+	expect_ok(rest("GET", "/a/_termvectors/1", NULL), "termvectors",
+		  "indices:data/read/tv");
+	r = rest("POST", "/a/_rank_eval", "{\"requests\":[]}");
+	expect_ok(r, "rank_eval", "indices:data/read/rank_eval");
+	expect_op(r, -1, "indices:data/read/msearch", "also", "");
+}
+
+static void scroll_and_pit_routes(void)
+{
+	expect_ok(rest("POST", "/_search/scroll", "{\"scroll_id\":\"x\"}"),
+		  "scroll", "indices:data/read/scroll");
+	expect_ok(rest("DELETE", "/_search/scroll/abc", NULL), "clear_scroll",
+		  "indices:data/read/scroll/clear");
+	expect_op(rest("POST", "/a*/_search/point_in_time?keep_alive=1m",
+		       NULL), -1, "indices:data/read/point_in_time/create",
+		  "", "a*");
+	expect_ok(rest("DELETE", "/_search/point_in_time",
+		       "{\"pit_id\":[\"x\"]}"), "delete_pit",
+		  "indices:data/read/point_in_time/delete");
+	expect_ok(rest("DELETE", "/_search/point_in_time/_all", NULL),
+		  "delete_all_pits", "indices:data/read/point_in_time/delete");
+	expect_ok(rest("GET", "/_search/point_in_time/_all", NULL),
+		  "get_all_pits", "indices:data/read/point_in_time/readall");
+}
+
+/* ---------------------------------------------------------------------
+ * Cluster-level routes.
+ */
+
+static void snapshot_restore_creates_and_writes_its_targets(void)
+{
+	prs_request *r = rest("POST", "/_snapshot/repo/snap/_restore",
+			      "{\"indices\":\"a,b*\",\"ignore_unavailable\":"
+			      "true,\"include_global_state\":true,"
+			      "\"rename_pattern\":\"(.+)\","
+			      "\"rename_replacement\":\"r_$1\"}");
+	const prs_op *op;
+
+	expect_ok(r, "snapshot.restore", "cluster:admin/snapshot/restore");
+	op = expect_op(r, -1, "cluster:admin/snapshot/restore", "", "a|b*");
+	CU_ASSERT_TRUE(op->flags & PRS_GLOBAL_STATE);
+	CU_ASSERT_EQUAL(op->opts.ignore_unavailable, 1);
+	op = expect_op(r, -1, "indices:admin/create", "restore", "a|b*");
+	CU_ASSERT_TRUE(has_action(op, "indices:data/write/index"));
+	CU_ASSERT_STRING_EQUAL(r->rename_pattern, "(.+)");
+	CU_ASSERT_STRING_EQUAL(r->rename_replacement, "r_$1");
+	r = rest("POST", "/_snapshot/repo/snap/_restore", NULL);
+	CU_ASSERT_FALSE(r->ops[0].flags & PRS_GLOBAL_STATE);
+	expect_op(r, -1, "indices:admin/create", "restore", "");
+	CU_ASSERT_PTR_NULL(r->rename_pattern);
+}
+
+static void snapshot_create_names_its_indices(void)
+{
+	prs_request *r = rest("PUT", "/_snapshot/repo/s1",
+			      "{\"indices\":[\"a\",\"b\"]}");
+
+	expect_ok(r, "snapshot.create", "cluster:admin/snapshot/create");
+	expect_op(r, -1, "cluster:admin/snapshot/create", "", "a|b");
+	CU_ASSERT_EQUAL(r->nops, 1);
+}
+
+static void cluster_bodies_name_indices(void)
+{
+	expect_op(rest("POST", "/_cluster/allocation/explain",
+		       "{\"index\":\"g\",\"shard\":0}"), -1,
+		  "cluster:monitor/allocation/explain", "", "g");
+	expect_op(rest("POST", "/_cluster/reroute",
+		       "{\"commands\":[{\"move\":{\"index\":\"m\"}},"
+		       "{\"cancel\":{\"index\":\"n\"}}]}"), -1,
+		  "cluster:admin/reroute", "", "m|n");
+	expect_op(rest("POST", "/_scripts/painless/_execute",
+		       "{\"context_setup\":{\"index\":\"p\"}}"), -1,
+		  "cluster:admin/scripts/painless/execute", "", "p");
+	expect_ok(rest("PUT", "/_cluster/settings", "{}"),
+		  "cluster.put_settings", "cluster:admin/settings/update");
+	expect_ok(rest("GET", "/_nodes/n1/stats/jvm", NULL), "nodes.stats",
+		  "cluster:monitor/nodes/stats");
+	expect_ok(rest("PUT", "/_search/pipeline/p1", "{}"),
+		  "search_pipeline.put", "cluster:admin/search/pipeline/put");
+}
+
+static void help_routes_have_no_operation(void)
+{
+	prs_request *r = rest("GET", "/_cat", NULL);
+
+	CU_ASSERT_EQUAL(r->status, 0);
+	CU_ASSERT_STRING_EQUAL(r->api, "cat.help");
+	CU_ASSERT_PTR_NULL(r->action);
+	CU_ASSERT_EQUAL(r->nops, 0);
+}
+
+/* Every (method, path) of the reference table, with sample values. */
+static void routes_table_routes_every_api(void)
+{
+	size_t len, rows = 0;
+	char *text = read_fixture("routes.tsv", &len), *save = NULL;
+
+	for (char *ln = strtok_r(text, "\n", &save); ln;
+	     ln = strtok_r(NULL, "\n", &save)) {
+		char *f[6], *p = ln;
+		prs_request *r;
+
+		if (*ln == '#')
+			continue;
+		for (int i = 0; i < 6; i++)
+			f[i] = strsep(&p, "\t");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f[5]);
+		r = rest(f[0], f[1], NULL);
+		if (strcmp(r->api, f[2]) != 0 || r->status != atoi(f[5]))
+			fprintf(stderr, "\n  %s %s: %s %d\n", f[0], f[1],
+				r->api, r->status);
+		CU_ASSERT_STRING_EQUAL(r->api, f[2]);
+		CU_ASSERT_EQUAL(r->status, atoi(f[5]));
+		CU_ASSERT_FATAL(r->action && strcmp(r->action, f[3]) == 0);
+		if (r->status == 0)
+			CU_ASSERT_STRING_EQUAL(exprs(&r->ops[0]), f[4]);
+		rows++;
+	}
+	CU_ASSERT(rows > 300);
+	free(text);
+}
+
+/* ---------------------------------------------------------------------
+ * Transport requests.
+ */
+
+static prs_request *transport(const char *action, const char *const *ix,
+			      size_t n)
+{
+	ng_arena_reset(&arena);
+	CU_ASSERT_EQUAL(prs_transport(&req, &arena, &limits, action, ix, n),
+			0);
+	return &req;
+}
+
+static void transport_request_is_one_top_level_op(void)
+{
+	const char *ix[] = { "logs-*", "-logs-old", "eu:x" };
+	prs_request *r = transport("indices:data/read/search", ix, 3);
+
+	CU_ASSERT_EQUAL(r->status, 0);
+	CU_ASSERT_STRING_EQUAL(r->api, "transport");
+	CU_ASSERT_STRING_EQUAL(r->action, "indices:data/read/search");
+	CU_ASSERT_EQUAL(r->nops, 1);
+	CU_ASSERT_STRING_EQUAL(exprs(&r->ops[0]), "logs-*|-logs-old|eu:x");
+	CU_ASSERT_EQUAL(r->ops[0].flags, PRS_REDUCIBLE | PRS_REMOTE_OK |
+					 PRS_EMPTY_ALL);
+	r = transport("indices:data/write/index", ix, 1);
+	CU_ASSERT_TRUE(r->ops[0].flags & PRS_WRITE);
+	r = transport("cluster:monitor/health", NULL, 0);
+	CU_ASSERT_EQUAL(r->ops[0].nexprs, 0);
+	CU_ASSERT_TRUE(r->ops[0].flags & PRS_EMPTY_ALL);
+}
+
+static void transport_request_that_does_not_fit_is_400(void)
+{
+	const char *ix[] = { "a", "" };
+
+	expect_bad(transport("indices:data/read/search", ix, 2), NG_EBADREQ,
+		   "index 1 is empty");
+	expect_bad(transport("", ix, 1), NG_EBADREQ, "no action");
+	limits.max_expr_parts = 1;
+	expect_bad(transport("indices:data/read/search", ix, 2), NG_ELIMIT,
+		   "more than 1");
+	limits = (prs_limits)PRS_LIMITS_DEFAULT;
+}
+
+/* The peer reads "index" from the query string when the path has none. */
+static void index_query_parameter_names_the_indices(void)
+{
+	prs_request *r = rest("GET", "/_search?index=secret", NULL);
+
+	expect_op(r, -1, "indices:data/read/search", "", "secret");
+	r = rest("GET", "/pub/_search?index=secret", NULL);
+	expect_op(r, -1, "indices:data/read/search", "", "pub");
+	r = rest("POST", "/_bulk?index=d", "{\"delete\":{\"_id\":\"1\"}}\n");
+	expect_op(r, 0, "indices:data/write/delete", "", "d");
+	r = rest("POST", "/_msearch?index=m", "{}\n{}\n");
+	expect_op(r, 0, "indices:data/read/search", "", "m");
+	r = rest("GET", "/_cat/indices?index=c", NULL);
+	expect_op(r, -1, "indices:monitor/settings/get", "", "c");
+	r = rest("PUT", "/_alias?index=i&name=a", NULL);
+	expect_op(r, -1, "indices:admin/aliases", "", "i");
+	expect_op(r, -1, "indices:admin/aliases", "alias", "a");
+	r = rest("POST", "/al/_rollover?new_index=n", NULL);
+	expect_op(r, -1, "indices:admin/rollover", "target", "n");
+}
+
+static void index_terms_aggregation_is_flagged(void)
+{
+	const char *agg = "{\"size\":0,\"aggs\":{\"indices\":{\"terms\":"
+			  "{\"field\":\"_index\",\"size\":1000}}}}";
+	prs_request *r = rest("POST", "/_search", agg);
+	char body[256];
+
+	CU_ASSERT_TRUE(r->ops[0].flags & PRS_INDEX_TERMS_AGG);
+	snprintf(body, sizeof(body), "{}\n%s\n", agg);
+	r = rest("POST", "/_msearch", body);
+	CU_ASSERT_TRUE(r->ops[1].flags & PRS_INDEX_TERMS_AGG);
+	r = rest("POST", "/_search", "{\"size\":0,\"query\":{},\"aggs\":"
+				     "{\"indices\":{\"terms\":{\"field\":"
+				     "\"_index\"}}}}");
+	CU_ASSERT_FALSE(r->ops[0].flags & PRS_INDEX_TERMS_AGG);
+	r = rest("POST", "/_search", "{\"size\":0,\"aggs\":{\"other\":"
+				     "{\"terms\":{\"field\":\"_index\"}}}}");
+	CU_ASSERT_FALSE(r->ops[0].flags & PRS_INDEX_TERMS_AGG);
+}
+
+/* The peer reads a missing body from ?source=. */
+static void source_parameter_stands_for_the_body(void)
+{
+	prs_request *r = rest("GET", "/a/_search?source_content_type="
+			      "application/json&source=%7B%22query%22%3A%7B"
+			      "%22terms%22%3A%7B%22f%22%3A%7B%22index%22%3A"
+			      "%22secret%22%2C%22id%22%3A%221%22%7D%7D%7D%7D",
+			      NULL);
+
+	expect_op(r, -1, "indices:data/read/get", "terms_lookup", "secret");
+	r = rest("GET", "/_mget?source={\"docs\":[{\"_index\":\"m\"}]}",
+		 NULL);
+	expect_op(r, 0, "indices:data/read/mget[shard]", "", "m");
+	expect_bad(rest("GET", "/a/_search?source=q:1&source_content_type="
+			"application/yaml", NULL), NG_EBADREQ, "cannot be read");
+	r = rest("POST", "/a/_search?source=%7B%7D", "{\"size\":1}");
+	CU_ASSERT_EQUAL(r->status, 0);
+}
+
 void suite_rest(void)
 {
 	ng_arena_init(&arena);
@@ -825,7 +1407,7 @@ void suite_rest(void)
 		NG_TEST(unusual_methods_are_unknown),
 		NG_TEST(index_part_never_takes_an_underscore_name),
 		NG_TEST(literal_segment_wins_over_a_part),
-		NG_TEST(head_uses_the_head_route_or_falls_back_to_get),
+		NG_TEST(head_takes_only_head_routes),
 		NG_TEST(count_is_a_search),
 		NG_TEST(terms_lookup_reads_the_lookup_index),
 		NG_TEST(search_body_that_is_not_json_is_400),
@@ -858,5 +1440,38 @@ void suite_rest(void)
 		NG_TEST(json_depth_limit_is_exact),
 		NG_TEST(very_deep_json_is_refused_before_cjson),
 		NG_TEST(ndjson_line_limit_is_exact),
-		NG_TEST(item_limit_is_exact));
+		NG_TEST(item_limit_is_exact),
+		NG_TEST(query_semicolon_separates_and_hash_ends_the_query),
+		NG_TEST(repeated_json_key_is_400),
+		NG_TEST(escaped_nul_in_a_json_string_is_400),
+		NG_TEST(msearch_reads_indices_and_camel_case_options),
+		NG_TEST(msearch_empty_first_line_is_skipped),
+		NG_TEST(msearch_terms_lookup_belongs_to_its_item),
+		NG_TEST(msearch_template_items_are_searches),
+		NG_TEST(mget_items_are_numbered_in_body_order),
+		NG_TEST(mtermvectors_ids_use_the_path_index),
+		NG_TEST(aliases_actions_check_indices_and_alias_names),
+		NG_TEST(aliases_later_spelling_wins),
+		NG_TEST(aliases_bodies_that_do_not_fit_are_400),
+		NG_TEST(put_alias_takes_path_or_body),
+		NG_TEST(put_alias_body_index_overrides_the_path_at_any_depth),
+		NG_TEST(alias_reads_and_deletes_name_aliases_in_the_path),
+		NG_TEST(resize_checks_source_and_target),
+		NG_TEST(rollover_checks_the_alias_and_the_new_index),
+		NG_TEST(data_stream_routes_name_data_streams),
+		NG_TEST(index_admin_routes_name_their_indices),
+		NG_TEST(cat_shards_reads_state_then_stats_of_its_indices),
+		NG_TEST(search_template_also_searches),
+		NG_TEST(explain_and_validate_read_their_index),
+		NG_TEST(scroll_and_pit_routes),
+		NG_TEST(snapshot_restore_creates_and_writes_its_targets),
+		NG_TEST(snapshot_create_names_its_indices),
+		NG_TEST(cluster_bodies_name_indices),
+		NG_TEST(help_routes_have_no_operation),
+		NG_TEST(routes_table_routes_every_api),
+		NG_TEST(transport_request_is_one_top_level_op),
+		NG_TEST(transport_request_that_does_not_fit_is_400),
+		NG_TEST(index_query_parameter_names_the_indices),
+		NG_TEST(index_terms_aggregation_is_flagged),
+		NG_TEST(source_parameter_stands_for_the_body));
 }

@@ -1,0 +1,203 @@
+/*
+ * Deciding, end to end through the public API: an engine built from the
+ * fixtures in tests/data (policy/decide, policy/decide-legacy,
+ * metadata/decide.json), requests decided, statuses and index sets read
+ * back from the decision. One user, "wes", holds read, write, delete and
+ * alias changes on "web-*"; "CN=root,O=decide" is the admin certificate.
+ * The runner starts in tests/, so the fixtures are under data/.
+ */
+#include <CUnit/CUnit.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nodeguard.h"
+#include "suites.h"
+
+static ng_engine *build(const char *policy_dir)
+{
+	ng_policy *p = NULL;
+	ng_metadata *m = NULL;
+	ng_engine *e = NULL;
+
+	if (ng_policy_load(policy_dir, NULL, &p) == 0 &&
+	    ng_metadata_load("data/metadata/decide.json", &m) == 0)
+		ng_engine_new(p, m, &e);
+	ng_policy_release(p);
+	ng_metadata_release(m);
+	return e;
+}
+
+static ng_engine *modern(void)
+{
+	static ng_engine *e;
+
+	if (!e)
+		e = build("data/policy/decide");
+	return e;
+}
+
+static ng_engine *legacy(void)
+{
+	static ng_engine *e;
+
+	if (!e)
+		e = build("data/policy/decide-legacy");
+	return e;
+}
+
+/* The decision JSON of the last request, for index-set checks. */
+static char json[8192];
+
+static int decide_as(ng_engine *e, const char *user, const char *dn,
+		     const char *method, const char *path, const char *body)
+{
+	ng_request *r = NULL;
+	ng_decision *d = NULL;
+	int status = -1;
+
+	json[0] = '\0';
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+	ng_request_set_user(r, user, strlen(user));
+	if (dn)
+		ng_request_set_cert_dn(r, dn, strlen(dn));
+	ng_request_set_rest(r, method, strlen(method), path, strlen(path),
+			    body, body ? strlen(body) : 0);
+	if (ng_decide(e, r, &d) == 0) {
+		status = ng_decision_status(d);
+		snprintf(json, sizeof(json), "%s", ng_decision_json(d));
+	}
+	ng_decision_free(d);
+	ng_request_free(r);
+	return status;
+}
+
+static int decide(ng_engine *e, const char *method, const char *path,
+		  const char *body)
+{
+	return decide_as(e, "wes", NULL, method, path, body);
+}
+
+static bool reported(const char *name)
+{
+	char quoted[128];
+
+	snprintf(quoted, sizeof(quoted), "\"%s\"", name);
+	return strstr(json, quoted) != NULL;
+}
+
+static void by_query_runs_on_what_the_wildcard_kept(void)
+{
+	CU_ASSERT_EQUAL(decide(modern(), "POST", "/*-1/_delete_by_query",
+			       "{\"query\":{\"match_all\":{}}}"), 200);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"decision\":\"partial\""));
+	CU_ASSERT_PTR_NULL(strstr(json, "\"indices\":[\"db-1\""));
+}
+
+static void by_query_on_a_named_foreign_index_is_refused(void)
+{
+	CU_ASSERT_EQUAL(decide(modern(), "POST", "/web-1,db-1/_delete_by_query",
+			       "{\"query\":{\"match_all\":{}}}"), 403);
+}
+
+static void alias_pattern_narrows_to_granted_members(void)
+{
+	CU_ASSERT_EQUAL(decide(modern(), "GET", "/mix*/_search", NULL), 200);
+	CU_ASSERT_TRUE(reported("web-1"));
+}
+
+static void named_alias_is_not_narrowed_in_modern_mode(void)
+{
+	CU_ASSERT_EQUAL(decide(modern(), "GET", "/mixed/_search", NULL), 403);
+}
+
+static void named_alias_is_narrowed_by_legacy_dnfof(void)
+{
+	CU_ASSERT_EQUAL(decide(legacy(), "GET", "/mixed/_search", NULL), 200);
+	CU_ASSERT_TRUE(reported("web-1"));
+}
+
+static void expand_none_takes_patterns_as_names(void)
+{
+	CU_ASSERT_EQUAL(decide(modern(), "GET",
+			       "/_search?expand_wildcards=none", NULL), 403);
+	CU_ASSERT_EQUAL(decide(modern(), "GET",
+			       "/web-*,db-*/_search?expand_wildcards=none",
+			       NULL), 403);
+}
+
+static void admin_still_gets_404_for_a_missing_index(void)
+{
+	CU_ASSERT_EQUAL(decide_as(modern(), "root", "CN=root,O=decide", "GET",
+				  "/nowhere/_search", NULL), 404);
+	CU_ASSERT_EQUAL(decide_as(modern(), "root", "CN=root,O=decide", "GET",
+				  "/web-1/_search", NULL), 200);
+}
+
+static void write_to_alias_without_write_index(void)
+{
+	/* authorized: the cluster's own 400; not authorized: 403 first */
+	CU_ASSERT_EQUAL(decide(modern(), "PUT", "/web-all/_doc/1", "{}"), 400);
+	CU_ASSERT_EQUAL(decide(modern(), "PUT", "/mixed/_doc/1", "{}"), 403);
+}
+
+static void point_in_time_over_no_granted_index_is_refused(void)
+{
+	CU_ASSERT_EQUAL(decide(modern(), "POST",
+			       "/db-*/_search/point_in_time?keep_alive=1m",
+			       NULL), 403);
+}
+
+static void new_alias_name_is_not_an_index_touched(void)
+{
+	CU_ASSERT_EQUAL(decide(modern(), "POST", "/_aliases",
+			       "{\"actions\":[{\"add\":{\"index\":\"web-1\","
+			       "\"alias\":\"web-new\"}}]}"), 200);
+	CU_ASSERT_FALSE(reported("web-new") &&
+			strstr(json, "\"indices\":[\"web-new\""));
+	CU_ASSERT_EQUAL(decide(modern(), "POST", "/_aliases",
+			       "{\"actions\":[{\"add\":{\"index\":\"db-1\","
+			       "\"alias\":\"web-new\"}}]}"), 403);
+}
+
+static void alias_removal_by_wildcard_is_narrowed(void)
+{
+	CU_ASSERT_EQUAL(decide(modern(), "POST", "/_aliases",
+			       "{\"actions\":[{\"remove\":{\"index\":\"*\","
+			       "\"alias\":\"web-all\"}}]}"), 200);
+}
+
+static void stream_excluded_through_its_backing_indices(void)
+{
+	CU_ASSERT_EQUAL(decide_as(modern(), "root", "CN=root,O=decide", "GET",
+				  "/clicks,web-*,-.ds-clicks-000001/_search",
+				  NULL), 200);
+}
+
+static void legacy_keys_without_a_type_select_legacy(void)
+{
+	/* legacy dnfof narrows named indices; the modern default refuses */
+	CU_ASSERT_EQUAL(decide(legacy(), "GET", "/web-1,db-1/_search", NULL),
+			200);
+	CU_ASSERT_EQUAL(decide(modern(), "GET", "/web-1,db-1/_search", NULL),
+			403);
+}
+
+void suite_decide(void)
+{
+	NG_ADD_SUITE("decide",
+		     NG_TEST(by_query_runs_on_what_the_wildcard_kept),
+		     NG_TEST(by_query_on_a_named_foreign_index_is_refused),
+		     NG_TEST(alias_pattern_narrows_to_granted_members),
+		     NG_TEST(named_alias_is_not_narrowed_in_modern_mode),
+		     NG_TEST(named_alias_is_narrowed_by_legacy_dnfof),
+		     NG_TEST(expand_none_takes_patterns_as_names),
+		     NG_TEST(admin_still_gets_404_for_a_missing_index),
+		     NG_TEST(write_to_alias_without_write_index),
+		     NG_TEST(point_in_time_over_no_granted_index_is_refused),
+		     NG_TEST(new_alias_name_is_not_an_index_touched),
+		     NG_TEST(alias_removal_by_wildcard_is_narrowed),
+		     NG_TEST(stream_excluded_through_its_backing_indices),
+		     NG_TEST(legacy_keys_without_a_type_select_legacy));
+}
