@@ -29,9 +29,10 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 DEB_PKGS := build-essential pkg-config libpcre2-dev libcjson-dev libyaml-dev \
-            libglib2.0-dev libcunit1-dev python3
+            libglib2.0-dev libcunit1-dev python3 default-jdk-headless
 
-.PHONY: all deps run test unit-test unit-test-san cases check-header bench clean
+.PHONY: all deps run test unit-test unit-test-san cases cli-test matrix-png check-header bench clean \
+        python-test java-test java-test-run
 
 all: $(BUILD)/nodeguard $(BUILD)/libnodeguard.a $(BUILD)/libnodeguard.so
 
@@ -77,11 +78,54 @@ unit-test-san:
 cases: $(BUILD)/nodeguard
 	tests/run-cases.sh $(BUILD)/nodeguard
 
+# The subcommands end to end; the matrix is rendered in headless Chromium
+# when it is installed.
+cli-test: $(BUILD)/nodeguard
+	tests/cli-tests.sh $(BUILD)/nodeguard
+
+# The screenshot of the samples' matrix in docs/.
+matrix-png: $(BUILD)/nodeguard
+	tests/browser-test.sh $(BUILD)/nodeguard docs/matrix.png
+
 check-header:
 	$(CC) -std=c11 -Wall -Wextra -Werror -fsyntax-only -x c include/nodeguard.h
 	c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/nodeguard.h
 
-test: all check-header unit-test unit-test-san cases run
+test: all check-header unit-test unit-test-san cases run cli-test python-test java-test
+
+# Language bindings (bindings/python, bindings/java). The JDK is found from
+# javac on the PATH (or JDK_HOME=...); without one, java-test says so and skips.
+JAVAC      ?= javac
+JDK_HOME   ?= $(shell p=$$(command -v $(JAVAC) 2>/dev/null) && \
+                dirname "$$(dirname "$$(readlink -f "$$p")")")
+JNI_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -fPIC \
+              -Iinclude -I$(JDK_HOME)/include -I$(JDK_HOME)/include/linux
+JAVA_SRC   := $(wildcard bindings/java/src/org/nodeguard/*.java \
+                         bindings/java/test/org/nodeguard/*.java)
+
+python-test: $(BUILD)/libnodeguard.so
+	NODEGUARD_LIB=$(abspath $(BUILD))/libnodeguard.so python3 bindings/python/tests/run.py
+
+$(BUILD)/libnodeguard_jni.so: bindings/java/jni/nodeguard_jni.c include/nodeguard.h \
+                              $(BUILD)/libnodeguard.a
+	$(CC) $(JNI_CFLAGS) -shared -o $@ $< $(BUILD)/libnodeguard.a $(LDLIBS) \
+	  -Wl,--exclude-libs,ALL -Wl,-z,defs
+
+$(BUILD)/java/.stamp: $(JAVA_SRC)
+	rm -rf $(BUILD)/java && mkdir -p $(BUILD)/java
+	$(JDK_HOME)/bin/javac -Xlint:all -d $(BUILD)/java $(JAVA_SRC)
+	@touch $@
+
+java-test:
+	@if [ ! -f "$(JDK_HOME)/include/jni.h" ]; then \
+	  echo "java-test: SKIPPED: no JDK (javac and jni.h) found;" \
+	       "install default-jdk-headless or set JDK_HOME"; \
+	else $(MAKE) --no-print-directory java-test-run; fi
+
+java-test-run: $(BUILD)/libnodeguard_jni.so $(BUILD)/java/.stamp
+	$(JDK_HOME)/bin/java -Dnodeguard.jni=$(abspath $(BUILD))/libnodeguard_jni.so \
+	  -cp $(BUILD)/java org.nodeguard.NodeguardTest .
 
 clean:
 	rm -rf build nodeguard
+

@@ -193,6 +193,79 @@ NG_API const char *ng_decision_reason(const ng_decision *d);
 /* The decision as one line of JSON (contract section 4); borrowed. */
 NG_API const char *ng_decision_json(const ng_decision *d);
 
+/* ---------------------------------------------------------------------
+ * Explaining and enumerating, for tools.
+ */
+
+/* Decide `r` and explain the decision as one JSON object (free it with
+ * ng_free): "user", "roles" (each {"role", "via"}: the mapping rule that
+ * gave it), "cells" (each index x action checked: {"item", "action",
+ * "scope", "index", "allowed", "grant"}, where "grant" is the role and
+ * permission entry {"role", "file", "line", "index_patterns",
+ * "allowed_actions"} that grants the cell, or null), and "decision" (the
+ * decision JSON of contract section 4). */
+NG_API int ng_explain(const ng_engine *e, const ng_request *r,
+		      char **json_out);
+
+/* The policy and metadata an engine joins; borrowed from the engine. */
+NG_API const ng_policy *ng_engine_policy(const ng_engine *e);
+NG_API const ng_metadata *ng_engine_metadata(const ng_engine *e);
+
+/* The roles of a policy, built-ins included, in a stable order. */
+NG_API size_t ng_policy_role_count(const ng_policy *p);
+NG_API const char *ng_policy_role_name(const ng_policy *p, size_t i);
+
+/* A list of names owned by the caller. */
+typedef struct ng_names ng_names;
+
+NG_API size_t ng_names_count(const ng_names *n);
+/* Name i, borrowed from the list; NULL past the end. */
+NG_API const char *ng_names_get(const ng_names *n, size_t i);
+NG_API void ng_names_free(ng_names *n);
+
+/* The users a policy names: internal users and the users named literally
+ * (no pattern) in role mappings, each once, sorted. */
+NG_API int ng_policy_users(const ng_policy *p, ng_names **out);
+/* Concrete index i (0 <= i < ng_metadata_index_count); borrowed. */
+NG_API const char *ng_metadata_index_name(const ng_metadata *m, size_t i);
+
+/* ---------------------------------------------------------------------
+ * Lint: findings over a configuration directory. A result is owned by the
+ * caller and belongs to one thread at a time.
+ */
+typedef struct ng_lint_result ng_lint_result;
+
+typedef enum ng_severity {
+	NG_SEVERITY_INFO = 0,
+	NG_SEVERITY_WARNING = 1,
+	NG_SEVERITY_ERROR = 2
+} ng_severity;
+
+/* Lint the configuration in `dir`. `metadata_path` (may be NULL) names a
+ * cluster metadata file; with it, index patterns that match nothing are
+ * reported too. Returns 0 with the findings, sorted by file and position,
+ * even when the configuration does not load; an error only when `dir` is
+ * not a directory, the metadata cannot be read, or memory ran out. */
+NG_API int ng_lint_run(const char *dir, const char *metadata_path,
+		       ng_lint_result **out);
+NG_API void ng_lint_result_free(ng_lint_result *r);
+NG_API size_t ng_lint_count(const ng_lint_result *r);
+/* Finding i (0 <= i < count); strings borrowed from the result. The file
+ * is the directory joined with the file name; line and column are 1-based,
+ * 0 when unknown. */
+NG_API const char *ng_lint_rule(const ng_lint_result *r, size_t i);
+NG_API ng_severity ng_lint_severity(const ng_lint_result *r, size_t i);
+NG_API const char *ng_lint_file(const ng_lint_result *r, size_t i);
+NG_API int ng_lint_line(const ng_lint_result *r, size_t i);
+NG_API int ng_lint_column(const ng_lint_result *r, size_t i);
+NG_API const char *ng_lint_message(const ng_lint_result *r, size_t i);
+/* The rules lint knows, with their usual severity and a one-line summary;
+ * static strings. NULL past the end. */
+NG_API size_t ng_lint_rule_count(void);
+NG_API const char *ng_lint_rule_id(size_t i);
+NG_API const char *ng_lint_rule_summary(size_t i);
+NG_API ng_severity ng_lint_rule_severity(size_t i);
+
 #ifdef __cplusplus
 }
 #endif

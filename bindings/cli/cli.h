@@ -4,11 +4,17 @@
 #ifndef NG_CLI_H
 #define NG_CLI_H
 
+#include <stdbool.h>
+
 #include "nodeguard.h"
 
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
 
 int cli_eval(int argc, char **argv);
+int cli_lint(int argc, char **argv);
+int cli_explain(int argc, char **argv);
+int cli_diff(int argc, char **argv);
+int cli_matrix(int argc, char **argv);
 
 /* Load a policy and metadata into an engine; prints the error and returns
  * CLI_USAGE on failure. */
@@ -16,5 +22,28 @@ int cli_open_engine(const char *policy, const char *metadata,
 		    ng_engine **out);
 /* "file:line:col: message" of the thread's last error, to stderr. */
 void cli_print_error(const char *what);
+
+/* Action groups as diff and matrix show them, each with the action that
+ * stands for it. */
+typedef struct cli_group {
+	const char *name;
+	const char *action;
+} cli_group;
+
+enum { CLI_NGROUPS = 3 };
+extern const cli_group cli_groups[CLI_NGROUPS];
+
+/* One cell: may the caller perform `action` on `index`, and under which
+ * restrictions? */
+typedef struct cli_cell {
+	bool allowed;
+	bool dls;       /* documents filtered */
+	bool fls;       /* fields hidden or masked */
+} cli_cell;
+
+/* Decide a synthetic transport request for a user (as the policy maps
+ * them) or for a role given directly (is_role). 0, or an NG_E code. */
+int cli_probe(const ng_engine *e, const char *who, bool is_role,
+	      const char *index, const char *action, cli_cell *out);
 
 #endif /* NG_CLI_H */

@@ -6,13 +6,20 @@
  * the conformance scorer compares them: the status class, the allowed
  * top-level index set when "indices" is given, and the per-item status
  * classes when "items" is given. The run ends with "N passed, N failed".
+ *
+ * --threads N decides with N threads (the engine is shared, read-only);
+ * output stays in input order. --summary counts decisions by verdict,
+ * status and kind (the first action checked). On a terminal, a large input
+ * gets a progress line on stderr.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -22,12 +29,25 @@ typedef struct eval_opts {
 	const char *input;
 	bool check;
 	bool summary;
+	int threads;
 } eval_opts;
+
+enum { MAX_KINDS = 64, MAX_THREADS = 64, BATCH = 4096,
+       PROGRESS_FROM = 10000 };
+
+/* Requests counted by kind: the first action a decision checks. */
+typedef struct kind_count {
+	char name[96];
+	size_t n;
+} kind_count;
 
 typedef struct eval_stats {
 	size_t lines, passed, failed;
 	size_t allow, partial, deny;
 	size_t by_status[6];          /* 2xx 400 403 404 other 5xx */
+	kind_count kinds[MAX_KINDS];
+	size_t nkinds;
+	bool progress;                /* a progress line is on stderr */
 } eval_stats;
 
 void cli_print_error(const char *what)
@@ -85,6 +105,8 @@ static int parse_args(int argc, char **argv, eval_opts *o)
 			o->policy = argv[++i];
 		else if (strcmp(a, "--metadata") == 0 && i + 1 < argc)
 			o->metadata = argv[++i];
+		else if (strcmp(a, "--threads") == 0 && i + 1 < argc)
+			o->threads = atoi(argv[++i]);
 		else if (a[0] == '-' && a[1])
 			return fprintf(stderr, "eval: unknown option %s\n", a), -1;
 		else if (!o->input)
@@ -92,9 +114,11 @@ static int parse_args(int argc, char **argv, eval_opts *o)
 		else
 			return fprintf(stderr, "eval: more than one input\n"), -1;
 	}
-	if (!o->policy || !o->metadata) {
+	if (!o->policy || !o->metadata || o->threads < 0 ||
+	    o->threads > MAX_THREADS) {
 		fprintf(stderr, "usage: nodeguard eval --policy DIR --metadata FILE "
-				"[--check] [--summary] [REQUESTS.ndjson|-]\n");
+				"[--check] [--summary] [--threads N (1-%d)]\n"
+				"       [REQUESTS.ndjson|-]\n", MAX_THREADS);
 		return -1;
 	}
 	return 0;
@@ -224,7 +248,28 @@ static bool compare(const cJSON *expect, const cJSON *dec, char *why,
  * The run.
  */
 
-static void count(eval_stats *s, const ng_decision *d)
+static void count_kind(eval_stats *s, const ng_decision *d)
+{
+	cJSON *dec = cJSON_Parse(ng_decision_json(d));
+	const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(dec, "checks"), 0);
+	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(first, "action"));
+	size_t i;
+
+	if (!kind)
+		kind = "(no check)";
+	for (i = 0; i < s->nkinds; i++)
+		if (!strcmp(s->kinds[i].name, kind))
+			break;
+	if (i == s->nkinds && s->nkinds < MAX_KINDS)
+		snprintf(s->kinds[s->nkinds++].name, sizeof(s->kinds[0].name),
+			 "%s", kind);
+	else if (i == s->nkinds)
+		i = MAX_KINDS - 1;     /* the last slot takes the rest */
+	s->kinds[i].n++;
+	cJSON_Delete(dec);
+}
+
+static void count(eval_stats *s, const ng_decision *d, bool kinds)
 {
 	int st = ng_decision_status(d);
 	ng_verdict v = ng_decision_verdict(d);
@@ -234,6 +279,8 @@ static void count(eval_stats *s, const ng_decision *d)
 	s->deny += v == NG_DENY;
 	s->by_status[st < 300 ? 0 : st == 400 ? 1 : st == 403 ? 2 :
 		     st == 404 ? 3 : st >= 500 ? 5 : 4]++;
+	if (kinds)
+		count_kind(s, d);
 }
 
 static void check_line(eval_stats *s, const char *line, size_t len,
@@ -260,14 +307,13 @@ static void check_line(eval_stats *s, const char *line, size_t len,
 }
 
 /* A line that is not a request still gets an answer, in order. */
-static void answer_bad_line(eval_stats *s, size_t lineno, bool check)
+static void answer_bad_line(eval_stats *s, size_t lineno, const char *msg,
+			    bool check)
 {
-	const ng_error *e = ng_last_error();
-
 	printf("{\"id\":\"line %zu\",\"status\":400,\"decision\":\"deny\","
 	       "\"reason\":\"line %zu: %s\",\"checks\":[],\"items\":[]}\n",
-	       lineno, lineno, e->message);
-	fprintf(stderr, "line %zu: %s\n", lineno, e->message);
+	       lineno, lineno, msg);
+	fprintf(stderr, "line %zu: %s\n", lineno, msg);
 	s->deny++;
 	s->by_status[1]++;
 	if (check)
@@ -283,28 +329,119 @@ static bool blank(const char *line, size_t len)
 	return true;
 }
 
-static void eval_line(const ng_engine *e, const eval_opts *o, eval_stats *s,
-		      const char *line, size_t len)
+/* ---------------------------------------------------------------------
+ * Batches: lines are decided by worker threads, then printed, counted
+ * and checked in input order by the main thread.
+ */
+
+typedef struct slot {
+	char *line;
+	size_t len;
+	ng_decision *d;               /* NULL when the line failed */
+	char error[512];
+} slot;
+
+typedef struct batch {
+	const ng_engine *e;
+	slot *slots;
+	size_t n;
+	int nthreads;
+} batch;
+
+typedef struct worker {
+	batch *b;
+	int k;
+} worker;
+
+static void decide_slot(const ng_engine *e, slot *sl)
 {
 	ng_request *r = NULL;
-	ng_decision *d = NULL;
 
-	s->lines++;
-	if (ng_request_from_json(line, len, &r) != 0) {
-		answer_bad_line(s, s->lines, o->check);
+	sl->d = NULL;
+	if (blank(sl->line, sl->len))
 		return;
-	}
-	if (ng_decide(e, r, &d) != 0) {
-		answer_bad_line(s, s->lines, o->check);
-		ng_request_free(r);
-		return;
-	}
-	puts(ng_decision_json(d));
-	count(s, d);
-	if (o->check)
-		check_line(s, line, len, d, s->lines);
-	ng_decision_free(d);
+	if (ng_request_from_json(sl->line, sl->len, &r) != 0 ||
+	    ng_decide(e, r, &sl->d) != 0)
+		snprintf(sl->error, sizeof(sl->error), "%s",
+			 ng_last_error()->message);
 	ng_request_free(r);
+}
+
+static void *work(void *arg)
+{
+	worker *w = arg;
+
+	for (size_t i = (size_t)w->k; i < w->b->n; i += (size_t)w->b->nthreads)
+		decide_slot(w->b->e, &w->b->slots[i]);
+	return NULL;
+}
+
+static void decide_batch(batch *b)
+{
+	pthread_t tid[MAX_THREADS];
+	worker w[MAX_THREADS];
+	int started = 0;
+
+	for (int k = 1; k < b->nthreads; k++) {
+		w[k] = (worker){ b, k };
+		if (pthread_create(&tid[k], NULL, work, &w[k]) != 0)
+			break;
+		started = k;
+	}
+	/* the main thread takes slot 0's share, and any share not started */
+	for (int k = 0; k < b->nthreads; k++)
+		if (k == 0 || k > started) {
+			w[k] = (worker){ b, k };
+			work(&w[k]);
+		}
+	for (int k = 1; k <= started; k++)
+		pthread_join(tid[k], NULL);
+}
+
+static void emit_slot(const eval_opts *o, eval_stats *s, slot *sl)
+{
+	s->lines++;
+	if (blank(sl->line, sl->len))
+		return;
+	if (!sl->d) {
+		answer_bad_line(s, s->lines, sl->error, o->check);
+		return;
+	}
+	puts(ng_decision_json(sl->d));
+	count(s, sl->d, o->summary);
+	if (o->check)
+		check_line(s, sl->line, sl->len, sl->d, s->lines);
+	ng_decision_free(sl->d);
+	sl->d = NULL;
+}
+
+static void progress(eval_stats *s)
+{
+	if (s->lines < PROGRESS_FROM || !isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\r%zu requests decided: %zu allow, %zu partial, "
+		"%zu deny", s->lines, s->allow, s->partial, s->deny);
+	s->progress = true;
+}
+
+/* Read up to BATCH lines; returns how many. */
+static size_t read_batch(FILE *in, slot *slots)
+{
+	size_t n = 0;
+
+	while (n < BATCH) {
+		size_t cap = 0;
+		ssize_t len;
+
+		slots[n].line = NULL;
+		len = getline(&slots[n].line, &cap, in);
+		if (len < 0) {
+			free(slots[n].line);
+			break;
+		}
+		slots[n++].len = (size_t)len;
+	}
+	return n;
 }
 
 static void print_summary(const eval_stats *s)
@@ -315,23 +452,29 @@ static void print_summary(const eval_stats *s)
 		s->lines, s->allow, s->partial, s->deny, s->by_status[0],
 		s->by_status[1], s->by_status[2], s->by_status[3],
 		s->by_status[4] + s->by_status[5]);
+	for (size_t i = 0; i < s->nkinds; i++)
+		fprintf(stderr, "  %8zu  %s\n", s->kinds[i].n, s->kinds[i].name);
 }
 
 static int run(const ng_engine *e, const eval_opts *o, FILE *in)
 {
 	eval_stats s = { 0 };
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	slot *slots = calloc(BATCH, sizeof(slot));
+	batch b = { e, slots, 0, o->threads > 0 ? o->threads : 1 };
 
-	while ((len = getline(&line, &cap, in)) >= 0) {
-		if (blank(line, (size_t)len)) {
-			s.lines++;
-			continue;
+	if (!slots)
+		return fprintf(stderr, "eval: out of memory\n"), CLI_USAGE;
+	while ((b.n = read_batch(in, slots)) > 0) {
+		decide_batch(&b);
+		for (size_t i = 0; i < b.n; i++) {
+			emit_slot(o, &s, &slots[i]);
+			free(slots[i].line);
 		}
-		eval_line(e, o, &s, line, (size_t)len);
+		progress(&s);
 	}
-	free(line);
+	free(slots);
+	if (s.progress)
+		fputs("\n", stderr);
 	fflush(stdout);
 	if (o->summary)
 		print_summary(&s);

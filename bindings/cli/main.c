@@ -18,8 +18,18 @@ static void usage(FILE *to)
 		"usage: nodeguard <command> [options]\n"
 		"\n"
 		"commands:\n"
-		"  eval --policy DIR --metadata FILE [--check] [--summary]\n"
+		"  eval --policy DIR --metadata FILE [--check] [--summary] [--threads N]\n"
 		"       [REQUESTS.ndjson|-]    decide recorded requests\n"
+		"  lint DIR [--metadata FILE] [--format text|json|sarif]\n"
+		"                              check a configuration\n"
+		"  explain --policy DIR --metadata FILE --user NAME\n"
+		"       [--backend-role R] [--role R] [--attr K=V]\n"
+		"       [--format text|json] 'METHOD /path' [BODY]\n"
+		"                              explain one decision\n"
+		"  diff --old DIR --new DIR --metadata FILE [REQUESTS]\n"
+		"                              what a policy change does\n"
+		"  matrix --policy DIR --metadata FILE [--by-roles]\n"
+		"       [--html OUT]             who may do what where\n"
 		"  version                     print the version\n"
 		"\n"
 		"exit status: 0 success, 1 a check failed, 2 bad usage or input\n");
@@ -33,6 +43,14 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "eval") == 0)
 		return cli_eval(argc - 1, argv + 1);
+	if (strcmp(argv[1], "lint") == 0)
+		return cli_lint(argc - 1, argv + 1);
+	if (strcmp(argv[1], "explain") == 0)
+		return cli_explain(argc - 1, argv + 1);
+	if (strcmp(argv[1], "diff") == 0)
+		return cli_diff(argc - 1, argv + 1);
+	if (strcmp(argv[1], "matrix") == 0)
+		return cli_matrix(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("nodeguard %s\n", NG_VERSION);
 		return 0;

@@ -14,6 +14,8 @@ NG_SUITE void suite_metadata(void);
 NG_SUITE void suite_rest(void);
 NG_SUITE void suite_engine(void);
 NG_SUITE void suite_decide(void);
+NG_SUITE void suite_lint(void);
+NG_SUITE void suite_limits(void);
 
 /* Add a suite and its tests; aborts the run when CUnit cannot. */
 #define NG_ADD_SUITE(name, ...)                                              \

@@ -1,0 +1,343 @@
+/*
+ * nodeguard diff: what a policy change does before it ships.
+ *
+ * With recorded requests, every decision that changes, grouped by user
+ * and kind of change. Without them, the static difference: for each role
+ * and each user the policies name, the index x action-group cells that
+ * become allowed or denied (or change their DLS/FLS restrictions). Exit
+ * status 1 when anything changes.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct diff_opts {
+	const char *old_dir, *new_dir, *metadata, *input;
+} diff_opts;
+
+/* A decision that changed. */
+typedef struct change {
+	char *user, *kind, *line;
+	size_t seq;                  /* input order */
+} change;
+
+typedef struct changes {
+	change *v;
+	size_t n, cap;
+} changes;
+
+static int parse_args(int argc, char **argv, diff_opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--old") && i + 1 < argc)
+			o->old_dir = argv[++i];
+		else if (!strcmp(a, "--new") && i + 1 < argc)
+			o->new_dir = argv[++i];
+		else if (!strcmp(a, "--metadata") && i + 1 < argc)
+			o->metadata = argv[++i];
+		else if (a[0] == '-' && a[1])
+			return fprintf(stderr, "diff: unknown option %s\n", a), -1;
+		else if (!o->input)
+			o->input = a;
+		else
+			return fprintf(stderr, "diff: more than one input\n"), -1;
+	}
+	if (o->old_dir && o->new_dir && o->metadata)
+		return 0;
+	fprintf(stderr, "usage: nodeguard diff --old DIR --new DIR "
+			"--metadata FILE [REQUESTS.ndjson|-]\n");
+	return -1;
+}
+
+static void add_change(changes *cs, const char *user, const char *kind,
+		       const char *line)
+{
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? cs->cap * 2 : 64;
+		change *v = realloc(cs->v, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		cs->v = v;
+		cs->cap = cap;
+	}
+	cs->v[cs->n].seq = cs->n;
+	cs->v[cs->n].user = strdup(user);
+	cs->v[cs->n].kind = strdup(kind);
+	cs->v[cs->n++].line = strdup(line);
+}
+
+static int cmp_change(const void *pa, const void *pb)
+{
+	const change *a = pa, *b = pb;
+	int d = strcmp(a->user, b->user);
+
+	if (!d)
+		d = strcmp(a->kind, b->kind);
+	return d ? d : a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Grouped by user, then by kind, in input order within a kind. */
+static void print_changes(changes *cs, const char *what)
+{
+	const char *user = NULL, *kind = NULL;
+
+	if (cs->n)
+		qsort(cs->v, cs->n, sizeof(change), cmp_change);
+	for (size_t i = 0; i < cs->n; i++) {
+		const change *c = &cs->v[i];
+
+		if (!user || strcmp(user, c->user)) {
+			printf("%s%s\n", i ? "\n" : "", c->user);
+			kind = NULL;
+		}
+		if (!kind || strcmp(kind, c->kind))
+			printf("  %s\n", c->kind);
+		printf("    %s\n", c->line);
+		user = c->user;
+		kind = c->kind;
+	}
+	printf("%s%zu %s changed\n", cs->n ? "\n" : "", cs->n, what);
+	for (size_t i = 0; i < cs->n; i++) {
+		free(cs->v[i].user);
+		free(cs->v[i].kind);
+		free(cs->v[i].line);
+	}
+	free(cs->v);
+}
+
+/* ---------------------------------------------------------------------
+ * Recorded requests.
+ */
+
+static const char *verdict_name(ng_verdict v)
+{
+	return v == NG_ALLOW ? "allow" : v == NG_PARTIAL ? "partial" : "deny";
+}
+
+static bool has_name(const cJSON *arr, const char *s)
+{
+	const cJSON *el;
+
+	cJSON_ArrayForEach(el, arr)
+		if (!strcmp(el->valuestring, s))
+			return true;
+	return false;
+}
+
+/* The allowed top-level indices, comma-separated in decision order. */
+static char *index_set(const ng_decision *d)
+{
+	cJSON *dec = cJSON_Parse(ng_decision_json(d));
+	cJSON *names = cJSON_CreateArray();
+	const cJSON *k, *ix;
+	char *text, *out;
+
+	cJSON_ArrayForEach(k, cJSON_GetObjectItem(dec, "checks")) {
+		if (!cJSON_IsNull(cJSON_GetObjectItem(k, "item")))
+			continue;
+		cJSON_ArrayForEach(ix, cJSON_GetObjectItem(k, "indices"))
+			if (!has_name(names, ix->valuestring))
+				cJSON_AddItemToArray(names,
+					cJSON_CreateString(ix->valuestring));
+	}
+	text = cJSON_PrintUnformatted(names);
+	out = strdup(text ? text : "[]");
+	cJSON_free(text);
+	cJSON_Delete(names);
+	cJSON_Delete(dec);
+	return out;
+}
+
+/* "id: METHOD /path" and the user's name, from the request line. */
+static void describe(const char *json, size_t len, char *what, size_t cap,
+		     char *user, size_t ucap)
+{
+	cJSON *req = cJSON_ParseWithLength(json, len);
+	const cJSON *rest = cJSON_GetObjectItem(req, "rest");
+	const cJSON *tr = cJSON_GetObjectItem(req, "transport");
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(req, "id"));
+	const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(req, "user"), "name"));
+	const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(rest, "method"));
+	const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(rest, "path"));
+	const char *a = cJSON_GetStringValue(cJSON_GetObjectItem(tr, "action"));
+
+	snprintf(user, ucap, "user %s", name ? name : "(anonymous)");
+	if (rest)
+		snprintf(what, cap, "%s: %s %s", id ? id : "?", m ? m : "?",
+			 p ? p : "?");
+	else
+		snprintf(what, cap, "%s: %s", id ? id : "?", a ? a : "?");
+	cJSON_Delete(req);
+}
+
+static void compare(const ng_decision *a, const ng_decision *b,
+		    const char *user, const char *what, changes *cs)
+{
+	char *ia = index_set(a), *ib = index_set(b);
+	char kind[64] = "", line[2048];
+
+	if (ng_decision_verdict(a) != ng_decision_verdict(b) ||
+	    ng_decision_status(a) != ng_decision_status(b))
+		snprintf(kind, sizeof(kind), "%s -> %s",
+			 verdict_name(ng_decision_verdict(a)),
+			 verdict_name(ng_decision_verdict(b)));
+	else if (strcmp(ia, ib))
+		snprintf(kind, sizeof(kind), "indices changed");
+	if (kind[0]) {
+		snprintf(line, sizeof(line), "%s: %d %s -> %d %s", what,
+			 ng_decision_status(a), ia, ng_decision_status(b), ib);
+		add_change(cs, user, kind, line);
+	}
+	free(ia);
+	free(ib);
+}
+
+static void diff_line(ng_engine *const eng[2], const char *json, size_t len,
+		      changes *cs)
+{
+	ng_request *r = NULL;
+	ng_decision *d[2] = { NULL, NULL };
+	char what[1024], user[256];
+
+	if (ng_request_from_json(json, len, &r) == 0 &&
+	    ng_decide(eng[0], r, &d[0]) == 0 &&
+	    ng_decide(eng[1], r, &d[1]) == 0) {
+		describe(json, len, what, sizeof(what), user, sizeof(user));
+		compare(d[0], d[1], user, what, cs);
+	}
+	ng_decision_free(d[0]);
+	ng_decision_free(d[1]);
+	ng_request_free(r);
+}
+
+static int diff_requests(ng_engine *const eng[2], const char *input,
+			 changes *cs)
+{
+	FILE *in = strcmp(input, "-") ? fopen(input, "r") : stdin;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (!in) {
+		fprintf(stderr, "%s: %s\n", input, strerror(errno));
+		return CLI_USAGE;
+	}
+	while ((len = getline(&line, &cap, in)) >= 0)
+		if (len > 1)
+			diff_line(eng, line, (size_t)len, cs);
+	free(line);
+	if (in != stdin)
+		fclose(in);
+	return CLI_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * The static difference.
+ */
+
+static const char *cell_text(const cli_cell *c)
+{
+	if (!c->allowed)
+		return "denied";
+	if (c->dls && c->fls)
+		return "allowed with dls and fls";
+	return c->dls ? "allowed with dls" : c->fls ? "allowed with fls" :
+	       "allowed";
+}
+
+static void diff_who(ng_engine *const eng[2], const char *who, bool is_role,
+		     changes *cs)
+{
+	const ng_metadata *m = ng_engine_metadata(eng[1]);
+	char label[300], kind[64], line[600];
+
+	snprintf(label, sizeof(label), "%s %s", is_role ? "role" : "user", who);
+	for (size_t i = 0; i < ng_metadata_index_count(m); i++) {
+		const char *ix = ng_metadata_index_name(m, i);
+
+		for (size_t g = 0; g < CLI_NGROUPS; g++) {
+			cli_cell a, b;
+
+			if (cli_probe(eng[0], who, is_role, ix, cli_groups[g].action,
+				      &a) || cli_probe(eng[1], who, is_role, ix,
+				      cli_groups[g].action, &b))
+				continue;
+			if (a.allowed == b.allowed && a.dls == b.dls &&
+			    a.fls == b.fls)
+				continue;
+			snprintf(kind, sizeof(kind), "%s",
+				 a.allowed == b.allowed ? "restrictions changed" :
+				 b.allowed ? "becomes allowed" : "becomes denied");
+			snprintf(line, sizeof(line), "%s %s: %s -> %s", ix,
+				 cli_groups[g].name, cell_text(&a), cell_text(&b));
+			add_change(cs, label, kind, line);
+		}
+	}
+}
+
+/* Each name of both lists once: the old list, then what only the new has. */
+static void diff_static(ng_engine *const eng[2], changes *cs)
+{
+	ng_names *users[2] = { NULL, NULL };
+
+	for (int k = 0; k < 2; k++) {
+		const ng_policy *p = ng_engine_policy(eng[k]);
+		const ng_policy *other = ng_engine_policy(eng[0]);
+
+		for (size_t i = 0; i < ng_policy_role_count(p); i++) {
+			const char *r = ng_policy_role_name(p, i);
+			bool seen = false;
+
+			for (size_t j = 0; k && j < ng_policy_role_count(other); j++)
+				seen = seen || !strcmp(r, ng_policy_role_name(other, j));
+			if (!seen)
+				diff_who(eng, r, true, cs);
+		}
+		ng_policy_users(p, &users[k]);
+	}
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < ng_names_count(users[k]); i++) {
+			const char *u = ng_names_get(users[k], i);
+			bool seen = false;
+
+			for (size_t j = 0; k && j < ng_names_count(users[0]); j++)
+				seen = seen || !strcmp(u, ng_names_get(users[0], j));
+			if (!seen)
+				diff_who(eng, u, false, cs);
+		}
+	ng_names_free(users[0]);
+	ng_names_free(users[1]);
+}
+
+int cli_diff(int argc, char **argv)
+{
+	diff_opts o = { 0 };
+	ng_engine *eng[2] = { NULL, NULL };
+	changes cs = { 0 };
+	size_t n;
+	int rc;
+
+	if (parse_args(argc, argv, &o) != 0)
+		return CLI_USAGE;
+	rc = cli_open_engine(o.old_dir, o.metadata, &eng[0]);
+	if (!rc)
+		rc = cli_open_engine(o.new_dir, o.metadata, &eng[1]);
+	if (!rc && o.input)
+		rc = diff_requests(eng, o.input, &cs);
+	else if (!rc)
+		diff_static(eng, &cs);
+	n = cs.n;
+	if (!rc)
+		print_changes(&cs, o.input ? "decisions" : "cells");
+	ng_engine_release(eng[0]);
+	ng_engine_release(eng[1]);
+	return rc ? rc : n ? CLI_FAILED : CLI_OK;
+}

@@ -1,0 +1,287 @@
+/*
+ * nodeguard explain: why a request is allowed or denied. The roles the
+ * caller maps to and by which mapping rule, the indices resolved, a table
+ * of index x action with the role and permission entry granting each cell
+ * (or MISSING), the reduction applied, and DLS and FLS.
+ */
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_LIST 64
+
+typedef struct explain_opts {
+	const char *policy, *metadata, *user, *format;
+	const char *request, *body_file;
+	const char *backend[MAX_LIST], *roles[MAX_LIST], *attrs[MAX_LIST];
+	size_t nbackend, nroles, nattrs;
+} explain_opts;
+
+static bool push(const char **v, size_t *n, const char *s)
+{
+	if (*n == MAX_LIST)
+		return false;
+	v[(*n)++] = s;
+	return true;
+}
+
+static int parse_option(explain_opts *o, const char *a, const char *val)
+{
+	if (!strcmp(a, "--policy"))
+		o->policy = val;
+	else if (!strcmp(a, "--metadata"))
+		o->metadata = val;
+	else if (!strcmp(a, "--user"))
+		o->user = val;
+	else if (!strcmp(a, "--format"))
+		o->format = val;
+	else if (!strcmp(a, "--backend-role"))
+		return push(o->backend, &o->nbackend, val) ? 0 : -1;
+	else if (!strcmp(a, "--role"))
+		return push(o->roles, &o->nroles, val) ? 0 : -1;
+	else if (!strcmp(a, "--attr") && strchr(val, '='))
+		return push(o->attrs, &o->nattrs, val) ? 0 : -1;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, explain_opts *o)
+{
+	o->format = "text";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] == '-' && a[1] == '-' && i + 1 < argc) {
+			if (parse_option(o, a, argv[++i]) != 0)
+				return fprintf(stderr, "explain: bad option %s\n", a),
+				       -1;
+		} else if (!o->request) {
+			o->request = a;
+		} else if (!o->body_file) {
+			o->body_file = a;
+		} else {
+			return fprintf(stderr, "explain: too many arguments\n"), -1;
+		}
+	}
+	if (o->policy && o->metadata && o->user && o->request &&
+	    strchr(o->request, ' '))
+		return 0;
+	fprintf(stderr, "usage: nodeguard explain --policy DIR --metadata FILE "
+			"--user NAME [--backend-role R ...] [--role R ...]\n"
+			"       [--attr KEY=VALUE ...] [--format text|json] "
+			"'METHOD /path' [BODY-FILE]\n");
+	return -1;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1))) {
+		*len = fread(buf, 1, (size_t)n, f);
+		buf[*len] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+static int set_caller(ng_request *r, const explain_opts *o)
+{
+	int rc = ng_request_set_user(r, o->user, strlen(o->user));
+
+	for (size_t i = 0; !rc && i < o->nbackend; i++)
+		rc = ng_request_add_backend_role(r, o->backend[i],
+						 strlen(o->backend[i]));
+	for (size_t i = 0; !rc && i < o->nroles; i++)
+		rc = ng_request_add_role(r, o->roles[i], strlen(o->roles[i]));
+	for (size_t i = 0; !rc && i < o->nattrs; i++) {
+		const char *eq = strchr(o->attrs[i], '=');
+
+		rc = ng_request_add_attribute(r, o->attrs[i],
+					      (size_t)(eq - o->attrs[i]), eq + 1,
+					      strlen(eq + 1));
+	}
+	return rc;
+}
+
+static int build_request(const explain_opts *o, ng_request **out)
+{
+	const char *sp = strchr(o->request, ' ');
+	char *body = NULL;
+	size_t blen = 0;
+	int rc;
+
+	if (o->body_file && !(body = read_all(o->body_file, &blen))) {
+		fprintf(stderr, "%s: cannot read the body file\n", o->body_file);
+		return CLI_USAGE;
+	}
+	rc = ng_request_new(out);
+	if (!rc)
+		rc = set_caller(*out, o);
+	if (!rc)
+		rc = ng_request_set_rest(*out, o->request,
+					 (size_t)(sp - o->request), sp + 1,
+					 strlen(sp + 1), body, blen);
+	free(body);
+	if (rc) {
+		cli_print_error("request");
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * The text form.
+ */
+
+static const char *str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static void print_strings(const char *label, const cJSON *arr)
+{
+	const cJSON *el;
+
+	printf("%s", label);
+	if (!cJSON_GetArraySize(arr))
+		printf(" (none)");
+	cJSON_ArrayForEach(el, arr)
+		printf(" %s", cJSON_IsString(el) ? el->valuestring : "?");
+	printf("\n");
+}
+
+static void print_header(const cJSON *x, const explain_opts *o)
+{
+	const cJSON *dec = cJSON_GetObjectItem(x, "decision");
+	const cJSON *r;
+
+	printf("request   %s%s%s\n", o->request, o->body_file ? " < " : "",
+	       o->body_file ? o->body_file : "");
+	printf("user      %s\n", str(cJSON_GetObjectItem(x, "user"), "name"));
+	print_strings("backend  ", cJSON_GetObjectItem(
+			cJSON_GetObjectItem(x, "user"), "backend_roles"));
+	printf("\nroles mapped:\n");
+	if (!cJSON_GetArraySize(cJSON_GetObjectItem(x, "roles")))
+		printf("  (none)\n");
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(x, "roles"))
+		printf("  %-32s via %s\n", str(r, "role"), str(r, "via"));
+	printf("\ndecision  %s, status %d: %s\n", str(dec, "decision"),
+	       cJSON_GetObjectItem(dec, "status")->valueint, str(dec, "reason"));
+}
+
+static void grant_text(const cJSON *g, char *buf, size_t cap)
+{
+	if (!cJSON_IsObject(g))
+		snprintf(buf, cap, "MISSING");
+	else if (cJSON_GetObjectItem(g, "line"))
+		snprintf(buf, cap, "%s (%s:%d)", str(g, "role"), str(g, "file"),
+			 cJSON_GetObjectItem(g, "line")->valueint);
+	else
+		snprintf(buf, cap, "%s", str(g, "role"));
+}
+
+static void print_cells(const cJSON *x)
+{
+	const cJSON *c;
+	char grant[512];
+
+	printf("\n%-5s %-28s %-40s %-7s %s\n", "item", "index", "action",
+	       "allowed", "granted by");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(x, "cells")) {
+		const cJSON *item = cJSON_GetObjectItem(c, "item");
+		const cJSON *ix = cJSON_GetObjectItem(c, "index");
+		char no[16] = "-";
+
+		if (cJSON_IsNumber(item))
+			snprintf(no, sizeof(no), "%d", item->valueint);
+		grant_text(cJSON_GetObjectItem(c, "grant"), grant, sizeof(grant));
+		printf("%-5s %-28s %-40s %-7s %s\n", no,
+		       cJSON_IsString(ix) ? ix->valuestring : "(cluster)",
+		       str(c, "action"),
+		       cJSON_IsTrue(cJSON_GetObjectItem(c, "allowed")) ? "yes" :
+		       "no", grant);
+	}
+}
+
+static void print_restrictions(const cJSON *dec)
+{
+	const cJSON *k;
+	size_t reduced = 0;
+
+	printf("\nindices resolved and reduction:\n");
+	cJSON_ArrayForEach(k, cJSON_GetObjectItem(dec, "checks")) {
+		if (strcmp(str(k, "scope"), "index"))
+			continue;
+		printf("  %s\n", str(k, "action"));
+		print_strings("    requested", cJSON_GetObjectItem(k, "requested"));
+		print_strings("    allowed  ", cJSON_GetObjectItem(k, "indices"));
+		print_strings("    denied   ", cJSON_GetObjectItem(k, "denied"));
+		reduced += cJSON_GetArraySize(cJSON_GetObjectItem(k, "denied"));
+	}
+	printf("  reduction: %s\n", reduced && !strcmp(str(dec, "decision"),
+		"partial") ? "denied indices removed from the request" :
+		reduced ? "none: the request is refused" : "none needed");
+	for (const char *key = "dls"; key; key = !strcmp(key, "dls") ? "fls" :
+	     !strcmp(key, "fls") ? "masked" : NULL) {
+		char *t = cJSON_PrintUnformatted(cJSON_GetObjectItem(dec, key));
+
+		printf("%-6s    %s\n", key, t && strcmp(t, "{}") ? t : "(none)");
+		cJSON_free(t);
+	}
+}
+
+static int print_explanation(const char *json, const explain_opts *o)
+{
+	cJSON *x;
+
+	if (!strcmp(o->format, "json")) {
+		puts(json);
+		return CLI_OK;
+	}
+	x = cJSON_Parse(json);
+	if (!x)
+		return CLI_USAGE;
+	print_header(x, o);
+	print_cells(x);
+	print_restrictions(cJSON_GetObjectItem(x, "decision"));
+	cJSON_Delete(x);
+	return CLI_OK;
+}
+
+int cli_explain(int argc, char **argv)
+{
+	explain_opts o = { 0 };
+	ng_engine *e = NULL;
+	ng_request *r = NULL;
+	char *json = NULL;
+	int rc;
+
+	if (parse_args(argc, argv, &o) != 0)
+		return CLI_USAGE;
+	rc = cli_open_engine(o.policy, o.metadata, &e);
+	if (!rc)
+		rc = build_request(&o, &r);
+	if (!rc && ng_explain(e, r, &json) != 0) {
+		cli_print_error("explain");
+		rc = CLI_USAGE;
+	}
+	if (!rc)
+		rc = print_explanation(json, &o);
+	ng_free(json);
+	ng_request_free(r);
+	ng_engine_release(e);
+	return rc;
+}

@@ -1,0 +1,278 @@
+/*
+ * Explaining a decision: the roles the caller maps to and through which
+ * mapping rule, and for every index and action the request needs, the
+ * role and permission entry that grants it, or none.
+ *
+ * The decision itself comes from ng_decide, unchanged; the explanation is
+ * computed beside it and never feeds back into it.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "decide.h"
+#include "errors.h"
+
+typedef struct ex_ctx {
+	dc_ctx dc;
+	ng_arena arena;
+	const char **why;           /* per role: the mapping rule */
+	ng_strv keys, vals;         /* attributes from internal_users.yml */
+} ex_ctx;
+
+/* The caller as ng_decide sees it: the request's own values, completed
+ * from internal_users.yml when the request gives none. */
+static void fill_user(ex_ctx *x)
+{
+	const ng_request *r = x->dc.req;
+	pol_user *u = &x->dc.user;
+	const pol_internal_user *iu;
+	static const char *none[1];
+
+	u->name = r->user ? r->user : "";
+	u->backend_roles = r->backend_roles.n ? r->backend_roles.v : none;
+	u->nbackend = r->backend_roles.n;
+	u->roles = r->roles.n ? r->roles.v : none;
+	u->nroles = r->roles.n;
+	u->attr_keys = r->attr_keys.n ? r->attr_keys.v : none;
+	u->attr_values = r->attr_values.n ? r->attr_values.v : none;
+	u->nattrs = r->attr_keys.n;
+	u->address = r->address;
+	iu = pol_find_user(x->dc.pc, u->name);
+	if (!iu)
+		return;
+	if (!r->has_backend_roles) {
+		u->backend_roles = (const char *const *)iu->backend_roles.v;
+		u->nbackend = iu->backend_roles.n;
+	}
+	if (!r->has_roles) {
+		u->roles = (const char *const *)iu->roles.v;
+		u->nroles = iu->roles.n;
+	}
+	for (size_t i = 0; !r->has_attrs && i < iu->attr_keys.n; i++) {
+		char key[512];
+
+		snprintf(key, sizeof(key), "attr.internal.%s", iu->attr_keys.v[i]);
+		ng_strv_push(&x->keys, &x->arena, ng_arena_strdup(&x->arena, key));
+		ng_strv_push(&x->vals, &x->arena, iu->attr_values.v[i]);
+		u->attr_keys = x->keys.v;
+		u->attr_values = x->vals.v;
+		u->nattrs = x->keys.n;
+	}
+}
+
+static int map_roles(ex_ctx *x)
+{
+	const pol_compiled *pc = x->dc.pc;
+	int rc = 0;
+
+	x->dc.roles = ng_arena_calloc(&x->arena,
+				      (pc->nwords + 1) * sizeof(pol_word));
+	x->why = ng_arena_calloc(&x->arena, (pc->nroles + 1) * sizeof(char *));
+	if (!x->dc.roles || !x->why)
+		return NG_ENOMEM;
+	pol_map_roles(pc, &x->dc.user, x->dc.roles, x->why);
+	for (size_t i = 0; i < pc->nentries && !rc; i++)
+		if (pol_bit(x->dc.roles, pc->entries[i].role))
+			rc = dc_add_entry(&x->dc, &pc->entries[i]);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Cells.
+ */
+
+/* Does the entry match the name, one of its aliases or its stream? */
+static bool entry_reaches(const ex_ctx *x, const dc_entry *de,
+			  const char *name)
+{
+	const md_name *mn = md_lookup(x->dc.md, name, strlen(name));
+	const md_index *ix;
+
+	if (dc_entry_matches(de, name))
+		return true;
+	if (!mn || mn->kind != MD_INDEX)
+		return false;
+	ix = &x->dc.md->indices[mn->id];
+	for (size_t i = 0; i < ix->naliases; i++)
+		if (dc_entry_matches(de, ix->aliases[i]))
+			return true;
+	return ix->data_stream && dc_entry_matches(de, ix->data_stream);
+}
+
+static cJSON *strlist_json(const pol_strlist *l)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < l->n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(l->v[i]));
+	return a;
+}
+
+static cJSON *entry_json(const ex_ctx *x, const pol_entry *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	const pol_index_perm *src = e->src;
+
+	cJSON_AddStringToObject(o, "role", x->dc.pc->role_names[e->role]);
+	if (!src)
+		return o;
+	cJSON_AddStringToObject(o, "file", src->pos.file ? src->pos.file : "");
+	cJSON_AddNumberToObject(o, "line", src->pos.line);
+	cJSON_AddItemToObject(o, "index_patterns", strlist_json(&src->patterns));
+	cJSON_AddItemToObject(o, "allowed_actions", strlist_json(&src->actions));
+	return o;
+}
+
+static cJSON *index_cell(ex_ctx *x, const char *name, const char *action)
+{
+	int aid = pol_action_id(x->dc.pc, action);
+
+	for (size_t i = 0; i < x->dc.nentries; i++) {
+		const dc_entry *de = &x->dc.entries[i];
+
+		if (pol_entry_grants(x->dc.pc, de->e, aid, action) &&
+		    entry_reaches(x, de, name))
+			return entry_json(x, de->e);
+	}
+	return cJSON_CreateNull();
+}
+
+static cJSON *cluster_cell(ex_ctx *x, const char *action)
+{
+	int role = -1;
+	cJSON *o;
+
+	if (!pol_cluster_allowed(x->dc.pc, x->dc.roles,
+				 pol_action_id(x->dc.pc, action), action, &role) ||
+	    role < 0)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "role", x->dc.pc->role_names[role]);
+	return o;
+}
+
+static void add_cell(ex_ctx *x, cJSON *cells, const dc_check *k,
+		     const char *name, bool allowed)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "item", k->item < 0 ? cJSON_CreateNull() :
+			      cJSON_CreateNumber(k->item));
+	cJSON_AddStringToObject(o, "action", k->action);
+	cJSON_AddStringToObject(o, "scope", k->index_scope ? "index" : "cluster");
+	cJSON_AddItemToObject(o, "index", name ? cJSON_CreateString(name) :
+			      cJSON_CreateNull());
+	cJSON_AddBoolToObject(o, "allowed", allowed);
+	cJSON_AddItemToObject(o, "grant", name ? index_cell(x, name, k->action)
+					       : cluster_cell(x, k->action));
+	cJSON_AddItemToArray(cells, o);
+}
+
+static cJSON *cells_json(ex_ctx *x, const ng_decision *d)
+{
+	cJSON *cells = cJSON_CreateArray();
+
+	for (size_t i = 0; i < d->nchecks; i++) {
+		const dc_check *k = &d->checks[i];
+
+		if (!k->index_scope) {
+			add_cell(x, cells, k, NULL, k->allowed);
+			continue;
+		}
+		for (size_t j = 0; j < k->indices.n; j++)
+			add_cell(x, cells, k, k->indices.v[j], true);
+		for (size_t j = 0; j < k->denied.n; j++)
+			add_cell(x, cells, k, k->denied.v[j], false);
+	}
+	return cells;
+}
+
+/* ---------------------------------------------------------------------
+ * The whole explanation.
+ */
+
+static cJSON *roles_json(const ex_ctx *x)
+{
+	cJSON *a = cJSON_CreateArray();
+	const pol_compiled *pc = x->dc.pc;
+
+	for (size_t i = 0; i < pc->nroles; i++) {
+		cJSON *o;
+
+		if (!pol_bit(x->dc.roles, i))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "role", pc->role_names[i]);
+		cJSON_AddStringToObject(o, "via", x->why[i] ? x->why[i] : "");
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static cJSON *user_json(const pol_user *u)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *br = cJSON_AddArrayToObject(o, "backend_roles");
+	cJSON *attrs = cJSON_AddObjectToObject(o, "attributes");
+
+	cJSON_AddStringToObject(o, "name", u->name);
+	for (size_t i = 0; i < u->nbackend; i++)
+		cJSON_AddItemToArray(br, cJSON_CreateString(u->backend_roles[i]));
+	for (size_t i = 0; i < u->nattrs; i++)
+		cJSON_AddStringToObject(attrs, u->attr_keys[i], u->attr_values[i]);
+	return o;
+}
+
+static int64_t request_now(const ng_request *r)
+{
+	struct timespec ts;
+
+	if (r->has_time)
+		return r->time_ms;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static cJSON *explain_json(ex_ctx *x, const ng_decision *d)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "user", user_json(&x->dc.user));
+	cJSON_AddItemToObject(o, "roles", roles_json(x));
+	cJSON_AddItemToObject(o, "cells", cells_json(x, d));
+	cJSON_AddItemToObject(o, "decision", cJSON_Parse(d->json));
+	return o;
+}
+
+int ng_explain(const ng_engine *e, const ng_request *r, char **json_out)
+{
+	ng_decision *d = NULL;
+	ex_ctx x;
+	cJSON *doc = NULL;
+	int rc;
+
+	if (!e || !r || !json_out)
+		return ng_fail(NG_EINVAL, "ng_explain needs an engine, a request "
+			       "and an output");
+	*json_out = NULL;
+	if ((rc = ng_decide(e, r, &d)))
+		return rc;
+	memset(&x, 0, sizeof(x));
+	ng_arena_init(&x.arena);
+	dc_ctx_init(&x.dc, e, r, d, request_now(r));
+	x.dc.a = &x.arena;
+	fill_user(&x);
+	rc = map_roles(&x);
+	if (!rc && !(doc = explain_json(&x, d)))
+		rc = NG_ENOMEM;
+	if (!rc && !(*json_out = cJSON_PrintUnformatted(doc)))
+		rc = NG_ENOMEM;
+	cJSON_Delete(doc);
+	dc_ctx_clear(&x.dc);
+	ng_arena_free(&x.arena);
+	ng_decision_free(d);
+	return rc ? ng_fail(rc, "out of memory explaining a decision") : 0;
+}

@@ -1,0 +1,96 @@
+/*
+ * Enumerating what a policy and a metadata snapshot hold, for tools that
+ * build requests of their own (diff, matrix).
+ */
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+struct ng_names {
+	char **v;        /* NULL-terminated, g_strfreev */
+	size_t n;
+};
+
+const ng_policy *ng_engine_policy(const ng_engine *e)
+{
+	return e ? e->policy : NULL;
+}
+
+const ng_metadata *ng_engine_metadata(const ng_engine *e)
+{
+	return e ? e->md : NULL;
+}
+
+size_t ng_policy_role_count(const ng_policy *p)
+{
+	return p ? p->pc->nroles : 0;
+}
+
+const char *ng_policy_role_name(const ng_policy *p, size_t i)
+{
+	return p && i < p->pc->nroles ? p->pc->role_names[i] : NULL;
+}
+
+const char *ng_metadata_index_name(const ng_metadata *m, size_t i)
+{
+	return m && i < m->nindices ? m->indices[i].name : NULL;
+}
+
+size_t ng_names_count(const ng_names *n)
+{
+	return n ? n->n : 0;
+}
+
+const char *ng_names_get(const ng_names *n, size_t i)
+{
+	return n && i < n->n ? n->v[i] : NULL;
+}
+
+void ng_names_free(ng_names *n)
+{
+	if (!n)
+		return;
+	g_strfreev(n->v);
+	free(n);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ng_policy_users(const ng_policy *p, ng_names **out)
+{
+	const pol_model *m;
+	GHashTable *seen;
+	ng_names *n;
+
+	if (!p || !out)
+		return ng_fail(NG_EINVAL, "ng_policy_users: null argument");
+	m = p->pc->model;
+	seen = g_hash_table_new(g_str_hash, g_str_equal);
+	for (size_t i = 0; i < m->nusers; i++)
+		g_hash_table_add(seen, m->users[i].name);
+	for (size_t i = 0; i < m->nmappings; i++)
+		for (size_t k = 0; k < m->mappings[i].users.n; k++)
+			if (pol_pattern_is_literal(m->mappings[i].users.v[k]))
+				g_hash_table_add(seen, m->mappings[i].users.v[k]);
+	n = calloc(1, sizeof(*n));
+	if (n) {
+		GList *keys = g_hash_table_get_keys(seen);
+
+		n->n = g_list_length(keys);
+		n->v = g_new0(char *, n->n + 1);
+		size_t i = 0;
+
+		for (GList *k = keys; k; k = k->next)
+			n->v[i++] = g_strdup(k->data);
+		g_list_free(keys);
+		qsort(n->v, n->n, sizeof(char *), cmp_str);
+	}
+	g_hash_table_destroy(seen);
+	*out = n;
+	return n ? 0 : ng_fail(NG_ENOMEM, "out of memory listing users");
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The nodeguard command's subcommands end to end: lint (the rules'
+# fixtures, the reported-fault cases, the output formats and exit codes),
+# explain, diff, matrix and eval. Prints one line per check and a total.
+set -u
+ng=${1:-build/nodeguard}
+root=$(cd "$(dirname "$0")" && pwd)
+shared=$root/../../shared
+data=$root/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+check() {  # check NAME COMMAND...: the command must succeed
+  local name=$1; shift
+  if "$@" >"$tmp/out" 2>"$tmp/err"; then
+    passed=$((passed + 1)); echo "ok   $name"
+  else
+    failed=$((failed + 1)); echo "FAIL $name"; sed 's/^/    /' "$tmp/err" | head -20
+  fi
+}
+
+status_is() {  # status_is WANT COMMAND...
+  local want=$1; shift
+  "$@" >/dev/null 2>&1
+  local got=$?
+  [ "$got" = "$want" ] || { echo "exit status $got, expected $want" >&2; return 1; }
+}
+
+# lint --format json of DIR has a finding of RULE
+has_rule() {
+  local dir=$1 rule=$2; shift 2
+  "$ng" lint "$dir" --format json "$@" | python3 -c '
+import json, sys
+rule = sys.argv[1]
+found = [f for f in json.load(sys.stdin) if f["rule"] == rule]
+for f in found:
+    assert set(f) == {"rule", "severity", "file", "line", "column", "message"}, f
+    assert f["severity"] in ("error", "warning", "info"), f
+sys.exit(0 if found else 1)' "$rule"
+}
+
+no_errors() {
+  "$ng" lint "$1" --format json | python3 -c '
+import json, sys
+errors = [f for f in json.load(sys.stdin) if f["severity"] == "error"]
+for f in errors: print(f, file=sys.stderr)
+sys.exit(1 if errors else 0)'
+}
+
+# --- lint: every rule's failing and passing input -----------------------
+for dir in "$data"/lint/*/; do
+  rule=$(basename "$dir")
+  md=(); [ -f "$dir/metadata.json" ] && md=(--metadata "$dir/metadata.json")
+  check "lint $rule: bad input flagged" has_rule "$dir/bad" "$rule" "${md[@]}"
+  check "lint $rule: good input passes" \
+    bash -c '! "$0" "$1" "$2" "${@:3}"' has_rule "$dir/good" "$rule" "${md[@]}"
+done 2>/dev/null
+
+# --- lint: the reported-fault cases -------------------------------------
+for pair in B23:mapping-everyone B25:action-group-cycle B26:scroll-without-clear \
+            B27:index-action-in-cluster B29:dls-with-write; do
+  case=${pair%%:*} rule=${pair#*:}
+  if [ -d "$shared/cases/$case/policy" ]; then
+    check "lint $case: $rule" has_rule "$shared/cases/$case/policy" "$rule"
+  fi
+done
+if [ -d "$shared/reference/opensearch-config" ]; then
+  check "lint demo configuration: no errors" no_errors "$shared/reference/opensearch-config"
+fi
+
+# --- lint: formats and exit codes ---------------------------------------
+check "lint exit 1 on an error" status_is 1 "$ng" lint "$data/lint/yaml-syntax/bad"
+check "lint exit 0 without errors" status_is 0 "$ng" lint "$data/lint/yaml-syntax/good"
+check "lint exit 2 on a missing directory" status_is 2 "$ng" lint "$tmp/none"
+check "lint exit 2 on a bad format" status_is 2 "$ng" lint "$data/lint/yaml-syntax/good" --format xml
+check "lint text names file:line:col" bash -c \
+  '"$0" lint "$1" | grep -q "roles.yml:[0-9]*:[0-9]*: error: unknown action group \"raed\"; did you mean \"read\"? \[unknown-action-group\]"' \
+  "$ng" "$data/lint/unknown-action-group/bad"
+check "lint sarif is a SARIF 2.1.0 log" bash -c '"$0" lint "$1" --format sarif | python3 -c "
+import json, sys
+log = json.load(sys.stdin)
+assert log[\"version\"] == \"2.1.0\"
+res = log[\"runs\"][0][\"results\"]
+assert res and res[0][\"ruleId\"] == \"action-group-cycle\", res"' \
+  "$ng" "$data/lint/action-group-cycle/bad"
+
+# --- explain ------------------------------------------------------------
+explain=("$ng" explain --policy "$root/../samples/policy" --metadata "$root/../samples/metadata.json")
+check "explain text: role, mapping rule and granting entry" bash -c \
+  '"$@" --user lena "GET /logs-*/_search" | grep -q "log_reader .*via backend_roles" &&
+   "$@" --user lena "GET /logs-*/_search" | grep -q "indices:data/read/search .* log_reader (roles.yml:"' \
+  _ "${explain[@]}"
+check "explain json: cells and decision" bash -c '"$@" --format json --user lena \
+  "GET /hr-payroll/_search" | python3 -c "
+import json, sys
+x = json.load(sys.stdin)
+assert x[\"decision\"][\"decision\"] == \"deny\", x[\"decision\"]
+assert any(c[\"grant\"] is None for c in x[\"cells\"]), x[\"cells\"]"' _ "${explain[@]}"
+
+# --- diff ---------------------------------------------------------------
+one=$data/diff/one-line
+check "diff: a one-line role change changes exactly the expected cells" bash -c \
+  '"$0" diff --old "$1/old" --new "$1/new" --metadata "$1/metadata.json" > "$2/diff.txt";
+   [ $? = 1 ] && diff -u "$1/expected.txt" "$2/diff.txt"' "$ng" "$one" "$tmp"
+check "diff: recorded requests, exit 1 on a change" status_is 1 "$ng" diff \
+  --old "$one/old" --new "$one/new" --metadata "$one/metadata.json" "$root/../samples/requests.ndjson"
+check "diff: no change, exit 0" status_is 0 "$ng" diff \
+  --old "$one/old" --new "$one/old" --metadata "$one/metadata.json" "$root/../samples/requests.ndjson"
+
+# --- matrix -------------------------------------------------------------
+check "matrix text" bash -c '"$0" matrix --policy "$1/old" --metadata "$1/metadata.json" |
+  grep -q "^logs-\* "' "$ng" "$one"
+check "matrix html is self-contained" bash -c '"$0" matrix --policy "$1/old" \
+  --metadata "$1/metadata.json" --html "$2/m.html" && grep -q "<table>" "$2/m.html" &&
+  ! grep -Eq "(src|href)=|https?:" "$2/m.html"' "$ng" "$one" "$tmp"
+"$root/browser-test.sh" "$ng" && passed=$((passed + 1)) || {
+  rc=$?; [ $rc = 77 ] || failed=$((failed + 1)); }
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" = 0 ]
