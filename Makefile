@@ -126,6 +126,32 @@ java-test-run: $(BUILD)/libnodeguard_jni.so $(BUILD)/java/.stamp
 	$(JDK_HOME)/bin/java -Dnodeguard.jni=$(abspath $(BUILD))/libnodeguard_jni.so \
 	  -cp $(BUILD)/java org.nodeguard.NodeguardTest .
 
+# The benchmark (tests/bench): seeded data into $(BUILD)/bench, the driver
+# linked against the static library, the report in docs/performance.md and
+# docs/bench-scaling.svg. bench-peers adds the comparison with the engines
+# of ../shared/bench/peers (needs node and npm; skipped without them).
+.PHONY: bench-peers
+BENCH_DIR := $(BUILD)/bench
+
+$(BENCH_DIR)/.data: tests/bench/gen.py
+	@mkdir -p $(BENCH_DIR)
+	python3 tests/bench/gen.py --out $(BENCH_DIR) --seed 42
+	@touch $@
+
+$(BENCH_DIR)/ngbench: tests/bench/driver.c include/nodeguard.h $(BUILD)/libnodeguard.a
+	@mkdir -p $(BENCH_DIR)
+	$(CC) -std=c11 -O2 -g -D_GNU_SOURCE -Wall -Wextra -Iinclude -o $@ $< \
+	  $(BUILD)/libnodeguard.a $(LDLIBS)
+
+bench: $(BENCH_DIR)/.data $(BENCH_DIR)/ngbench
+	tests/bench/run.sh $(BUILD)
+	python3 tests/bench/report.py $(BENCH_DIR) docs
+
+bench-peers: $(BENCH_DIR)/ngbench
+	tests/bench/peers.sh $(BUILD)
+	@if [ -f $(BENCH_DIR)/results.tsv ]; then \
+	  python3 tests/bench/report.py $(BENCH_DIR) docs; fi
+
 clean:
 	rm -rf build nodeguard
 
