@@ -94,7 +94,7 @@ static int add_role(dc_ctx *c, size_t role)
 }
 
 /* Mapped roles, and the index-permission entries of those roles. */
-static int map_roles(dc_ctx *c)
+static int map_roles(dc_ctx *c, const char **why)
 {
 	const pol_compiled *pc = c->pc;
 	int rc = 0;
@@ -102,11 +102,18 @@ static int map_roles(dc_ctx *c)
 	c->roles = ng_arena_calloc(c->a, (pc->nwords + 1) * sizeof(pol_word));
 	if (!c->roles)
 		return NG_ENOMEM;
-	pol_map_roles(pc, &c->user, c->roles, NULL);
+	pol_map_roles(pc, &c->user, c->roles, why);
 	for (size_t w = 0; w < pc->nwords && !rc; w++)
 		for (pol_word b = c->roles[w]; b && !rc; b &= b - 1)
 			rc = add_role(c, w * 64 + (size_t)__builtin_ctzll(b));
 	return rc;
+}
+
+int dc_prepare_caller(dc_ctx *c, const char **why)
+{
+	int rc = set_user(c);
+
+	return rc ? rc : map_roles(c, why);
 }
 
 /* ---------------------------------------------------------------------
@@ -197,9 +204,7 @@ static int decide_request(dc_ctx *c)
 	}
 	if (c->req->is_transport && dc_trusted_node_action(c))
 		return 0;
-	rc = set_user(c);
-	if (!rc)
-		rc = map_roles(c);
+	rc = dc_prepare_caller(c, NULL);
 	if (!rc)
 		rc = dc_run_ops(c, &pr);
 	if (!rc && c->d->verdict != NG_DENY)
@@ -207,7 +212,7 @@ static int decide_request(dc_ctx *c)
 	return rc;
 }
 
-static int64_t now_ms(const ng_request *r)
+int64_t dc_request_time(const ng_request *r)
 {
 	struct timespec ts;
 
@@ -245,7 +250,7 @@ int ng_decide(const ng_engine *e, const ng_request *r, ng_decision **out)
 	d = decision_new(e, r);
 	if (!d)
 		return ng_fail(NG_ENOMEM, "out of memory deciding");
-	dc_ctx_init(&c, e, r, d, now_ms(r));
+	dc_ctx_init(&c, e, r, d, dc_request_time(r));
 	rc = decide_request(&c);
 	if (rc) {
 		/* fail closed: whatever was decided so far is dropped */

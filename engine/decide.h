@@ -36,6 +36,13 @@ void dc_ctx_init(dc_ctx *c, const ng_engine *e, const ng_request *r,
 void dc_ctx_clear(dc_ctx *c);
 int dc_add_entry(dc_ctx *c, const pol_entry *e);
 
+/* The caller completed from internal_users.yml, its mapped roles, and the
+ * entries of those roles; why[role] (nroles entries, may be NULL) gets the
+ * mapping rule that gave each role. */
+int dc_prepare_caller(dc_ctx *c, const char **why);
+/* The instant date math is evaluated at: the request's time, or now. */
+int64_t dc_request_time(const ng_request *r);
+
 /* Outcomes for the whole request. */
 int dc_bad_request(dc_ctx *c, const char *why);
 int dc_deny(dc_ctx *c, int status, const char *why);

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "decide.h"
 #include "errors.h"
@@ -19,66 +18,7 @@ typedef struct ex_ctx {
 	dc_ctx dc;
 	ng_arena arena;
 	const char **why;           /* per role: the mapping rule */
-	ng_strv keys, vals;         /* attributes from internal_users.yml */
 } ex_ctx;
-
-/* The caller as ng_decide sees it: the request's own values, completed
- * from internal_users.yml when the request gives none. */
-static void fill_user(ex_ctx *x)
-{
-	const ng_request *r = x->dc.req;
-	pol_user *u = &x->dc.user;
-	const pol_internal_user *iu;
-	static const char *none[1];
-
-	u->name = r->user ? r->user : "";
-	u->backend_roles = r->backend_roles.n ? r->backend_roles.v : none;
-	u->nbackend = r->backend_roles.n;
-	u->roles = r->roles.n ? r->roles.v : none;
-	u->nroles = r->roles.n;
-	u->attr_keys = r->attr_keys.n ? r->attr_keys.v : none;
-	u->attr_values = r->attr_values.n ? r->attr_values.v : none;
-	u->nattrs = r->attr_keys.n;
-	u->address = r->address;
-	iu = pol_find_user(x->dc.pc, u->name);
-	if (!iu)
-		return;
-	if (!r->has_backend_roles) {
-		u->backend_roles = (const char *const *)iu->backend_roles.v;
-		u->nbackend = iu->backend_roles.n;
-	}
-	if (!r->has_roles) {
-		u->roles = (const char *const *)iu->roles.v;
-		u->nroles = iu->roles.n;
-	}
-	for (size_t i = 0; !r->has_attrs && i < iu->attr_keys.n; i++) {
-		char key[512];
-
-		snprintf(key, sizeof(key), "attr.internal.%s", iu->attr_keys.v[i]);
-		ng_strv_push(&x->keys, &x->arena, ng_arena_strdup(&x->arena, key));
-		ng_strv_push(&x->vals, &x->arena, iu->attr_values.v[i]);
-		u->attr_keys = x->keys.v;
-		u->attr_values = x->vals.v;
-		u->nattrs = x->keys.n;
-	}
-}
-
-static int map_roles(ex_ctx *x)
-{
-	const pol_compiled *pc = x->dc.pc;
-	int rc = 0;
-
-	x->dc.roles = ng_arena_calloc(&x->arena,
-				      (pc->nwords + 1) * sizeof(pol_word));
-	x->why = ng_arena_calloc(&x->arena, (pc->nroles + 1) * sizeof(char *));
-	if (!x->dc.roles || !x->why)
-		return NG_ENOMEM;
-	pol_map_roles(pc, &x->dc.user, x->dc.roles, x->why);
-	for (size_t i = 0; i < pc->nentries && !rc; i++)
-		if (pol_bit(x->dc.roles, pc->entries[i].role))
-			rc = dc_add_entry(&x->dc, &pc->entries[i]);
-	return rc;
-}
 
 /* ---------------------------------------------------------------------
  * Cells.
@@ -226,16 +166,6 @@ static cJSON *user_json(const pol_user *u)
 	return o;
 }
 
-static int64_t request_now(const ng_request *r)
-{
-	struct timespec ts;
-
-	if (r->has_time)
-		return r->time_ms;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static cJSON *explain_json(ex_ctx *x, const ng_decision *d)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -262,10 +192,11 @@ int ng_explain(const ng_engine *e, const ng_request *r, char **json_out)
 		return rc;
 	memset(&x, 0, sizeof(x));
 	ng_arena_init(&x.arena);
-	dc_ctx_init(&x.dc, e, r, d, request_now(r));
+	dc_ctx_init(&x.dc, e, r, d, dc_request_time(r));
 	x.dc.a = &x.arena;
-	fill_user(&x);
-	rc = map_roles(&x);
+	x.why = ng_arena_calloc(&x.arena,
+				(x.dc.pc->nroles + 1) * sizeof(*x.why));
+	rc = x.why ? dc_prepare_caller(&x.dc, x.why) : NG_ENOMEM;
 	if (!rc && !(doc = explain_json(&x, d)))
 		rc = NG_ENOMEM;
 	if (!rc && !(*json_out = cJSON_PrintUnformatted(doc)))
