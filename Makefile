@@ -5,6 +5,8 @@
 #   make run      decide the shipped sample requests with --check
 #   make test     unit suites (plain and under ASan+UBSan) and data cases
 #   make bench    the benchmark (see docs/performance.md)
+#   make rest-coverage  the REST surface against the reference corpus
+#                 (see docs/rest-coverage.md)
 
 CC      ?= cc
 PKGS    := libpcre2-8 libcjson yaml-0.1 glib-2.0
@@ -32,7 +34,8 @@ DEB_PKGS := build-essential pkg-config libpcre2-dev libcjson-dev libyaml-dev \
             libglib2.0-dev libcunit1-dev python3 default-jdk-headless
 
 .PHONY: all deps run test unit-test unit-test-san cases cli-test matrix-png check-header bench clean \
-        python-test java-test java-test-run
+        python-test java-test java-test-run \
+        rest-coverage
 
 all: $(BUILD)/nodeguard $(BUILD)/libnodeguard.a $(BUILD)/libnodeguard.so
 
@@ -91,7 +94,8 @@ check-header:
 	$(CC) -std=c11 -Wall -Wextra -Werror -fsyntax-only -x c include/nodeguard.h
 	c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/nodeguard.h
 
-test: all check-header unit-test unit-test-san cases run cli-test python-test java-test
+test: all check-header unit-test unit-test-san cases run cli-test python-test java-test \
+      rest-coverage
 
 # Language bindings (bindings/python, bindings/java). The JDK is found from
 # javac on the PATH (or JDK_HOME=...); without one, java-test says so and skips.
@@ -151,6 +155,25 @@ bench-peers: $(BENCH_DIR)/ngbench
 	tests/bench/peers.sh $(BUILD)
 	@if [ -f $(BENCH_DIR)/results.tsv ]; then \
 	  python3 tests/bench/report.py $(BENCH_DIR) docs; fi
+
+# The REST surface against the recorded requests of ../shared/reference
+# (tests/tools/rest_corpus.c, docs/rest-coverage.md): the shares of core
+# requests whose action and index list agree with the reference, and the
+# decision on every plugin request. Skipped when ../shared is absent.
+REST_REF := ../shared/reference/rest-api
+
+$(BUILD)/rest_corpus: tests/tools/rest_corpus.c $(BUILD)/libnodeguard.a
+	$(CC) -std=c11 -O2 -g -D_GNU_SOURCE -Wall -Wextra -Iinclude -Iparsers \
+	  $(shell pkg-config --cflags libcjson) -o $@ $< $(BUILD)/libnodeguard.a $(LDLIBS)
+
+rest-coverage: $(BUILD)/rest_corpus
+	@if [ ! -f $(REST_REF)/corpus.jsonl ]; then \
+	  echo "rest-coverage: SKIPPED: $(REST_REF) not found"; \
+	else \
+	  echo "core requests ($(REST_REF)/corpus.jsonl):" && \
+	  $(BUILD)/rest_corpus $(REST_REF)/corpus.jsonl && \
+	  echo "plugin requests ($(REST_REF)/corpus-plugins.jsonl):" && \
+	  $(BUILD)/rest_corpus -p $(REST_REF)/corpus-plugins.jsonl; fi
 
 clean:
 	rm -rf build nodeguard

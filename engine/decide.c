@@ -11,6 +11,7 @@
  * Everything fails closed: an error anywhere yields a denial (or a 400 for
  * a malformed request), never an allow.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,19 +223,91 @@ int64_t dc_request_time(const ng_request *r)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* ---------------------------------------------------------------------
+ * Decisions, recycled: each thread keeps the last decision it freed (its
+ * arena's first chunk and its JSON buffer included), so that deciding in
+ * a loop allocates nothing in the steady state. A decision belongs to one
+ * thread, so the cache needs no lock; a thread's cached decision is freed
+ * when the thread exits.
+ */
+#define KEEP_ARENA (64 * 1024)     /* larger arenas are not kept */
+#define KEEP_JSON (64 * 1024)      /* nor larger JSON buffers */
+
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+static bool spare_ok;
+
+static void decision_destroy(ng_decision *d)
+{
+	free(d->json);
+	ng_arena_free(&d->arena);
+	free(d);
+}
+
+static void spare_destroy(void *d)
+{
+	decision_destroy(d);
+}
+
+static void spare_init(void)
+{
+	spare_ok = pthread_key_create(&spare_key, spare_destroy) == 0;
+}
+
+/* A zeroed decision, with the buffers of the thread's spare if any. */
+static ng_decision *decision_alloc(void)
+{
+	ng_decision *d = NULL;
+	ng_arena arena;
+	char *json;
+	size_t jsoncap;
+
+	pthread_once(&spare_once, spare_init);
+	if (spare_ok && (d = pthread_getspecific(spare_key)))
+		pthread_setspecific(spare_key, NULL);
+	if (!d)
+		return calloc(1, sizeof(*d));
+	arena = d->arena;
+	json = d->json;
+	jsoncap = d->jsoncap;
+	memset(d, 0, sizeof(*d));
+	d->arena = arena;
+	d->json = json;
+	d->jsoncap = jsoncap;
+	return d;
+}
+
+/* Keep `d` as the thread's spare, or free it. */
+static void decision_recycle(ng_decision *d)
+{
+	if (!spare_ok || pthread_getspecific(spare_key) ||
+	    d->jsoncap > KEEP_JSON) {
+		decision_destroy(d);
+		return;
+	}
+	ng_arena_trim(&d->arena, KEEP_ARENA);
+	if (pthread_setspecific(spare_key, d) != 0)
+		decision_destroy(d);
+}
+
+/* The id and the user are copied: the decision may outlive the request. */
 static ng_decision *decision_new(const ng_engine *e, const ng_request *r)
 {
-	ng_decision *d = calloc(1, sizeof(*d));
+	ng_decision *d = decision_alloc();
 
 	if (!d)
 		return NULL;
-	ng_arena_init(&d->arena);
 	d->verdict = NG_DENY;
 	d->status = 403;
 	d->reason = "denied";
 	d->policy_id = e->policy->id;
-	d->id = r->id ? r->id : "";
-	d->user = r->user ? r->user : "";
+	d->id = ng_arena_strdup(&d->arena, r->id ? r->id : "");
+	d->user = ng_arena_strdup(&d->arena, r->user ? r->user : "");
+	if (!d->id || !d->user) {
+		decision_destroy(d);
+		return NULL;
+	}
+	d->engine = ng_engine_retain((ng_engine *)e);
 	return d;
 }
 
@@ -257,11 +330,6 @@ int ng_decide(const ng_engine *e, const ng_request *r, ng_decision **out)
 		dc_reset_to_error(&c, rc);
 	}
 	dc_ctx_clear(&c);
-	rc = dc_render(d);
-	if (rc) {
-		ng_decision_free(d);
-		return ng_fail(rc, "out of memory rendering a decision");
-	}
 	*out = d;
 	return 0;
 }
@@ -270,9 +338,8 @@ void ng_decision_free(ng_decision *d)
 {
 	if (!d)
 		return;
-	free(d->json);
-	ng_arena_free(&d->arena);
-	free(d);
+	ng_engine_release(d->engine);
+	decision_recycle(d);
 }
 
 ng_verdict ng_decision_verdict(const ng_decision *d)
@@ -290,7 +357,25 @@ const char *ng_decision_reason(const ng_decision *d)
 	return d ? d->reason : "no decision";
 }
 
+/* The text is rendered on the first call and kept (a lazily filled cache
+ * in a const object: a decision belongs to one thread, so no lock). It
+ * borrows from the engine, which the decision retains until it is freed.
+ * Out of memory, the answer is a denial that grants nothing. */
 const char *ng_decision_json(const ng_decision *d)
 {
-	return d && d->json ? d->json : "";
+	static const char oom[] = "{\"id\":\"\",\"status\":403,"
+		"\"decision\":\"deny\",\"reason\":\"denied: out of memory "
+		"rendering the decision\",\"user\":\"\",\"roles\":[],"
+		"\"checks\":[],\"items\":[],\"dls\":{},\"fls\":{},"
+		"\"masked\":{},\"policy\":\"\"}";
+	ng_decision *w = (ng_decision *)d;
+
+	if (!d)
+		return "";
+	if (!d->rendered) {
+		if (dc_render(w) != 0)
+			return oom;
+		w->rendered = true;
+	}
+	return d->json;
 }

@@ -7,6 +7,7 @@
 #define NG_DECIDE_H
 
 #include "engine.h"
+#include "tables.h"
 
 /* An entry of a mapped role, with its dynamic patterns rendered for the
  * caller of this request. */
@@ -28,6 +29,15 @@ typedef struct dc_ctx {
 	pol_word *roles;
 	dc_entry *entries;
 	size_t nentries, capentries;
+	size_t nrestricted;        /* entries with a DLS, FLS or masking rule */
+	uint32_t *dyn;             /* positions in entries with rendered
+	                            * dynamic patterns, in entry order */
+	size_t ndyn, capdyn;
+	tb_memo *memo;             /* table answers for these roles, or NULL */
+	/* dc_is_cluster_action's answers by action pointer: the parsers
+	 * name actions with a few constant strings, asked again per item */
+	const char *cluster_key[8];
+	bool cluster_val[8];
 	const prs_request *pr;
 } dc_ctx;
 
@@ -55,8 +65,10 @@ bool dc_trusted_node_action(dc_ctx *c);
 /* Decide every operation of the request and combine the outcomes. */
 int dc_run_ops(dc_ctx *c, const prs_request *pr);
 
-/* Is the action a cluster action under the policy's semantics? */
-bool dc_is_cluster_action(const dc_ctx *c, const char *action);
+/* Is the action a cluster action under the policy's semantics? The
+ * answer is cached in `c` by the pointer `action`, whose text must not
+ * change during the decision. */
+bool dc_is_cluster_action(dc_ctx *c, const char *action);
 
 /* Does a mapped role grant `action` on the row? Returns the granting
  * role, or -1. Special indices (security, system, protected) are not

@@ -69,12 +69,26 @@ static bool render_dls(dc_ctx *c, const char *tmpl, rules *r)
 	return true;
 }
 
+/* Does the entry carry a DLS, FLS or masking rule? */
+static bool has_rule(const pol_entry *e)
+{
+	return e->dls || e->nfls || e->nmasked;
+}
+
+/* An entry without any rule only matters through the open_* flags, and
+ * those only with dfm_empty_overrides_all: otherwise it is skipped before
+ * its patterns are matched. */
+static bool takes_part(const dc_ctx *c, const pol_entry *e)
+{
+	return has_rule(e) || c->pc->config->dfm_empty_overrides_all;
+}
+
 static bool collect(dc_ctx *c, const md_index *ix, rules *r)
 {
 	for (size_t i = 0; i < c->nentries; i++) {
 		const pol_entry *e = c->entries[i].e;
 
-		if (!covers(c, &c->entries[i], ix))
+		if (!takes_part(c, e) || !covers(c, &c->entries[i], ix))
 			continue;
 		if (!e->dls)
 			r->open_dls = true;
@@ -178,9 +192,10 @@ static bool restricted(dc_ctx *c, const char *name)
 		return false;
 	for (size_t i = 0; i < c->nentries; i++) {
 		const pol_entry *e = c->entries[i].e;
-		bool rule = e->dls || e->nfls || e->nmasked;
+		bool rule = has_rule(e);
 
-		if (!covers(c, &c->entries[i], &c->md->indices[n->id]))
+		if (!takes_part(c, e) ||
+		    !covers(c, &c->entries[i], &c->md->indices[n->id]))
 			continue;
 		any |= rule;
 		open |= !rule;
@@ -280,8 +295,12 @@ static int read_restrictions(dc_ctx *c)
 			       "does not have, or is not a JSON query");
 }
 
+/* Without a restricted entry among the caller's, no index is restricted
+ * and every output is empty (NULL renders as "{}"). */
 int dc_restrictions(dc_ctx *c)
 {
+	if (!c->nrestricted)
+		return 0;
 	if (write_blocked(c))
 		return dc_deny(c, 403, "writes are blocked for users whose reads "
 				       "of the index are restricted (dls.write_blocked)");

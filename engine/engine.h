@@ -116,15 +116,19 @@ struct ng_decision {
 	size_t nitems;
 	char *dls, *fls, *masked;      /* JSON objects, or NULL */
 	const char *policy_id;
-	const char *id;
-	char *json;
+	const char *id;                /* copied into the arena */
+	char *json;                    /* rendered on demand; malloc'd */
+	size_t jsoncap;                /* bytes of the json buffer */
+	bool rendered;                 /* json holds this decision's text */
+	ng_engine *engine;             /* retained: the text borrows from it */
 	ng_arena arena;
 };
 
 int ng_strv_push(ng_strv *v, ng_arena *a, const char *s);
 bool ng_strv_has(const ng_strv *v, const char *s);
 
-/* Render the decision JSON into d->json. */
+/* Render the decision JSON into d->json (its buffer is reused, grown when
+ * needed). NG_ENOMEM leaves d->json without a valid text. */
 int dc_render(ng_decision *d);
 
 /* Fill from an ng_error and record it as the thread's last error. */

@@ -173,7 +173,7 @@ static cJSON *explain_json(ex_ctx *x, const ng_decision *d)
 	cJSON_AddItemToObject(o, "user", user_json(&x->dc.user));
 	cJSON_AddItemToObject(o, "roles", roles_json(x));
 	cJSON_AddItemToObject(o, "cells", cells_json(x, d));
-	cJSON_AddItemToObject(o, "decision", cJSON_Parse(d->json));
+	cJSON_AddItemToObject(o, "decision", cJSON_Parse(ng_decision_json(d)));
 	return o;
 }
 

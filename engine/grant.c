@@ -34,6 +34,8 @@ void dc_ctx_clear(dc_ctx *c)
 		free(c->entries[i].dyn);
 	}
 	c->nentries = 0;
+	c->nrestricted = 0;
+	c->ndyn = 0;
 }
 
 /* Render one dynamic pattern: date math first, then ${...} variables. A
@@ -79,9 +81,28 @@ static int render_dynamic(dc_ctx *c, dc_entry *de)
 	return 0;
 }
 
+/* Remember that entries[at] has rendered dynamic patterns. */
+static int note_dynamic(dc_ctx *c, size_t at)
+{
+	if (c->ndyn == c->capdyn) {
+		size_t cap = c->capdyn ? c->capdyn * 2 : 8;
+		uint32_t *n = ng_arena_alloc(c->a, cap * sizeof(*n));
+
+		if (!n)
+			return NG_ENOMEM;
+		if (c->ndyn)
+			memcpy(n, c->dyn, c->ndyn * sizeof(*n));
+		c->dyn = n;
+		c->capdyn = cap;
+	}
+	c->dyn[c->ndyn++] = (uint32_t)at;
+	return 0;
+}
+
 int dc_add_entry(dc_ctx *c, const pol_entry *e)
 {
 	dc_entry *de;
+	int rc;
 
 	if (c->nentries == c->capentries) {
 		size_t cap = c->capentries ? c->capentries * 2 : 16;
@@ -97,16 +118,16 @@ int dc_add_entry(dc_ctx *c, const pol_entry *e)
 	de = &c->entries[c->nentries++];
 	memset(de, 0, sizeof(*de));
 	de->e = e;
-	return e->ndyn ? render_dynamic(c, de) : 0;
+	c->nrestricted += e->dls || e->nfls || e->nmasked;
+	if (!e->ndyn)
+		return 0;
+	rc = render_dynamic(c, de);
+	return !rc && de->ndyn ? note_dynamic(c, c->nentries - 1) : rc;
 }
 
-/* Does the entry's index pattern match the name itself? */
-bool dc_entry_matches(const dc_entry *de, const char *name)
+/* Does a rendered dynamic pattern of the entry match, exclusions applied? */
+static bool dyn_matches(const dc_entry *de, const char *name, size_t n)
 {
-	size_t n = strlen(name);
-
-	if (pol_entry_matches_static(de->e, name, n))
-		return true;
 	for (size_t i = 0; i < de->ndyn; i++) {
 		if (!pol_pattern_match(&de->dyn[i], name, n))
 			continue;
@@ -118,29 +139,59 @@ bool dc_entry_matches(const dc_entry *de, const char *name)
 	return false;
 }
 
-/* The first entry in order (entries go by role) that grants and matches.
- * The decision tables answer for static patterns on metadata names; the
- * scan then only visits entries with rendered dynamic patterns, and the
- * lower of the two roles wins, as the full scan would have it. */
-static int grant_name(dc_ctx *c, const char *name, int aid,
-		      const char *action)
+/* Does the entry's index pattern match the name itself? */
+bool dc_entry_matches(const dc_entry *de, const char *name)
 {
-	int role = tb_grant(c->e->tables, c->md, name, aid, c->roles);
-	bool dyn_only = role != TB_UNKNOWN;
+	size_t n = strlen(name);
 
-	if (role == TB_UNKNOWN)
+	return pol_entry_matches_static(de->e, name, n) ||
+	       dyn_matches(de, name, n);
+}
+
+/* The first entry in order (entries go by role) that grants and matches,
+ * given `role`, the tables' answer for the name. When the tables answer,
+ * only the entries with rendered dynamic patterns are visited, and the
+ * lower of the two roles wins, as the full scan would have it; when they
+ * cannot (TB_UNKNOWN), every entry is. */
+static int scan_name(dc_ctx *c, const char *name, int role, int aid,
+		     const char *action)
+{
+	bool all = role == TB_UNKNOWN;
+	size_t n = all ? c->nentries : c->ndyn;
+
+	if (all)
 		role = -1;
-	for (size_t i = 0; i < c->nentries; i++) {
-		const dc_entry *de = &c->entries[i];
+	for (size_t i = 0; i < n; i++) {
+		const dc_entry *de = &c->entries[all ? i : c->dyn[i]];
 		int r = (int)de->e->role;
 
-		if ((dyn_only && !de->ndyn) || (role >= 0 && r >= role))
+		if (role >= 0 && r >= role)
 			continue;
-		if (pol_entry_grants(c->pc, de->e, aid, action) &&
-		    dc_entry_matches(de, name))
+		if (!pol_entry_grants(c->pc, de->e, aid, action))
+			continue;
+		/* when the tables answered, they covered the static patterns
+		 * of every entry that grants: only the rendered ones remain */
+		if (all ? dc_entry_matches(de, name) :
+			  dyn_matches(de, name, strlen(name)))
 			return r;
 	}
 	return role;
+}
+
+static int grant_name(dc_ctx *c, const char *name, int aid,
+		      const char *action)
+{
+	return scan_name(c, name,
+			 tb_grant(c->e->tables, c->md, name, aid, c->roles),
+			 aid, action);
+}
+
+/* A metadata name known by kind and id: no hash lookup. */
+static int grant_known(dc_ctx *c, const char *name, md_kind kind,
+		       uint32_t id, int aid, const char *action)
+{
+	return scan_name(c, name, tb_grant_id(c->e->tables, c->memo, kind, id,
+					      aid, c->roles), aid, action);
 }
 
 /* An index is covered by a grant on itself, on one of its aliases, or on
@@ -148,12 +199,16 @@ static int grant_name(dc_ctx *c, const char *name, int aid,
 static int grant_index(dc_ctx *c, uint32_t id, int aid, const char *action)
 {
 	const md_index *ix = &c->md->indices[id];
-	int role = grant_name(c, ix->name, aid, action);
+	const tb_tables *t = c->e->tables;
+	int role = grant_known(c, ix->name, MD_INDEX, id, aid, action);
+	size_t k = 0;
 
-	for (size_t i = 0; role < 0 && i < ix->naliases; i++)
-		role = grant_name(c, ix->aliases[i], aid, action);
+	for (; role < 0 && k < ix->naliases; k++)
+		role = scan_name(c, ix->aliases[k], tb_grant_link(t, c->memo,
+					id, k, aid, c->roles), aid, action);
 	if (role < 0 && ix->data_stream)
-		role = grant_name(c, ix->data_stream, aid, action);
+		role = scan_name(c, ix->data_stream, tb_grant_link(t, c->memo,
+					id, k, aid, c->roles), aid, action);
 	return role;
 }
 
@@ -180,14 +235,15 @@ int dc_grant_row(dc_ctx *c, const rs_row *row, int aid, const char *action)
 	case MD_INDEX:
 		return grant_index(c, row->id, aid, action);
 	case MD_ALIAS:
-		role = grant_name(c, row->name, aid, action);
+		role = grant_known(c, row->name, MD_ALIAS, row->id, aid, action);
 		if (role < 0 && legacy)
 			role = grant_members(c, c->md->aliases[row->id].indices,
 					     c->md->aliases[row->id].nindices,
 					     aid, action);
 		return role;
 	case MD_DATA_STREAM:
-		role = grant_name(c, row->name, aid, action);
+		role = grant_known(c, row->name, MD_DATA_STREAM, row->id, aid,
+				   action);
 		if (role < 0 && legacy)
 			role = grant_members(c, c->md->streams[row->id].indices,
 					     c->md->streams[row->id].nindices,

@@ -99,11 +99,20 @@ static bool v4_cluster_action(const char *a)
 	       in_list(a, exact, sizeof(exact) / sizeof(exact[0]));
 }
 
-bool dc_is_cluster_action(const dc_ctx *c, const char *action)
+bool dc_is_cluster_action(dc_ctx *c, const char *action)
 {
+	size_t h = ((uintptr_t)action >> 4) & 7;
+	bool v;
+
+	if (c->cluster_key[h] == action)
+		return c->cluster_val[h];
 	if (c->pc->config->mode == POL_MODE_V4)
-		return v4_cluster_action(action);
-	return legacy_cluster_action(action);
+		v = v4_cluster_action(action);
+	else
+		v = legacy_cluster_action(action);
+	c->cluster_key[h] = action;
+	c->cluster_val[h] = v;
+	return v;
 }
 
 /* ---------------------------------------------------------------------
@@ -137,8 +146,35 @@ static dc_check *new_check(dc_ctx *c, const prs_op *op, const char *action,
 	return k;
 }
 
+/* The concrete indices of a check, without repeats. With many rows, the
+ * indices already listed are found in a bitset by index id rather than
+ * by comparing names; names outside the metadata are still compared. */
+typedef struct concrete {
+	ng_strv *v;
+	uint64_t *seen;                /* per index id, or NULL */
+} concrete;
+
+static bool listed(const concrete *k, const rs_row *row)
+{
+	if (k->seen && row->kind == MD_INDEX)
+		return k->seen[row->id / 64] >> (row->id % 64) & 1;
+	return ng_strv_has(k->v, row->name);
+}
+
+static int list_index(dc_ctx *c, concrete *k, uint32_t id)
+{
+	const rs_row row = { c->md->indices[id].name, MD_INDEX, id, false,
+			     false };
+
+	if (listed(k, &row))
+		return 0;
+	if (k->seen)
+		k->seen[id / 64] |= 1ull << (id % 64);
+	return ng_strv_push(k->v, c->a, row.name);
+}
+
 /* The concrete indices a row stands for. */
-static int push_concrete(dc_ctx *c, ng_strv *v, const rs_row *row,
+static int push_concrete(dc_ctx *c, concrete *k, const rs_row *row,
 			 bool write)
 {
 	const ng_metadata *m = c->md;
@@ -153,19 +189,23 @@ static int push_concrete(dc_ctx *c, ng_strv *v, const rs_row *row,
 
 		ids = al->indices;
 		n = al->nindices;
-		if (write && al->write_index >= 0)
-			return ng_strv_push(v, c->a,
+		if (write && al->write_index >= 0) {
+			if (k->seen)
+				k->seen[al->write_index / 64] |=
+					1ull << (al->write_index % 64);
+			return ng_strv_push(k->v, c->a,
 					    m->indices[al->write_index].name);
+		}
 	} else if (row->kind == MD_DATA_STREAM) {
 		ids = m->streams[row->id].indices;
 		n = m->streams[row->id].nindices;
+	} else if (row->kind == MD_INDEX) {
+		return list_index(c, k, row->id);
 	} else {
-		return ng_strv_has(v, row->name) ? 0 :
-		       ng_strv_push(v, c->a, row->name);
+		return listed(k, row) ? 0 : ng_strv_push(k->v, c->a, row->name);
 	}
 	for (size_t i = 0; i < n && !rc; i++)
-		if (!ng_strv_has(v, m->indices[ids[i]].name))
-			rc = ng_strv_push(v, c->a, m->indices[ids[i]].name);
+		rc = list_index(c, k, ids[i]);
 	return rc;
 }
 
@@ -191,11 +231,24 @@ static op_outcome cluster_check(dc_ctx *c, const prs_op *op,
 	return ok ? OP_ALLOW : OP_DENY;
 }
 
+/* Many rows: memoise the tables' answers (rows share entry sets). */
+#define MEMO_ROWS 16
+
+static void want_memo(dc_ctx *c, size_t nrows)
+{
+	if (c->memo || nrows < MEMO_ROWS)
+		return;
+	c->memo = ng_arena_alloc(c->a, sizeof(*c->memo));
+	if (c->memo)
+		tb_memo_init(c->memo);
+}
+
 /* Check every row for one action; mark rows that fail. */
 static int rows_for_action(dc_ctx *c, op_state *s, const char *action)
 {
 	int aid = pol_action_id(c->pc, action);
 
+	want_memo(c, s->res.nrows);
 	for (size_t i = 0; i < s->res.nrows; i++) {
 		const rs_row *row = &s->res.rows[i];
 		const char *why;
@@ -226,28 +279,15 @@ static bool readish(const char *a)
 	       strcmp(a, "indices:admin/aliases/get") == 0;
 }
 
-/* Requests the modern semantics narrow like a search although the route
- * does not mark them as reads: the peer's replaceable index requests. */
-static bool v4_replaceable(const prs_op *op, const char *a)
-{
-	static const char *const actions[] = {
-		"indices:data/write/delete/byquery",
-		"indices:data/write/update/byquery",
-		"indices:admin/close", "indices:admin/open",
-	};
-
-	if (strcmp(a, "indices:admin/aliases") == 0)
-		return !op->role || strcmp(op->role, "alias") != 0;
-	return in_list(a, actions, sizeof(actions) / sizeof(actions[0]));
-}
-
+/* Reads narrow in both models. The peer's replaceable index requests
+ * (by query, open, close, the indices of an alias change), which the
+ * parser flags PRS_V4_REDUCIBLE, narrow in the modern model only. */
 static bool reducible(dc_ctx *c, const prs_op *op)
 {
 	if (op->flags & PRS_REDUCIBLE)
 		return true;
-	if (c->pc->config->mode == POL_MODE_LEGACY || op->nactions == 0)
-		return false;
-	return v4_replaceable(op, renamed(op->actions[0]));
+	return (op->flags & PRS_V4_REDUCIBLE) &&
+	       c->pc->config->mode != POL_MODE_LEGACY;
 }
 
 static bool may_reduce(dc_ctx *c, const op_state *s, const char *action)
@@ -326,10 +366,17 @@ static int report_rows(dc_ctx *c, op_state *s, const char *action,
 {
 	bool write = (s->op->flags & PRS_WRITE) != 0;
 	dc_check *k = new_check(c, s->op, action, true);
+	concrete kc = { k ? &k->indices : NULL, NULL };
 	int rc = 0;
 
 	if (!k)
 		return NG_ENOMEM;
+	if (s->res.nrows >= MEMO_ROWS) {
+		kc.seen = ng_arena_calloc(c->a, (c->md->nindices / 64 + 1) *
+					  sizeof(uint64_t));
+		if (!kc.seen)
+			return NG_ENOMEM;
+	}
 	k->allowed = out != OP_DENY && out != OP_BAD;
 	for (size_t i = 0; i < s->res.nrows && !rc; i++) {
 		const rs_row *row = &s->res.rows[i];
@@ -338,7 +385,7 @@ static int report_rows(dc_ctx *c, op_state *s, const char *action,
 		if (row->kind == MD_NONE && (s->op->flags & PRS_ALIAS_NAMES))
 			continue;
 		if (s->granted[i] && k->allowed)
-			rc = push_concrete(c, &k->indices, row, write);
+			rc = push_concrete(c, &kc, row, write);
 		else if (!s->granted[i])
 			rc = ng_strv_push(&k->denied, c->a, row->name);
 	}
@@ -736,25 +783,6 @@ static void finish(dc_ctx *c, const run_state *rs)
 	d->reason = grant_text(c, rs, d->verdict == NG_PARTIAL);
 }
 
-static bool is_alias_names(const prs_op *op)
-{
-	return op->role && strcmp(op->role, "alias") == 0 && op->nexprs > 0;
-}
-
-/* GET /_alias/{name} names no index: the indices read are those the
- * named aliases point to, which the alias operation checks already, not
- * every index of the cluster. */
-static bool implied_by_aliases(const prs_request *pr, const prs_op *op)
-{
-	if (op->nexprs || is_alias_names(op) || op->nactions != 1 ||
-	    strcmp(op->actions[0], "indices:admin/aliases/get") != 0)
-		return false;
-	for (size_t i = 0; i < pr->nops; i++)
-		if (pr->ops[i].item == op->item && is_alias_names(&pr->ops[i]))
-			return true;
-	return false;
-}
-
 int dc_run_ops(dc_ctx *c, const prs_request *pr)
 {
 	run_state rs = { .top = OP_ALLOW, .role = -1 };
@@ -770,8 +798,6 @@ int dc_run_ops(dc_ctx *c, const prs_request *pr)
 			item_outcome(c, op, OP_BAD, first);
 			continue;
 		}
-		if (implied_by_aliases(pr, op))
-			continue;
 		o = run_op(c, op, &rs);
 		if (op->item < 0)
 			rs.top = worse(rs.top, o);

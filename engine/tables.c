@@ -173,6 +173,8 @@ struct tb_tables {
 	ipool roles;               /* interned role sets, nwords each */
 	pol_word *any_rows;        /* per class: roles of "*" entries */
 	size_t *role_first;        /* nroles + 1, or NULL */
+	uint32_t *link_first;      /* per index id + 1: first of its links */
+	uint32_t *link_set;        /* set of each alias, then of the stream */
 };
 
 /* Actions that every entry grants alike fall in one class. */
@@ -669,6 +671,44 @@ static int role_ranges(tb_tables *t, const pol_compiled *pc)
 	return 0;
 }
 
+/* The set of a linked name (an alias or a stream of an index). */
+static uint32_t link_of(const tb_tables *t, const ng_metadata *md,
+			const char *name)
+{
+	const md_name *mn = md_lookup(md, name, strlen(name));
+
+	if (!mn || mn->kind < MD_INDEX || mn->kind > MD_DATA_STREAM)
+		return NO_SET;
+	return t->name_set[mn->kind][mn->id];
+}
+
+/* For every index, the sets of its aliases and of its data stream, in
+ * the order grant checks them, so that a check by index id needs no
+ * hash lookup of the linked names. */
+static int links(tb_tables *t, const ng_metadata *md)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < md->nindices; i++)
+		n += md->indices[i].naliases + (md->indices[i].data_stream != NULL);
+	t->link_first = malloc((md->nindices + 1) * sizeof(uint32_t));
+	t->link_set = malloc((n + 1) * sizeof(uint32_t));
+	if (!t->link_first || !t->link_set || n >= UINT32_MAX)
+		return NG_ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < md->nindices; i++) {
+		const md_index *ix = &md->indices[i];
+
+		t->link_first[i] = (uint32_t)n;
+		for (size_t k = 0; k < ix->naliases; k++)
+			t->link_set[n++] = link_of(t, md, ix->aliases[k]);
+		if (ix->data_stream)
+			t->link_set[n++] = link_of(t, md, ix->data_stream);
+	}
+	t->link_first[md->nindices] = (uint32_t)n;
+	return 0;
+}
+
 static int build(builder *b, const pol_compiled *pc, const ng_metadata *md)
 {
 	int rc = action_classes(b->t, pc);
@@ -687,6 +727,8 @@ static int build(builder *b, const pol_compiled *pc, const ng_metadata *md)
 		rc = any_rows(b);
 	if (!rc)
 		rc = role_ranges(b->t, pc);
+	if (!rc)
+		rc = links(b->t, md);
 	return rc;
 }
 
@@ -730,6 +772,8 @@ void tb_free(tb_tables *t)
 	ipool_free(&t->roles);
 	free(t->any_rows);
 	free(t->role_first);
+	free(t->link_first);
+	free(t->link_set);
 	free(t);
 }
 
@@ -748,28 +792,77 @@ static int lowest_common(const pol_word *a, const pol_word *b, size_t n)
 	return -1;
 }
 
-int tb_grant(const tb_tables *t, const ng_metadata *md, const char *name,
-	     int aid, const pol_word *roles)
+/* The answer for set `sid` and class `cls`: the lower of the set's row
+ * and the row of entries matching everything. */
+static int grant_set(const tb_tables *t, uint32_t sid, uint32_t cls,
+		     const pol_word *roles)
 {
-	const md_name *mn;
-	uint32_t sid, cls;
 	int r1, r2;
 
-	if (!t || aid < 0 || (size_t)aid >= t->nactions)
-		return TB_UNKNOWN;
-	mn = md_lookup(md, name, strlen(name));
-	if (!mn || mn->kind < MD_INDEX || mn->kind > MD_DATA_STREAM)
-		return TB_UNKNOWN;
-	sid = t->name_set[mn->kind][mn->id];
-	if (sid == NO_SET)
-		return TB_UNKNOWN;
-	cls = t->act_class[aid];
 	r1 = lowest_common(t->roles.w + t->roles.off[t->set_rows[sid *
 					t->nclasses + cls]], roles, t->nwords);
 	r2 = lowest_common(t->any_rows + cls * t->nwords, roles, t->nwords);
 	if (r1 < 0 || (r2 >= 0 && r2 < r1))
 		return r2;
 	return r1;
+}
+
+void tb_memo_init(tb_memo *m)
+{
+	memset(m->key, 0, sizeof(m->key));
+}
+
+static int grant_memo(const tb_tables *t, tb_memo *m, uint32_t sid, int aid,
+		      const pol_word *roles)
+{
+	uint32_t cls = t->act_class[aid], key, h;
+	uint64_t wide = (uint64_t)sid * t->nclasses + cls + 1;
+
+	if (!m || wide > UINT32_MAX)
+		return grant_set(t, sid, cls, roles);
+	key = (uint32_t)wide;
+	h = (key * 2654435761u) >> 24;
+	if (m->key[h] != key) {
+		m->role[h] = grant_set(t, sid, cls, roles);
+		m->key[h] = key;
+	}
+	return m->role[h];
+}
+
+int tb_grant(const tb_tables *t, const ng_metadata *md, const char *name,
+	     int aid, const pol_word *roles)
+{
+	const md_name *mn;
+
+	if (!t || aid < 0 || (size_t)aid >= t->nactions)
+		return TB_UNKNOWN;
+	mn = md_lookup(md, name, strlen(name));
+	if (!mn || mn->kind < MD_INDEX || mn->kind > MD_DATA_STREAM)
+		return TB_UNKNOWN;
+	return tb_grant_id(t, NULL, mn->kind, mn->id, aid, roles);
+}
+
+int tb_grant_id(const tb_tables *t, tb_memo *memo, md_kind kind, uint32_t id,
+		int aid, const pol_word *roles)
+{
+	uint32_t sid;
+
+	if (!t || aid < 0 || (size_t)aid >= t->nactions ||
+	    kind < MD_INDEX || kind > MD_DATA_STREAM)
+		return TB_UNKNOWN;
+	sid = t->name_set[kind][id];
+	return sid == NO_SET ? TB_UNKNOWN : grant_memo(t, memo, sid, aid, roles);
+}
+
+int tb_grant_link(const tb_tables *t, tb_memo *memo, uint32_t id, size_t k,
+		  int aid, const pol_word *roles)
+{
+	uint32_t sid;
+
+	if (!t || aid < 0 || (size_t)aid >= t->nactions)
+		return TB_UNKNOWN;
+	sid = t->link_set[t->link_first[id] + k];
+	return sid == NO_SET ? TB_UNKNOWN : grant_memo(t, memo, sid, aid, roles);
 }
 
 bool tb_role_entries(const tb_tables *t, size_t role, size_t *first,

@@ -18,6 +18,7 @@
 #define NG_TABLES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "metadata.h"
 #include "policy.h"
@@ -37,6 +38,31 @@ void tb_free(tb_tables *t);
  * (${...}, date math) are never considered here. No allocation. */
 int tb_grant(const tb_tables *t, const ng_metadata *md, const char *name,
 	     int aid, const pol_word *roles);
+
+/* A per-request memo of answers by (set, class), for one caller's roles:
+ * names matched by the same entries share a set, so a wildcard over
+ * thousands of names asks the bitsets only a few times. Owned by the
+ * deciding thread; zero it (tb_memo_init) before the first use. */
+#define TB_MEMO_SLOTS 256
+
+typedef struct tb_memo {
+	uint32_t key[TB_MEMO_SLOTS];   /* (set * classes + class) + 1; 0 empty */
+	int32_t role[TB_MEMO_SLOTS];
+} tb_memo;
+
+void tb_memo_init(tb_memo *m);
+
+/* As tb_grant, for the metadata name (kind, id), without a hash lookup:
+ * an array load and, unless memoised, a bitset intersection. `memo` may
+ * be NULL; it must always be used with the same `roles`. */
+int tb_grant_id(const tb_tables *t, tb_memo *memo, md_kind kind, uint32_t id,
+		int aid, const pol_word *roles);
+
+/* The names linked to index `id`, in order: its aliases, then its data
+ * stream. As tb_grant_id for the k-th of them (k < naliases + 1 when it
+ * has a stream). */
+int tb_grant_link(const tb_tables *t, tb_memo *memo, uint32_t id, size_t k,
+		  int aid, const pol_word *roles);
 
 /* The entries of `role` are pc->entries[*first .. *end). Returns false
  * when the compiled entries are not grouped by role (then scan them all). */

@@ -103,6 +103,27 @@ void ng_arena_reset(ng_arena *a)
 	a->total = 0;
 }
 
+void ng_arena_trim(ng_arena *a, size_t keep)
+{
+	ng_arena_chunk *c = a->first, *rest;
+
+	if (!c || c->size > keep) {
+		ng_arena_free(a);
+		return;
+	}
+	rest = c->next;
+	c->next = NULL;
+	while (rest) {
+		ng_arena_chunk *next = rest->next;
+
+		free(rest);
+		rest = next;
+	}
+	a->head = NULL;
+	a->used = 0;
+	a->total = 0;
+}
+
 void ng_arena_free(ng_arena *a)
 {
 	ng_arena_chunk *c = a->first;

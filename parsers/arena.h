@@ -24,6 +24,9 @@ void *ng_arena_calloc(ng_arena *a, size_t n);
 char *ng_arena_strndup(ng_arena *a, const char *s, size_t n);
 char *ng_arena_strdup(ng_arena *a, const char *s);
 void ng_arena_reset(ng_arena *a);
+/* Reset, keeping at most the first chunk, and only when it holds no more
+ * than `keep` bytes: what a recycled arena may hold on to. */
+void ng_arena_trim(ng_arena *a, size_t keep);
 void ng_arena_free(ng_arena *a);
 
 #endif /* NG_ARENA_H */

@@ -639,6 +639,151 @@ static int bulk_item(prs_ctx *c, const ndjson *it, const cJSON *line,
 	return prs_op_expr(c, op, def, strlen(def));
 }
 
+/* ---------------------------------------------------------------------
+ * _bulk action lines, fast path. Almost every action line has the shape
+ * {"index":{"_index":"logs","_id":"1"}}: one key whose value is an object
+ * of plain strings. Such a line is read here without building a cJSON
+ * tree. Anything else (escapes, control bytes, numbers, nesting, repeated
+ * keys, an unknown op, an over-long line) is left to the general reader
+ * above, which alone reports errors, so that both accept and reject
+ * exactly the same lines with the same result.
+ */
+
+typedef struct bulk_scan {
+	const char *p, *end;
+} bulk_scan;
+
+typedef struct span {
+	const char *s;
+	size_t n;
+} span;
+
+static void bs_space(bulk_scan *b)
+{
+	while (b->p < b->end && (*b->p == ' ' || *b->p == '\t'))
+		b->p++;
+}
+
+static bool bs_char(bulk_scan *b, char ch)
+{
+	bs_space(b);
+	if (b->p >= b->end || *b->p != ch)
+		return false;
+	b->p++;
+	return true;
+}
+
+/* A string without escapes or control bytes. */
+static bool bs_string(bulk_scan *b, span *out)
+{
+	if (!bs_char(b, '"'))
+		return false;
+	out->s = b->p;
+	while (b->p < b->end && *b->p != '"') {
+		if (*b->p == '\\' || (unsigned char)*b->p < 0x20)
+			return false;
+		b->p++;
+	}
+	if (b->p >= b->end)
+		return false;
+	out->n = (size_t)(b->p++ - out->s);
+	return true;
+}
+
+static bool span_is(span a, const char *lit)
+{
+	return a.n == strlen(lit) && memcmp(a.s, lit, a.n) == 0;
+}
+
+#define BULK_FAST_KEYS 8
+
+/* The inner object's members; *index gets "_index" (s NULL when absent). */
+static bool bs_members(bulk_scan *b, span *index)
+{
+	span keys[BULK_FAST_KEYS], v;
+	size_t nk = 0;
+
+	index->s = NULL;
+	if (bs_char(b, '}'))
+		return true;
+	do {
+		if (nk == BULK_FAST_KEYS || !bs_string(b, &keys[nk]) ||
+		    !bs_char(b, ':') || !bs_string(b, &v))
+			return false;
+		for (size_t i = 0; i < nk; i++)
+			if (keys[i].n == keys[nk].n &&
+			    !memcmp(keys[i].s, keys[nk].s, keys[i].n))
+				return false;
+		if (span_is(keys[nk], "_index"))
+			*index = v;
+		nk++;
+	} while (bs_char(b, ','));
+	return bs_char(b, '}');
+}
+
+/* Read a plain action line: its op and its "_index"; false otherwise. */
+static bool bulk_fast_line(prs_ctx *c, const char *s, size_t n, span *op,
+			   span *index)
+{
+	bulk_scan b = { s, s + n };
+
+	if (n > c->lim->max_line || c->lim->max_depth < 3)
+		return false;
+	if (!bs_char(&b, '{') || !bs_string(&b, op) || !bs_char(&b, ':') ||
+	    !bs_char(&b, '{') || !bs_members(&b, index) || !bs_char(&b, '}'))
+		return false;
+	bs_space(&b);
+	return b.p == b.end;
+}
+
+#define BULK_SLOW 1         /* leave the line to the general reader */
+#define BULK_STOP 2         /* the line is not an object: stop reading */
+
+/* As bulk_item, for a line bulk_fast_line read; BULK_SLOW when the op is
+ * not one of bulk_ops (the general reader then reports it). */
+static int bulk_fast_item(prs_ctx *c, span opname, span index, int item,
+			  int *kind)
+{
+	const char *def = prs_part(c, "index");
+	prs_op *op;
+
+	*kind = -1;
+	for (size_t i = 0; i < sizeof(bulk_ops) / sizeof(bulk_ops[0]); i++)
+		if (span_is(opname, bulk_ops[i].op))
+			*kind = (int)i;
+	if (*kind < 0 || (!index.s && !def))
+		return BULK_SLOW;
+	op = prs_op_new(c, item, bulk_ops[*kind].action,
+			bulk_ops[*kind].flags, NULL);
+	if (!op)
+		return NG_ENOMEM;
+	prs_op_also(op, A_BULK_SHARD);
+	if (index.s)
+		return prs_op_expr(c, op, index.s, index.n);
+	return prs_op_expr(c, op, def, strlen(def));
+}
+
+/* One action line, by the fast path when it applies; BULK_STOP when it
+ * is not a JSON object (the failure is recorded). */
+static int bulk_line(prs_ctx *c, const ndjson *it, const char *s, size_t n,
+		     int *kind)
+{
+	int item = (int)c->r->nitems, rc = BULK_SLOW;
+	span op = { NULL, 0 }, index = { NULL, 0 };
+	cJSON *line;
+
+	if (bulk_fast_line(c, s, n, &op, &index))
+		rc = bulk_fast_item(c, op, index, item, kind);
+	if (rc != BULK_SLOW)
+		return rc;
+	line = nd_object(c, "bulk", it, s, n, item);
+	if (!line)
+		return BULK_STOP;
+	rc = bulk_item(c, it, line, item, kind);
+	cJSON_Delete(line);
+	return rc;
+}
+
 static int build_bulk(prs_ctx *c)
 {
 	ndjson it = { c->body, c->body ? c->body + c->blen : NULL, 0 };
@@ -650,17 +795,15 @@ static int build_bulk(prs_ctx *c)
 		return prs_fail(c, NG_EBADREQ, -1, "bulk body: missing");
 
 	while (rc == 0 && !c->r->status && nd_next(&it, &s, &n)) {
-		cJSON *line;
-
 		if (blank_line(s, n))
 			continue;
 		if (too_many(c, "bulk", c->r->nitems))
 			break;
-		line = nd_object(c, "bulk", &it, s, n, (int)c->r->nitems);
-		if (!line)
+		rc = bulk_line(c, &it, s, n, &kind);
+		if (rc == BULK_STOP) {
+			rc = 0;
 			break;
-		rc = bulk_item(c, &it, line, (int)c->r->nitems, &kind);
-		cJSON_Delete(line);
+		}
 		c->r->nitems++;
 		if (rc == 0 && !c->r->status && bulk_ops[kind].source &&
 		    !nd_next(&it, &s, &n))
@@ -1055,7 +1198,8 @@ static int alias_action(prs_ctx *c, const cJSON *a, size_t n)
 	if (!ix || (!al && !rmi))
 		return prs_fail(c, NG_EBADREQ, -1, "aliases body: actions[%zu] "
 				"needs index and alias", n);
-	op = prs_op_new(c, -1, A_ALIASES, 0, rmi ? "remove_index" : "index");
+	op = prs_op_new(c, -1, A_ALIASES, PRS_V4_REDUCIBLE,
+			rmi ? "remove_index" : "index");
 	if (!op)
 		return NG_ENOMEM;
 	if (rmi)
@@ -1101,17 +1245,34 @@ static int path_aliases(prs_ctx *c, unsigned flags)
 		       "alias", &op);
 }
 
+/* Drop the op at `i`, which no op added later refers to. */
+static void drop_op(prs_request *r, size_t i)
+{
+	memmove(&r->ops[i], &r->ops[i + 1], (r->nops - i - 1) * sizeof(*r->ops));
+	r->nops--;
+}
+
 /* get/exists/delete alias, _cat/aliases: the indices, then the names.
  * Reading aliases by pattern may narrow to the allowed ones, like the
- * indices; an explicit name stays all or nothing. */
+ * indices; an explicit name stays all or nothing. A read that names
+ * aliases but no index (GET /_alias/{name}) reads the members of those
+ * aliases, which the alias op checks: it has no index op. */
 static int build_alias_path(prs_ctx *c)
 {
-	size_t top;
+	size_t top, n;
 	int rc = top_op(c, &top);
 
 	if (rc != 0 || c->r->status)
 		return rc;
-	return path_aliases(c, c->route->flags & PRS_REDUCIBLE);
+	n = c->r->nops;
+	rc = path_aliases(c, c->route->flags & PRS_REDUCIBLE);
+	if (rc != 0 || c->r->status || c->r->nops == n)
+		return rc;
+	if (c->r->ops[n].nexprs > 0 && c->r->ops[top].nexprs == 0 &&
+	    top == n - 1 && c->r->ops[top].nactions == 1 &&
+	    strcmp(c->route->action, "indices:admin/aliases/get") == 0)
+		drop_op(c->r, top);
+	return 0;
 }
 
 /* The peer reads a put-alias body as a flat stream of tokens: each
@@ -1351,6 +1512,75 @@ static int build_reroute(prs_ctx *c)
 	return rc;
 }
 
+/* ---------------------------------------------------------------------
+ * SQL and PPL: the indices are named in the query text.
+ */
+
+/* The sources of the query join the top-level op when its action is an
+ * index action (SQL), with a search of each; else (PPL, whose action is
+ * a cluster action) they get a search op of their own, role "source". */
+static int query_sources(prs_ctx *c, bool ppl, const char *text, size_t top)
+{
+	const char **names, *why;
+	size_t n;
+	prs_op *op;
+	int rc = prs_query_sources(c->a, ppl, text, strlen(text), &names, &n,
+				   &why);
+
+	if (rc == NG_ENOMEM)
+		return rc;
+	if (rc != 0)
+		return prs_fail(c, NG_EBADREQ, -1, "%s query: %s",
+				ppl ? "ppl" : "sql", why);
+	if (n == 0)
+		return 0;
+	if (is_cluster_action(c->r->ops[top].actions[0])) {
+		op = prs_op_new(c, -1, A_SEARCH, 0, "source");
+		if (!op)
+			return NG_ENOMEM;
+	} else {
+		op = &c->r->ops[top];
+		prs_op_also(op, A_SEARCH);
+	}
+	for (size_t i = 0; i < n && rc == 0 && !c->r->status; i++)
+		rc = prs_op_expr(c, op, names[i], strlen(names[i]));
+	return rc;
+}
+
+/* Body {"query": "..."}; for SQL, {"cursor": "..."} instead continues an
+ * earlier query, whose indices are inside the cursor. A "filter" is a
+ * query of its own and may look up terms. */
+static int build_query_lang(prs_ctx *c)
+{
+	bool ppl = strncmp(c->route->api, "ppl", 3) == 0;
+	const char *lang = ppl ? "ppl" : "sql";
+	const cJSON *q, *cur;
+	cJSON *j;
+	size_t top;
+	int rc = top_op(c, &top);
+
+	if (rc != 0 || c->r->status)
+		return rc;
+	if (!c->body)
+		return prs_fail(c, NG_EBADREQ, -1, "%s body: missing", lang);
+	j = body_object(c, ppl ? "ppl body" : "sql body");
+	if (!j)
+		return 0;
+	q = cJSON_GetObjectItemCaseSensitive(j, "query");
+	cur = cJSON_GetObjectItemCaseSensitive(j, "cursor");
+	if (cJSON_IsString(q))
+		rc = query_sources(c, ppl, q->valuestring, top);
+	else if (!q && !ppl && cJSON_IsString(cur))
+		rc = 0;
+	else
+		rc = prs_fail(c, NG_EBADREQ, -1, "%s body: query is missing or "
+			      "not a string", lang);
+	if (rc == 0 && !c->r->status)
+		rc = walk_terms(c, j, -1);
+	cJSON_Delete(j);
+	return rc;
+}
+
 int prs_build_ops(prs_ctx *c)
 {
 	static int (*const builders[PRS_B_COUNT])(prs_ctx *) = {
@@ -1372,6 +1602,7 @@ int prs_build_ops(prs_ctx *c)
 		[PRS_B_BODY_INDICES] = build_body_indices,
 		[PRS_B_BODY_INDEX] = build_body_index,
 		[PRS_B_REROUTE] = build_reroute,
+		[PRS_B_QUERY_LANG] = build_query_lang,
 	};
 	prs_build b = c->route->build;
 

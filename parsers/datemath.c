@@ -56,6 +56,11 @@ static void out_num(dm_out *o, long v, int width)
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%0*ld", width, v);
 
+	/* hardening (fuzz finding): a width past buf would be read beyond it */
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		o->full = true;
+		return;
+	}
 	out_put(o, buf, (size_t)n);
 }
 

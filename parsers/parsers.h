@@ -51,11 +51,16 @@ enum {
 	PRS_EMPTY_ALL_LEGACY = 1u << 11, /* an empty expression means all
 	                                  * indices in the legacy model only;
 	                                  * in v4 it names no index (_analyze) */
-	PRS_INDEX_TERMS_AGG = 1u << 12  /* a search whose body only counts
+	PRS_INDEX_TERMS_AGG = 1u << 12, /* a search whose body only counts
 	                                 * documents per _index (no query,
 	                                 * size 0, one terms aggregation named
 	                                 * "indices" on _index): the legacy
 	                                 * model lets it through, narrowed */
+	PRS_V4_REDUCIBLE = 1u << 13     /* may be narrowed in the modern (v4)
+	                                 * model only, where the peer replaces
+	                                 * the indices of the request (by
+	                                 * query, open, close, the indices of
+	                                 * an alias change); never in legacy */
 };
 
 typedef struct prs_op {
@@ -138,6 +143,13 @@ bool prs_valid_index_name(const char *name, size_t n, const char **why);
 int prs_datemath(const char *expr, size_t n, int64_t now_ms, char *out,
 		 size_t cap, const char **why);
 
+/* The indices named in the text of an SQL query (ppl false) or a PPL
+ * query (ppl true), in order, as written (see sql.c). Returns 0; or
+ * NG_EBADREQ with *why set to a static one-line reason when the text
+ * cannot be read with certainty; or NG_ENOMEM. The names live in `a`. */
+int prs_query_sources(ng_arena *a, bool ppl, const char *text, size_t n,
+		      const char ***names, size_t *count, const char **why);
+
 /* Does the element contain a wildcard ('*' or '?')? */
 bool prs_has_wildcard(const char *s);
 
@@ -159,7 +171,8 @@ enum {
 	PRS_M_HEAD = 2,
 	PRS_M_POST = 4,
 	PRS_M_PUT = 8,
-	PRS_M_DELETE = 16
+	PRS_M_DELETE = 16,
+	PRS_M_PATCH = 32
 };
 
 /* How a route builds its operations beyond the plain top-level one. */
@@ -182,6 +195,7 @@ typedef enum prs_build {
 	PRS_B_BODY_INDICES, /* snapshot create/restore/clone, remote store */
 	PRS_B_BODY_INDEX,   /* allocation explain, painless execute */
 	PRS_B_REROUTE,
+	PRS_B_QUERY_LANG,   /* SQL and PPL: indices named in the query text */
 	PRS_B_COUNT
 } prs_build;
 

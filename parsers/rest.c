@@ -198,7 +198,7 @@ static const struct {
 } methods[] = {
 	{ "GET", PRS_M_GET },   { "HEAD", PRS_M_HEAD },
 	{ "POST", PRS_M_POST }, { "PUT", PRS_M_PUT },
-	{ "DELETE", PRS_M_DELETE },
+	{ "DELETE", PRS_M_DELETE }, { "PATCH", PRS_M_PATCH },
 };
 
 /* Methods are case-sensitive (RFC 9110); anything else routes nowhere. */

@@ -33,6 +33,11 @@ static const struct {
 	{ "indices:data/write/bulk[s]", PRS_WRITE },
 	{ "indices:admin/create", PRS_CREATES },
 	{ "indices:admin/auto_create", PRS_CREATES },
+	{ "indices:data/write/delete/byquery", PRS_V4_REDUCIBLE },
+	{ "indices:data/write/update/byquery", PRS_V4_REDUCIBLE },
+	{ "indices:admin/close", PRS_V4_REDUCIBLE },
+	{ "indices:admin/open", PRS_V4_REDUCIBLE },
+	{ "indices:admin/aliases", PRS_V4_REDUCIBLE },
 };
 
 static bool action_match(const char *pat, const char *a)
@@ -73,6 +78,9 @@ int prs_transport(prs_request *r, ng_arena *a, const prs_limits *lim,
 	if (!action || !*action)
 		return prs_fail(&c, NG_EBADREQ, -1, "transport request has no "
 				"action");
+	if (n && !indices)
+		return prs_fail(&c, NG_EBADREQ, -1, "transport request has no "
+				"index list");
 	if (n > lim->max_expr_parts)
 		return prs_fail(&c, NG_ELIMIT, -1, "transport request names "
 				"more than %zu indices", lim->max_expr_parts);

@@ -418,7 +418,10 @@ int pol_lint_dir(const char *dir, const char *const *names, size_t nnames,
 	if (!dir || !g_file_test(dir, G_FILE_TEST_IS_DIR))
 		return pol_fail(err, NG_EIO, dir ? dir : "", 0, 0,
 				"not a directory");
-	if ((rc = pol_model_new_empty(&statics, err)))
+	rc = pol_model_new_builtins(&statics, pol_dir_is_search_guard(dir)
+				    ? POL_BUILTINS_SEARCH_GUARD
+				    : POL_BUILTINS_OPENSEARCH, err);
+	if (rc)
 		return rc;
 	c.out = calloc(1, sizeof(*c.out));
 	c.dir = dir;

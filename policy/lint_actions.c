@@ -54,21 +54,28 @@ static bool looks_like_group(const char *s)
 	return *s && !strchr(s, ':') && !lint_is_pattern(s);
 }
 
-/* OPENDISTRO_SECURITY_READ, SGS_READ and READ are old spellings. */
+/* OPENDISTRO_SECURITY_READ, SGS_READ and READ are old spellings of
+ * OpenSearch's read; with Search Guard's built-ins, READ and read are old
+ * spellings of SGS_READ. */
 static const char *legacy_group(const lint_ctx *c, const char *s, char *buf,
 				size_t cap)
 {
 	static const char *const prefixes[] = { "OPENDISTRO_SECURITY_", "SGS_",
 						"SG_", "" };
-	size_t k = 0;
+	bool sg = c->m->config.search_guard;
+	size_t k;
 
+	if (cap <= 4)
+		return NULL;
+	memcpy(buf, "SGS_", 4);
 	for (size_t i = 0; i < 4; i++) {
 		size_t n = strlen(prefixes[i]);
 
 		if (strncmp(s, prefixes[i], n))
 			continue;
-		for (k = 0; s[n + k] && k + 1 < cap; k++)
-			buf[k] = (char)tolower((unsigned char)s[n + k]);
+		for (k = sg ? 4 : 0; s[n] && k + 1 < cap; k++, n++)
+			buf[k] = (char)(sg ? toupper((unsigned char)s[n])
+					   : tolower((unsigned char)s[n]));
 		buf[k] = '\0';
 		if (strcmp(buf, s) && lint_group(c, buf))
 			return buf;

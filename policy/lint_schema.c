@@ -13,7 +13,8 @@
 typedef yaml_node_t ynode;
 
 typedef enum vtype {
-	T_STR, T_BOOL, T_LIST, T_MAP, T_INDEX_PERMS, T_TENANT_PERMS,
+	T_STR, T_BOOL, T_LIST, T_MAP, T_INDEX_PERMS, T_ALIAS_PERMS,
+	T_STREAM_PERMS, T_TENANT_PERMS,
 	T_IGNORED,     /* known to the peer, not read by nodeguard */
 	T_LEGACY       /* a config_version 1 key */
 } vtype;
@@ -25,6 +26,18 @@ typedef struct field {
 
 static const field index_perm_fields[] = {
 	{ "index_patterns", T_LIST }, { "allowed_actions", T_LIST },
+	{ "dls", T_STR }, { "fls", T_LIST }, { "masked_fields", T_LIST },
+	{ NULL, T_STR }
+};
+
+static const field alias_perm_fields[] = {
+	{ "alias_patterns", T_LIST }, { "allowed_actions", T_LIST },
+	{ "dls", T_STR }, { "fls", T_LIST }, { "masked_fields", T_LIST },
+	{ NULL, T_STR }
+};
+
+static const field stream_perm_fields[] = {
+	{ "data_stream_patterns", T_LIST }, { "allowed_actions", T_LIST },
 	{ "dls", T_STR }, { "fls", T_LIST }, { "masked_fields", T_LIST },
 	{ NULL, T_STR }
 };
@@ -42,8 +55,8 @@ static const field role_fields[] = {
 	{ "description", T_STR },
 	{ "exclude_cluster_permissions", T_IGNORED },
 	{ "exclude_index_permissions", T_IGNORED },
-	{ "alias_permissions", T_IGNORED },
-	{ "data_stream_permissions", T_IGNORED },
+	{ "alias_permissions", T_ALIAS_PERMS },
+	{ "data_stream_permissions", T_STREAM_PERMS },
 	{ "cluster", T_LEGACY }, { "indices", T_LEGACY },
 	{ "readonly", T_LEGACY }, { "tenants", T_LEGACY },
 	{ NULL, T_STR }
@@ -269,6 +282,12 @@ static void check_value(sdoc *d, const ynode *k, const ynode *v,
 		break;
 	case T_INDEX_PERMS:
 		check_perms(d, v, f->key, index_perm_fields);
+		break;
+	case T_ALIAS_PERMS:
+		check_perms(d, v, f->key, alias_perm_fields);
+		break;
+	case T_STREAM_PERMS:
+		check_perms(d, v, f->key, stream_perm_fields);
 		break;
 	case T_TENANT_PERMS:
 		check_perms(d, v, f->key, tenant_perm_fields);

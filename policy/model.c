@@ -208,12 +208,38 @@ static int common_field(pol_ld *ld, const char *key, ynode *k, ynode *v,
 /* ---------------------------------------------------------------------
  * roles.yml
  */
+/* The sections that become index-permission entries: each has its own
+ * key for the patterns, and the same actions, DLS, FLS and masking. */
+typedef struct perm_section {
+	const char *key;          /* the role's key for the section */
+	const char *patterns;     /* the section's key for the patterns */
+	pol_perm_section id;
+} perm_section;
+
+static const perm_section perm_sections[] = {
+	{ "index_permissions", "index_patterns", POL_SEC_INDEX },
+	{ "alias_permissions", "alias_patterns", POL_SEC_ALIAS },
+	{ "data_stream_permissions", "data_stream_patterns",
+	  POL_SEC_DATA_STREAM },
+};
+
+static const perm_section *find_section(const char *key)
+{
+	for (size_t i = 0; i < sizeof(perm_sections) / sizeof(*perm_sections);
+	     i++)
+		if (!strcmp(key, perm_sections[i].key))
+			return &perm_sections[i];
+	return NULL;
+}
+
+/* One key of an item of any section; ip->section is already set. */
 static int index_perm_field(pol_ld *ld, void *obj, const char *key,
 			    ynode *k, ynode *v)
 {
 	pol_index_perm *ip = obj;
+	const perm_section *sec = &perm_sections[ip->section];
 
-	if (!strcmp(key, "index_patterns"))
+	if (!strcmp(key, sec->patterns))
 		return read_list(ld, v, key, &ip->patterns);
 	if (!strcmp(key, "allowed_actions"))
 		return read_list(ld, v, key, &ip->actions);
@@ -222,7 +248,7 @@ static int index_perm_field(pol_ld *ld, void *obj, const char *key,
 	if (!strcmp(key, "masked_fields"))
 		return pol_ld_strlist(ld, v, key, false, &ip->masked);
 	if (strcmp(key, "dls"))
-		return unknown_key(ld, k, key, "index_permissions");
+		return unknown_key(ld, k, key, sec->key);
 	ip->dls_pos = pol_ld_pos(ld, v);
 	return pol_ld_str(ld, v, key, &ip->dls);
 }
@@ -240,27 +266,35 @@ static int tenant_perm_field(pol_ld *ld, void *obj, const char *key,
 }
 
 /* One element per sequence item, each a mapping read with `fn`; a null
- * value is no items. `pos_off` is the offset of the element's pol_pos. */
+ * value is no items. `pos_off` is the offset of the element's pol_pos.
+ * The *n elements already in *out stay in front of the new ones, and *n
+ * counts both. Each new element starts as a copy of `proto`. */
 static int read_items(pol_ld *ld, ynode *v, const char *key, size_t size,
-		      size_t pos_off, field_fn fn, void **out, size_t *n)
+		      size_t pos_off, field_fn fn, const void *proto,
+		      void **out, size_t *n)
 {
+	size_t keep = *n, add;
+	char *arr;
 	int rc = 0;
 
-	*out = NULL;
-	*n = 0;
 	if (is_null(v))
 		return 0;
 	if (v->type != YAML_SEQUENCE_NODE)
 		return pol_ld_fail(ld, v, NG_ESCHEMA,
 				   "expected a list for \"%s\"", key);
-	*n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-	if (!(*out = pol_pool_alloc(ld->m->pool, (*n + 1) * size)))
+	add = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	if (!(arr = pol_pool_alloc(ld->m->pool, (keep + add + 1) * size)))
 		return nomem(ld);
-	for (size_t i = 0; !rc && i < *n; i++) {
-		char *elem = (char *)*out + i * size;
+	if (keep)
+		memcpy(arr, *out, keep * size);
+	*out = arr;
+	for (size_t i = 0; !rc && i < add; i++) {
+		char *elem = arr + (keep + i) * size;
 		ynode *item = pol_ld_node(ld, v->data.sequence.items.start[i]);
 
+		memcpy(elem, proto, size);
 		*(pol_pos *)(elem + pos_off) = pol_ld_pos(ld, item);
+		*n = keep + i + 1;
 		if (!item || item->type != YAML_MAPPING_NODE)
 			return pol_ld_fail(ld, item, NG_ESCHEMA,
 					   "expected a mapping in \"%s\"", key);
@@ -269,31 +303,43 @@ static int read_items(pol_ld *ld, ynode *v, const char *key, size_t size,
 	return rc;
 }
 
+/* index_permissions, alias_permissions and data_stream_permissions all
+ * append to r->index, in the order the file gives them. */
+static int read_perm_section(pol_ld *ld, pol_role *r,
+			     const perm_section *sec, ynode *v)
+{
+	pol_index_perm proto = { .section = sec->id };
+
+	return read_items(ld, v, sec->key, sizeof(*r->index),
+			  offsetof(pol_index_perm, pos), index_perm_field,
+			  &proto, (void **)&r->index, &r->nindex);
+}
+
 static const char *const legacy_role_keys[] = {
 	"cluster", "indices", "readonly", "tenants", NULL
 };
+/* Search Guard's exclusions remove actions from what a role grants; the
+ * compiled entries cannot express that (docs/limitations.md). */
 static const char *const sg_role_keys[] = {
-	"exclude_cluster_permissions", "exclude_index_permissions",
-	"alias_permissions", "data_stream_permissions", NULL
+	"exclude_cluster_permissions", "exclude_index_permissions", NULL
 };
 
 static int role_field(pol_ld *ld, void *obj, const char *key, ynode *k,
 		      ynode *v)
 {
+	static const pol_tenant_perm tenant_proto;
 	pol_role *r = obj;
+	const perm_section *sec = find_section(key);
 
 	if (!strcmp(key, "cluster_permissions"))
 		return read_list(ld, v, key, &r->cluster);
-	if (!strcmp(key, "index_permissions"))
-		return read_items(ld, v, key, sizeof(*r->index),
-				  offsetof(pol_index_perm, pos),
-				  index_perm_field, (void **)&r->index,
-				  &r->nindex);
+	if (sec)
+		return read_perm_section(ld, r, sec, v);
 	if (!strcmp(key, "tenant_permissions"))
 		return read_items(ld, v, key, sizeof(*r->tenant),
 				  offsetof(pol_tenant_perm, pos),
-				  tenant_perm_field, (void **)&r->tenant,
-				  &r->ntenant);
+				  tenant_perm_field, &tenant_proto,
+				  (void **)&r->tenant, &r->ntenant);
 	if (!strcmp(key, "reserved"))
 		return pol_ld_bool(ld, v, key, &r->reserved);
 	if (!strcmp(key, "hidden"))
@@ -704,13 +750,45 @@ int pol_model_load_text(pol_model *m, const char *kind, const char *text,
 /* ---------------------------------------------------------------------
  * Models as a whole.
  */
-int pol_model_new_empty(pol_model **out, ng_error *err)
-{
-	static const struct { const char *name; const char *text; } st[] = {
+typedef struct static_file {
+	const char *name;    /* "static_" + the kind: its positions' file */
+	const char *text;
+} static_file;
+
+/* The built-in files of each pol_builtins value, in loading order. */
+static const static_file builtin_files[][3] = {
+	[POL_BUILTINS_OPENSEARCH] = {
 		{ "static_action_groups.yml", pol_static_action_groups },
 		{ "static_roles.yml", pol_static_roles },
 		{ "static_tenants.yml", pol_static_tenants },
-	};
+	},
+	[POL_BUILTINS_SEARCH_GUARD] = {
+		{ "static_sg_action_groups.yml", pol_sg_static_action_groups },
+		{ "static_sg_roles.yml", pol_sg_static_roles },
+		{ "static_sg_tenants.yml", pol_sg_static_tenants },
+	},
+};
+
+static int load_builtins(pol_model *m, pol_builtins which, ng_error *err)
+{
+	int rc = 0;
+
+	/* POL_BUILTINS_NONE, or a value outside the enum: no built-ins. */
+	if ((size_t)which >= sizeof(builtin_files) / sizeof(*builtin_files))
+		return 0;
+	for (size_t i = 0; !rc && i < 3; i++) {
+		const static_file *f = &builtin_files[which][i];
+
+		rc = pol_model_load_text(m, f->name, f->text, strlen(f->text),
+					 err);
+	}
+	m->config.search_guard = which == POL_BUILTINS_SEARCH_GUARD;
+	return rc;
+}
+
+int pol_model_new_builtins(pol_model **out, pol_builtins which,
+			   ng_error *err)
+{
 	pol_model *m = calloc(1, sizeof(*m));
 	int rc = 0;
 
@@ -724,15 +802,19 @@ int pol_model_new_empty(pol_model **out, ng_error *err)
 	m->config.salt = pol_pool_strdup(m->pool, "e1ukloTsQlOgPquJ");
 	if (!m->config.security_index || !m->config.salt)
 		rc = pol_fail(err, NG_ENOMEM, NULL, 0, 0, "out of memory");
-	for (size_t i = 0; !rc && i < sizeof(st) / sizeof(st[0]); i++)
-		rc = pol_model_load_text(m, st[i].name, st[i].text,
-					 strlen(st[i].text), err);
+	if (!rc)
+		rc = load_builtins(m, which, err);
 	if (rc) {
 		pol_model_free(m);
 		return rc;
 	}
 	*out = m;
 	return 0;
+}
+
+int pol_model_new_empty(pol_model **out, ng_error *err)
+{
+	return pol_model_new_builtins(out, POL_BUILTINS_OPENSEARCH, err);
 }
 
 void pol_model_free(pol_model *m)
@@ -819,6 +901,28 @@ static int load_settings(pol_model *m, const char *dir, const char *path,
 	return rc;
 }
 
+/* dir/name exists (a file of any type: reading it decides the rest). */
+static bool dir_has(const char *dir, const char *name)
+{
+	char *path = g_build_filename(dir, name, NULL);
+	bool found = g_file_test(path, G_FILE_TEST_EXISTS);
+
+	g_free(path);
+	return found;
+}
+
+bool pol_dir_is_search_guard(const char *dir)
+{
+	for (size_t i = 0; dir && kinds[i].id != K_NODE_SETTINGS; i++) {
+		char sg[64];
+
+		snprintf(sg, sizeof(sg), "sg_%s", kinds[i].base);
+		if (!dir_has(dir, kinds[i].base) && dir_has(dir, sg))
+			return true;
+	}
+	return false;
+}
+
 /* The files of one directory, OpenSearch names first, then sg_ names. */
 static int load_files(pol_model *m, const char *dir, ng_error *err)
 {
@@ -849,7 +953,10 @@ int pol_model_load_dir(const char *dir, const char *node_settings,
 	if (!dir || !g_file_test(dir, G_FILE_TEST_IS_DIR))
 		return pol_fail(err, NG_EIO, dir ? dir : "", 0, 0,
 				"not a directory");
-	if ((rc = pol_model_new_empty(&m, err)))
+	rc = pol_model_new_builtins(&m, pol_dir_is_search_guard(dir)
+					? POL_BUILTINS_SEARCH_GUARD
+					: POL_BUILTINS_OPENSEARCH, err);
+	if (rc)
 		return rc;
 	rc = load_files(m, dir, err);
 	if (!rc)

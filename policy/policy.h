@@ -79,7 +79,18 @@ typedef struct pol_strlist {
 	size_t n;
 } pol_strlist;
 
+/* The role section an index-permission entry comes from. Search Guard's
+ * alias and data stream sections become entries like index_permissions
+ * ones, on the alias or data stream patterns; the engine grants through
+ * an alias or a data stream to its member and backing indices. */
+typedef enum pol_perm_section {
+	POL_SEC_INDEX = 0,      /* index_permissions: index_patterns */
+	POL_SEC_ALIAS,          /* alias_permissions: alias_patterns */
+	POL_SEC_DATA_STREAM     /* data_stream_permissions */
+} pol_perm_section;
+
 typedef struct pol_index_perm {
+	pol_perm_section section;
 	pol_strlist patterns;
 	pol_strlist actions;
 	char *dls;             /* NULL when absent */
@@ -100,7 +111,7 @@ typedef struct pol_role {
 	pol_pos pos;
 	bool reserved, hidden, is_static;
 	pol_strlist cluster;
-	pol_index_perm *index;
+	pol_index_perm *index;     /* every section, in file order */
 	size_t nindex;
 	pol_tenant_perm *tenant;
 	size_t ntenant;
@@ -187,18 +198,35 @@ typedef struct pol_model {
 	                                * nodes_dn_dynamic_config_enabled */
 } pol_model;
 
-/* Read a configuration directory. Static action groups and roles are
- * merged in (the static definition wins on a name clash). Unknown keys and
- * references to undefined roles or groups are warnings, as in the peer;
- * malformed YAML or wrong types are errors. */
+/* Which built-in static action groups, roles and tenants a model has. */
+typedef enum pol_builtins {
+	POL_BUILTINS_OPENSEARCH = 0,   /* read, all_access, global_tenant... */
+	POL_BUILTINS_SEARCH_GUARD,     /* SGS_READ, SGS_ALL_ACCESS, ... */
+	POL_BUILTINS_NONE              /* none (tests on the built-ins) */
+} pol_builtins;
+
+/* Does `dir` use the Search Guard layout: is some file present only under
+ * its sg_ name (sg_roles.yml without roles.yml, ...)? It is what sets
+ * pol_config.search_guard when the directory is loaded. */
+bool pol_dir_is_search_guard(const char *dir);
+
+/* Read a configuration directory. The built-ins of its layout are merged
+ * in: Search Guard's in the Search Guard layout, OpenSearch's otherwise,
+ * never both (the static definition wins on a name clash). Unknown keys
+ * and references to undefined roles or groups are warnings, as in the
+ * peer; malformed YAML or wrong types are errors. */
 int pol_model_load_dir(const char *dir, const char *node_settings,
 		       pol_model **out, ng_error *err);
 /* Load from a single in-memory YAML text of one file kind (tests, fuzz):
- * kind is the basename, e.g. "roles.yml". */
+ * kind is the basename, e.g. "roles.yml". An sg_ kind sets
+ * config.search_guard but leaves the model's built-ins as they are. */
 int pol_model_load_text(pol_model *m, const char *kind, const char *text,
 			size_t len, ng_error *err);
-/* A model holding only the built-in static action groups, roles and
- * tenants, with the configuration defaults. */
+/* A model holding only the built-ins of `which`, with the configuration
+ * defaults (Search Guard's: config.search_guard set). */
+int pol_model_new_builtins(pol_model **out, pol_builtins which,
+			   ng_error *err);
+/* pol_model_new_builtins with the OpenSearch built-ins. */
 int pol_model_new_empty(pol_model **out, ng_error *err);
 /* Warn about references to undefined roles and action groups, and merge
  * the nodes_dn.yml entries when enabled. pol_model_load_dir calls it; call
@@ -217,7 +245,7 @@ typedef uint64_t pol_word;
 
 typedef struct pol_entry {
 	uint32_t role;
-	uint32_t index;            /* position within the role's index_permissions */
+	uint32_t index;            /* position within the role's index[] (all sections) */
 	pol_pattern *inc;          /* static include patterns */
 	size_t ninc;
 	pol_pattern *exc;          /* "-pattern" exclusions (Search Guard style) */
@@ -409,10 +437,14 @@ int pol_dict_find(const char *name);            /* -1 when absent */
 /* Granted only by a pattern other than a bare "*". */
 bool pol_action_is_explicit(const char *name);
 
-/* The built-in static configuration, as YAML text. */
+/* The built-in static configuration, as YAML text: OpenSearch's
+ * (static_data.c) and Search Guard's (static_sg.c). */
 extern const char pol_static_action_groups[];
 extern const char pol_static_roles[];
 extern const char pol_static_tenants[];
+extern const char pol_sg_static_action_groups[];
+extern const char pol_sg_static_roles[];
+extern const char pol_sg_static_tenants[];
 
 /* Action groups: resolve a list of permissions into the set of strings
  * it grants (group names kept literally), following nested groups once. */

@@ -3,6 +3,7 @@
  * requests (reference/rest-api/corpus.jsonl).
  *
  *   rest_corpus [-v] corpus.jsonl
+ *   rest_corpus -p corpus-plugins.jsonl
  *
  * Each line gives method, path, query (an object of strings), body (JSON,
  * or a string holding NDJSON), expected_action and expected_indices. A line
@@ -14,8 +15,15 @@
  * counted for indices. -v prints every disagreement, and every request
  * refused as malformed, to stdout.
  *
- * Exit status: 0 when the action and index shares reach 97% and 95%, 1
- * when not, 2 on bad usage or input.
+ * With -p (plugin corpus, whose lines expect nothing) each line is only
+ * decomposed: the tool counts, per plugin (the line's api up to its first
+ * '.'), the lines routed to a known action, the unknown apis (refused with
+ * 403) and the malformed requests (400), and checks that every line got
+ * one of these outcomes.
+ *
+ * Exit status: 0 when the action and index shares reach 97% and 95% (with
+ * -p: when every line got a decision), 1 when not, 2 on bad usage or
+ * input.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -35,7 +43,20 @@ typedef struct buf {
 typedef struct tally {
 	size_t lines, action_ok, idx_total, idx_ok, idx_ordered;
 	size_t alias_total, alias_ok, unknown, bad, errors;
+	size_t known, undecided;
 } tally;
+
+/* Per plugin, with -p. */
+#define MAX_PLUGINS 64
+
+typedef struct plugin {
+	char name[48];
+	size_t known, unknown, bad;
+} plugin;
+
+static plugin plugins[MAX_PLUGINS];
+static size_t nplugins;
+static bool plugin_mode;
 
 static void buf_add(buf *b, const char *s, size_t n)
 {
@@ -238,6 +259,58 @@ static void compare(tally *t, const cJSON *line, const char *path,
 		report(line, path, r, "aliases", got, n);
 }
 
+static plugin *plugin_of(const cJSON *line)
+{
+	const cJSON *api = cJSON_GetObjectItem(line, "api");
+	const char *s = cJSON_IsString(api) ? api->valuestring : "?";
+	size_t n = strcspn(s, ".");
+
+	n = n < sizeof(plugins[0].name) ? n : sizeof(plugins[0].name) - 1;
+	for (size_t i = 0; i < nplugins; i++)
+		if (strlen(plugins[i].name) == n &&
+		    strncmp(plugins[i].name, s, n) == 0)
+			return &plugins[i];
+	if (nplugins == MAX_PLUGINS)
+		return &plugins[MAX_PLUGINS - 1];
+	memcpy(plugins[nplugins].name, s, n);
+	return &plugins[nplugins++];
+}
+
+/* A decision is a known action (status 0), an unknown api (403) or a
+ * malformed request (400); nothing else may come out. */
+static void count_plugin(tally *t, const cJSON *line, const prs_request *r,
+			 const char *path, bool verbose)
+{
+	plugin *p = plugin_of(line);
+	const cJSON *m = cJSON_GetObjectItem(line, "method");
+
+	if (r->status == 0 && r->action) {
+		t->known++;
+		p->known++;
+	} else if (r->status == 403 && r->code == NG_EUNKNOWNAPI) {
+		p->unknown++;
+	} else if (r->status == 400) {
+		p->bad++;
+	} else {
+		t->undecided++;
+	}
+	if (verbose && (r->status || !r->action))
+		printf("%s\t%s %s\t%s\n", r->status == 400 ? "400" : "unknown",
+		       cJSON_IsString(m) ? m->valuestring : "?", path,
+		       r->error ? r->error : "no action");
+}
+
+static void print_plugins(const tally *t)
+{
+	printf("%-22s %7s %7s %7s\n", "plugin", "known", "unknown", "400");
+	for (size_t i = 0; i < nplugins; i++)
+		printf("%-22s %7zu %7zu %7zu\n", plugins[i].name,
+		       plugins[i].known, plugins[i].unknown, plugins[i].bad);
+	printf("lines %zu: known action %zu, unknown api %zu, 400 %zu, "
+	       "without a decision %zu, errors %zu\n", t->lines, t->known,
+	       t->unknown, t->bad, t->undecided, t->errors);
+}
+
 static void check_line(tally *t, const cJSON *line, ng_arena *a,
 		       buf *path, bool verbose)
 {
@@ -258,7 +331,10 @@ static void check_line(tally *t, const cJSON *line, ng_arena *a,
 	t->lines++;
 	t->unknown += r.code == NG_EUNKNOWNAPI;
 	t->bad += r.status == 400;
-	compare(t, line, path->s, &r, verbose);
+	if (plugin_mode)
+		count_plugin(t, line, &r, path->s, verbose);
+	else
+		compare(t, line, path->s, &r, verbose);
 	cJSON_free(owned);
 }
 
@@ -306,6 +382,10 @@ static int run(FILE *f, bool verbose)
 	ng_arena_free(&a);
 	if (rc)
 		return rc;
+	if (plugin_mode) {
+		print_plugins(&t);
+		return t.undecided || t.errors ? 1 : 0;
+	}
 	print_tally(&t);
 	return share(t.action_ok, t.lines) >= TARGET_ACTION &&
 			       share(t.idx_ok, t.idx_total) >= TARGET_INDICES
@@ -316,14 +396,18 @@ static int run(FILE *f, bool verbose)
 int main(int argc, char **argv)
 {
 	bool verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
-	const char *file = argv[verbose ? 2 : 1];
+	const char *file;
 	FILE *f;
 	int rc;
 
-	if (argc != (verbose ? 3 : 2)) {
-		fprintf(stderr, "usage: rest_corpus [-v] corpus.jsonl\n");
+	plugin_mode = argc > 1 && strcmp(argv[1], "-p") == 0;
+	verbose = verbose || (argc > 2 && strcmp(argv[2], "-v") == 0);
+	if (argc != 2 + (int)plugin_mode + (int)verbose) {
+		fprintf(stderr, "usage: rest_corpus [-v] corpus.jsonl\n"
+				"       rest_corpus -p [-v] corpus-plugins.jsonl\n");
 		return 2;
 	}
+	file = argv[argc - 1];
 	f = fopen(file, "r");
 	if (!f) {
 		perror(file);

@@ -86,6 +86,26 @@ static void typo_gets_a_suggestion(void)
 	ng_lint_result_free(r);
 }
 
+/* Search Guard directories are linted against Search Guard's built-ins:
+ * a migrated v6 group name points at its SGS_ spelling, SGS_ roles are
+ * the built-ins, and alias_permissions is read. */
+static void search_guard_directory_uses_the_sgs_builtins(void)
+{
+	ng_lint_result *r = lint("data/policy/sg-lint", NULL);
+	const char *msg;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL_FATAL(ng_lint_count(r), 2);
+	CU_ASSERT_STRING_EQUAL(ng_lint_rule(r, 0), "unknown-action-group");
+	msg = ng_lint_message(r, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "did you mean \"SGS_INDICES_ALL\"?"));
+	CU_ASSERT_STRING_EQUAL(ng_lint_rule(r, 1), "static-redefined");
+	CU_ASSERT_PTR_NOT_NULL(strstr(ng_lint_message(r, 1), "SGS_READALL"));
+	CU_ASSERT_EQUAL(count_rule(r, "schema-unknown-key"), 0);
+	CU_ASSERT_EQUAL(count_rule(r, "mapping-undefined-role"), 0);
+	ng_lint_result_free(r);
+}
+
 static void findings_are_sorted_by_position(void)
 {
 	ng_lint_result *r = lint("data/lint/action-group-cycle/bad", NULL);
@@ -149,6 +169,7 @@ void suite_lint(void)
 		NG_TEST(every_rule_flags_its_bad_input),
 		NG_TEST(every_rule_passes_its_good_input),
 		NG_TEST(typo_gets_a_suggestion),
+		NG_TEST(search_guard_directory_uses_the_sgs_builtins),
 		NG_TEST(findings_are_sorted_by_position),
 		NG_TEST(missing_directory_is_an_error),
 		NG_TEST(unreadable_metadata_is_an_error),

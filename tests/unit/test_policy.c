@@ -41,11 +41,11 @@ static pol_compiled *compile_dir(const char *dir)
 	return pc;
 }
 
-/* A model from one text of kind `kind` on top of the built-ins. */
-static int load_text(const char *kind, const char *text, pol_model **out,
-		     ng_error *e)
+/* A model from one text of kind `kind` on top of the built-ins `b`. */
+static int load_text_on(pol_builtins b, const char *kind, const char *text,
+			pol_model **out, ng_error *e)
 {
-	int rc = pol_model_new_empty(out, e);
+	int rc = pol_model_new_builtins(out, b, e);
 
 	if (!rc)
 		rc = pol_model_load_text(*out, kind, text, strlen(text), e);
@@ -58,15 +58,28 @@ static int load_text(const char *kind, const char *text, pol_model **out,
 	return rc;
 }
 
-static pol_compiled *compile_text(const char *kind, const char *text)
+/* The same on top of the OpenSearch built-ins. */
+static int load_text(const char *kind, const char *text, pol_model **out,
+		     ng_error *e)
+{
+	return load_text_on(POL_BUILTINS_OPENSEARCH, kind, text, out, e);
+}
+
+static pol_compiled *compile_text_on(pol_builtins b, const char *kind,
+				     const char *text)
 {
 	pol_model *m = NULL;
 	pol_compiled *pc = NULL;
 	ng_error e = { 0 };
 
-	CU_ASSERT_EQUAL_FATAL(load_text(kind, text, &m, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(load_text_on(b, kind, text, &m, &e), 0);
 	CU_ASSERT_EQUAL_FATAL(pol_compile(m, &pc, &e), 0);
 	return pc;
+}
+
+static pol_compiled *compile_text(const char *kind, const char *text)
+{
+	return compile_text_on(POL_BUILTINS_OPENSEARCH, kind, text);
 }
 
 static const pol_role *find_role(const pol_model *m, const char *name)
@@ -854,6 +867,281 @@ static void bad_setting_values_are_positioned_errors(void)
 }
 
 /* ---------------------------------------------------------------------
+ * Search Guard: its built-ins and its role sections.
+ */
+#define SG_REF SHARED "/reference/real-configs/31-sg-flx-static-builtins/"
+
+static const pol_group *find_group(const pol_model *m, const char *name)
+{
+	for (size_t i = 0; i < m->ngroups; i++)
+		if (!strcmp(m->groups[i].name, name))
+			return &m->groups[i];
+	return NULL;
+}
+
+static size_t count_warnings(const pol_model *m, const char *needle)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->warnings.n; i++)
+		n += strstr(m->warnings.v[i], needle) != NULL;
+	return n;
+}
+
+static void search_guard_layout_gets_the_sgs_builtins(void)
+{
+	pol_model *m = load_dir_ok(DATA "sg-basic");
+	const pol_role *r = find_role(m, "SGS_READALL");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_TRUE(r->is_static);
+	CU_ASSERT_STRING_EQUAL(r->pos.file, "static_sg_roles.yml");
+	CU_ASSERT_PTR_NOT_NULL(find_role(m, "SGS_ALL_ACCESS"));
+	CU_ASSERT_PTR_NOT_NULL(find_group(m, "SGS_CLUSTER_COMPOSITE_OPS"));
+	CU_ASSERT_PTR_NULL(find_role(m, "all_access"));
+	CU_ASSERT_PTR_NULL(find_group(m, "read"));
+	CU_ASSERT_EQUAL(m->ngroups, 51);
+	CU_ASSERT_EQUAL(m->nroles, 14 + 1);
+	CU_ASSERT_EQUAL(m->tenants.n, 1);
+	CU_ASSERT_STRING_EQUAL(m->tenants.v[0], "SGS_GLOBAL_TENANT");
+	CU_ASSERT_EQUAL(count_warnings(m, "undefined"), 0);
+	pol_model_free(m);
+}
+
+static void opensearch_layout_keeps_sgs_names_undefined(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(load_text("roles.yml", "r:\n  cluster_permissions:"
+					" [SGS_CLUSTER_COMPOSITE_OPS]\n", &m, &e),
+			      0);
+	CU_ASSERT_FALSE(m->config.search_guard);
+	CU_ASSERT_PTR_NULL(find_role(m, "SGS_ALL_ACCESS"));
+	CU_ASSERT_TRUE(has_warning(m, "roles.yml:2:25: undefined action group "
+				   "\"SGS_CLUSTER_COMPOSITE_OPS\""));
+	pol_model_free(m);
+}
+
+static void sgs_builtins_grant_what_they_should(void)
+{
+	pol_compiled *pc = compile_text_on(POL_BUILTINS_SEARCH_GUARD,
+		"sg_roles.yml", "crud:\n  cluster_permissions: "
+		"[SGS_CLUSTER_COMPOSITE_OPS]\n  index_permissions:\n"
+		"  - {index_patterns: ['logs-*'], allowed_actions: [SGS_CRUD]}\n");
+	const pol_entry *all = entry_of(pc, "SGS_ALL_ACCESS", 0);
+	const pol_entry *ra = entry_of(pc, "SGS_READALL", 0);
+	const pol_entry *crud = entry_of(pc, "crud", 0);
+
+	CU_ASSERT_FATAL(all && ra && crud);
+	CU_ASSERT_TRUE(role_has_cluster(pc, "SGS_ALL_ACCESS",
+					"cluster:monitor/health"));
+	CU_ASSERT_TRUE(entry_grants(pc, all, "indices:admin/delete"));
+	CU_ASSERT_TRUE(role_has_cluster(pc, "SGS_READALL",
+					"indices:data/read/mget"));
+	CU_ASSERT_FALSE(role_has_cluster(pc, "SGS_READALL",
+					 "indices:data/write/bulk"));
+	CU_ASSERT_TRUE(entry_grants(pc, ra, "indices:data/read/search"));
+	CU_ASSERT_FALSE(entry_grants(pc, ra, "indices:data/write/index"));
+	CU_ASSERT_TRUE(ra->any);
+	CU_ASSERT_TRUE(role_has_cluster(pc, "crud", "indices:data/write/bulk"));
+	CU_ASSERT_TRUE(entry_grants(pc, crud, "indices:data/write/index"));
+	CU_ASSERT_TRUE(entry_grants(pc, crud, "indices:data/read/get"));
+	CU_ASSERT_FALSE(entry_grants(pc, crud, "indices:admin/delete"));
+	pol_compiled_free(pc);
+}
+
+static void static_sgs_definition_wins_on_name_clash(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+	const pol_role *r;
+
+	CU_ASSERT_EQUAL_FATAL(load_text_on(POL_BUILTINS_SEARCH_GUARD,
+		"sg_roles.yml", "SGS_READALL:\n  cluster_permissions: ['*']\n",
+		&m, &e), 0);
+	r = find_role(m, "SGS_READALL");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_TRUE(r->is_static);
+	CU_ASSERT_STRING_EQUAL(r->cluster.v[0], "SGS_CLUSTER_COMPOSITE_OPS_RO");
+	CU_ASSERT_TRUE(has_warning(m, "sg_roles.yml:1:1: role \"SGS_READALL\" "
+				   "is a static built-in"));
+	pol_model_free(m);
+}
+
+static void same_strlist(const pol_strlist *a, const pol_strlist *b)
+{
+	CU_ASSERT_EQUAL_FATAL(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++)
+		CU_ASSERT_STRING_EQUAL(a->v[i], b->v[i]);
+}
+
+static void same_role(const pol_role *a, const pol_role *b)
+{
+	same_strlist(&a->cluster, &b->cluster);
+	CU_ASSERT_EQUAL_FATAL(a->nindex, b->nindex);
+	for (size_t j = 0; j < a->nindex; j++) {
+		CU_ASSERT_EQUAL(a->index[j].section, b->index[j].section);
+		same_strlist(&a->index[j].patterns, &b->index[j].patterns);
+		same_strlist(&a->index[j].actions, &b->index[j].actions);
+	}
+	CU_ASSERT_EQUAL_FATAL(a->ntenant, b->ntenant);
+	for (size_t j = 0; j < a->ntenant; j++) {
+		same_strlist(&a->tenant[j].patterns, &b->tenant[j].patterns);
+		same_strlist(&a->tenant[j].actions, &b->tenant[j].actions);
+	}
+}
+
+/* The reference files, read as a Search Guard directory's own files. */
+static pol_model *load_sg_reference(void)
+{
+	static const char *const files[][2] = {
+		{ "static_action_groups.yml", "sg_action_groups.yml" },
+		{ "static_roles.yml", "sg_roles.yml" },
+		{ "static_tenants.yml", "sg_tenants.yml" },
+	};
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(pol_model_new_builtins(&m, POL_BUILTINS_NONE,
+						     &e), 0);
+	for (size_t i = 0; i < 3; i++) {
+		char *text = NULL;
+		gsize len;
+		char *path = g_strconcat(SG_REF, files[i][0], NULL);
+
+		CU_ASSERT_FATAL(g_file_get_contents(path, &text, &len, NULL));
+		CU_ASSERT_EQUAL(pol_model_load_text(m, files[i][1], text, len,
+						    &e), 0);
+		g_free(text);
+		g_free(path);
+	}
+	return m;
+}
+
+static void sgs_builtins_match_the_reference_files(void)
+{
+	pol_model *ref, *m = NULL;
+	ng_error e = { 0 };
+
+	if (access(SG_REF, R_OK) != 0) {
+		CU_PASS("shared reference configurations are absent; skipped");
+		return;
+	}
+	ref = load_sg_reference();
+	CU_ASSERT_EQUAL_FATAL(pol_model_new_builtins(&m,
+		POL_BUILTINS_SEARCH_GUARD, &e), 0);
+	CU_ASSERT_EQUAL(ref->warnings.n, 0);
+	CU_ASSERT_EQUAL_FATAL(m->ngroups, ref->ngroups);
+	for (size_t i = 0; i < ref->ngroups; i++) {
+		const pol_group *g = find_group(m, ref->groups[i].name);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+		CU_ASSERT_STRING_EQUAL(g->type, ref->groups[i].type);
+		same_strlist(&g->actions, &ref->groups[i].actions);
+	}
+	CU_ASSERT_EQUAL_FATAL(m->nroles, ref->nroles);
+	for (size_t i = 0; i < ref->nroles; i++) {
+		const pol_role *r = find_role(m, ref->roles[i].name);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		same_role(r, &ref->roles[i]);
+	}
+	same_strlist(&m->tenants, &ref->tenants);
+	pol_model_free(ref);
+	pol_model_free(m);
+}
+
+static const char alias_roles[] =
+	"_sg_meta: {type: roles, config_version: 2}\n"
+	"viewer:\n"
+	"  alias_permissions:\n"
+	"  - alias_patterns: ['orders*']\n"
+	"    allowed_actions: [SGS_READ]\n"
+	"    dls: '{\"term\": {\"open\": true}}'\n"
+	"  index_permissions:\n"
+	"  - {index_patterns: [refunds], allowed_actions: [SGS_GET]}\n"
+	"  data_stream_permissions:\n"
+	"  - data_stream_patterns: [metrics, '-metrics-secret']\n"
+	"    allowed_actions: [SGS_SEARCH]\n";
+
+static void alias_and_data_stream_sections_become_entries(void)
+{
+	pol_compiled *pc = compile_text_on(POL_BUILTINS_SEARCH_GUARD,
+					   "sg_roles.yml", alias_roles);
+	const pol_entry *alias = entry_of(pc, "viewer", 0);
+	const pol_entry *index = entry_of(pc, "viewer", 1);
+	const pol_entry *stream = entry_of(pc, "viewer", 2);
+
+	CU_ASSERT_FATAL(alias && index && stream);
+	CU_ASSERT_EQUAL(alias->src->section, POL_SEC_ALIAS);
+	CU_ASSERT_EQUAL(alias->src->pos.line, 4);
+	CU_ASSERT_EQUAL(index->src->section, POL_SEC_INDEX);
+	CU_ASSERT_EQUAL(stream->src->section, POL_SEC_DATA_STREAM);
+	CU_ASSERT_TRUE(pol_entry_matches_static(alias, "orders", 6));
+	CU_ASSERT_TRUE(entry_grants(pc, alias, "indices:data/read/search"));
+	CU_ASSERT_FALSE(entry_grants(pc, alias, "indices:data/write/index"));
+	CU_ASSERT_STRING_EQUAL(alias->dls, "{\"term\": {\"open\": true}}");
+	CU_ASSERT_TRUE(entry_grants(pc, index, "indices:data/read/get"));
+	CU_ASSERT_TRUE(pol_entry_matches_static(stream, "metrics", 7));
+	CU_ASSERT_FALSE(pol_entry_matches_static(stream, "metrics-secret", 14));
+	CU_ASSERT_EQUAL(stream->nexc, 1);
+	CU_ASSERT_TRUE(entry_grants(pc, stream, "indices:data/read/search"));
+	CU_ASSERT_EQUAL(count_warnings(pc->model, "not supported"), 0);
+	pol_compiled_free(pc);
+}
+
+static void section_keys_are_checked_per_section(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(load_text_on(POL_BUILTINS_SEARCH_GUARD,
+		"sg_roles.yml", "r:\n  alias_permissions:\n"
+		"  - {index_patterns: [a], allowed_actions: [SGS_READ]}\n"
+		"  exclude_cluster_permissions: [SGS_CLUSTER_ALL]\n", &m, &e), 0);
+	CU_ASSERT_TRUE(has_warning(m, "sg_roles.yml:3:6: unknown key "
+				   "\"index_patterns\" in alias_permissions"));
+	CU_ASSERT_TRUE(has_warning(m, "sg_roles.yml:4:3: "
+				   "\"exclude_cluster_permissions\" is not "
+				   "supported"));
+	CU_ASSERT_EQUAL(find_role(m, "r")->index[0].patterns.n, 0);
+	pol_model_free(m);
+	CU_ASSERT_EQUAL(load_text_on(POL_BUILTINS_SEARCH_GUARD, "sg_roles.yml",
+		"r:\n  data_stream_permissions: {a: b}\n", &m, &e),
+			NG_ESCHEMA);
+	CU_ASSERT_STRING_EQUAL(e.message, "expected a list for "
+			       "\"data_stream_permissions\"");
+}
+
+/* Sets 13 to 18 name SGS_ roles and groups; since the built-ins are
+ * merged, only the names defined nowhere are reported (INDEX.md). */
+static void search_guard_sets_warn_only_about_real_dangling_names(void)
+{
+	static const struct { const char *dir; size_t undefined; } sets[] = {
+		{ "13-sg-classic-demo", 0 }, { "15-sg-classic-tests", 12 },
+		{ "16-sg-flx-demo", 0 }, { "17-sg-flx-frontend-test", 0 },
+		{ "18-sg-flx-signals-test", 0 },
+	};
+	char dir[512];
+
+	if (access(SG_REF, R_OK) != 0) {
+		CU_PASS("shared reference configurations are absent; skipped");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s/reference/real-configs/%s",
+			 SHARED, sets[i].dir);
+		pol_model *m = load_dir_ok(dir);
+
+		CU_ASSERT_TRUE(m->config.search_guard);
+		CU_ASSERT_EQUAL(count_warnings(m, "undefined"), sets[i].undefined);
+		CU_ASSERT_EQUAL(count_warnings(m, "SGS_"), 0);
+		pol_model_free(m);
+	}
+}
+
+/* ---------------------------------------------------------------------
  * Real configurations and the shared policy directories.
  */
 static bool expected_invalid(const char *dir)
@@ -1000,6 +1288,14 @@ void suite_policy(void)
 		NG_TEST(config_dynamic_keys_are_read),
 		NG_TEST(node_settings_flat_and_nested_are_read),
 		NG_TEST(search_guard_names_and_settings_are_read),
+		NG_TEST(search_guard_layout_gets_the_sgs_builtins),
+		NG_TEST(opensearch_layout_keeps_sgs_names_undefined),
+		NG_TEST(sgs_builtins_grant_what_they_should),
+		NG_TEST(static_sgs_definition_wins_on_name_clash),
+		NG_TEST(sgs_builtins_match_the_reference_files),
+		NG_TEST(alias_and_data_stream_sections_become_entries),
+		NG_TEST(section_keys_are_checked_per_section),
+		NG_TEST(search_guard_sets_warn_only_about_real_dangling_names),
 		NG_TEST(explicit_node_settings_file_replaces_the_directory_one),
 		NG_TEST(bad_setting_values_are_positioned_errors),
 		NG_TEST(real_configurations_load_or_fail_as_expected),
