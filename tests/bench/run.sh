@@ -24,6 +24,11 @@ for s in explicit wildcard msearch mget bulk dbq; do
 			"$B/req-$s-$BIG.ndjson" "$REPS" "$SECS" "$t")"
 	done
 done
+# the same, with the decision JSON rendered (ng_decision_json): one thread
+for s in explicit wildcard msearch bulk; do
+	put "render $s 1" "$("$NG" decide "$B/policy" "$B/md-$BIG.json" \
+		"$B/req-$s-$BIG.ndjson" "$REPS" "$SECS" 1 json)"
+done
 for n in 1000 3000 10000 30000 100000; do
 	put "scale $n" "$("$NG" decide "$B/policy" "$B/md-$n.json" \
 		"$B/req-explicit-$n.ndjson" "$REPS" "$SECS" 1)"
