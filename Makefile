@@ -23,6 +23,17 @@ CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# The library for ThreadSanitizer (tests/stress/stress.mk).
+ifeq ($(TSAN_LIB),1)
+CFLAGS  += -O1 -fsanitize=thread -fno-omit-frame-pointer
+endif
+
+# The library as the fuzz targets link it (tests/fuzz/fuzz.mk).
+ifeq ($(FUZZ_LIB),1)
+CFLAGS  += -O1 -fsanitize=fuzzer-no-link,address,undefined \
+           -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
 LIB_SRC := $(wildcard policy/*.c parsers/*.c engine/*.c)
 CLI_SRC := $(wildcard bindings/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
@@ -31,7 +42,8 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 DEB_PKGS := build-essential pkg-config libpcre2-dev libcjson-dev libyaml-dev \
-            libglib2.0-dev libcunit1-dev python3 default-jdk-headless
+            libglib2.0-dev libcunit1-dev python3 default-jdk-headless \
+            clang libclang-rt-14-dev
 
 .PHONY: all deps run test unit-test unit-test-san cases cli-test matrix-png check-header bench clean \
         python-test java-test java-test-run \
@@ -95,7 +107,7 @@ check-header:
 	c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/nodeguard.h
 
 test: all check-header unit-test unit-test-san cases run cli-test python-test java-test \
-      rest-coverage
+      rest-coverage test-fault test-stress cases-san
 
 # Language bindings (bindings/python, bindings/java). The JDK is found from
 # javac on the PATH (or JDK_HOME=...); without one, java-test says so and skips.
@@ -178,3 +190,6 @@ rest-coverage: $(BUILD)/rest_corpus
 clean:
 	rm -rf build nodeguard
 
+# Hardening: fuzz targets, fault injection, reload stress.
+include tests/fuzz/fuzz.mk
+include tests/stress/stress.mk

@@ -428,7 +428,8 @@ static int pindex_lengths(pindex *x)
 		if (n <= NAME_MAX_BYTES && !seen[n]++)
 			rc |= u32v_push(&x->lens, (uint32_t)n);
 	}
-	qsort(x->lens.v, x->lens.n, sizeof(uint32_t), cmp_u32);
+	if (x->lens.n > 1)   /* qsort(NULL, 0, ...) is undefined */
+		qsort(x->lens.v, x->lens.n, sizeof(uint32_t), cmp_u32);
 	return rc ? NG_ENOMEM : 0;
 }
 
@@ -548,7 +549,6 @@ static size_t settle(builder *b, const char *s, size_t n)
 	size_t k = 0;
 
 	if (b->hit.n > 1)   /* qsort(NULL, 0, ...) is undefined */
-		if (b->hit.n > 1)
 		qsort(b->hit.v, b->hit.n, sizeof(uint32_t), cmp_u32);
 	for (size_t i = 0; i < b->hit.n; i++) {
 		uint32_t id = b->hit.v[i];
