@@ -79,8 +79,11 @@ deps:
 	else echo "all build dependencies are installed"; fi
 
 run: $(BUILD)/nodeguard
-	$(BUILD)/nodeguard eval --check --policy samples/policy \
-	  --metadata samples/metadata.json samples/requests.ndjson
+	@$(BUILD)/nodeguard eval --check --summary --policy samples/policy \
+	  --metadata samples/metadata.json samples/requests.ndjson \
+	  > $(BUILD)/samples-decisions.ndjson; rc=$$?; \
+	  echo "decisions: $(BUILD)/samples-decisions.ndjson"; \
+	  tail -n 1 $(BUILD)/samples-decisions.ndjson; exit $$rc
 
 unit-test: $(BUILD)/unit-tests
 	cd tests && ../$(BUILD)/unit-tests

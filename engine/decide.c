@@ -168,6 +168,12 @@ static int decompose(dc_ctx *c, prs_request *pr)
 	prs_limits lim = PRS_LIMITS_DEFAULT;
 
 	memset(pr, 0, sizeof(*pr));
+	if (r->is_transport ? !r->action : !r->method || !r->path) {
+		pr->status = 400;
+		pr->error = "the request has neither a REST method and path nor "
+			    "a transport action";
+		return 0;
+	}
 	if (r->is_transport)
 		return prs_transport(pr, c->a, &lim, r->action, r->indices.v,
 				     r->indices.n);

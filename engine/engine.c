@@ -241,7 +241,7 @@ static int node_install(ng_node *n, ng_policy *p, ng_metadata *m)
 	old = n->engine;
 	oldp = n->policy;
 	oldm = n->md;
-	n->engine = e;
+	__atomic_store_n(&n->engine, e, __ATOMIC_RELEASE);
 	n->policy = ng_policy_retain(p);
 	n->md = ng_metadata_retain(m);
 	pthread_mutex_unlock(&n->lock);
@@ -321,4 +321,23 @@ ng_engine *ng_node_acquire(ng_node *n)
 	if (!e)
 		ng_fail(NG_ENOTREADY, "no policy or no metadata loaded yet");
 	return e;
+}
+
+/* The fast path compares pointers only: *cached holds a reference, so the
+ * engine it points to cannot be freed and its address cannot be reused
+ * while the comparison runs. */
+int ng_node_refresh(ng_node *n, ng_engine **cached)
+{
+	ng_engine *now;
+
+	if (!n || !cached)
+		return ng_fail(NG_EINVAL, "ng_node_refresh needs a node and a slot");
+	if (*cached && *cached == __atomic_load_n(&n->engine, __ATOMIC_ACQUIRE))
+		return 0;
+	now = ng_node_acquire(n);
+	if (!now)
+		return NG_ENOTREADY;
+	ng_engine_release(*cached);
+	*cached = now;
+	return 0;
 }

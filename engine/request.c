@@ -72,6 +72,10 @@ static int set_str(ng_request *r, char **dst, const char *s, size_t n)
 {
 	if (!s && n)
 		return ng_fail(NG_EINVAL, "null string with a length");
+	/* a NUL would cut the value short where C strings are compared: a
+	 * certificate name "admin\0evil" must not read as "admin" */
+	if (n && memchr(s, '\0', n))
+		return ng_fail(NG_EINVAL, "a request value holds a NUL character");
 	*dst = ng_arena_strndup(&r->strings, s ? s : "", n);
 	return *dst ? 0 : ng_fail(NG_ENOMEM, "out of memory");
 }
@@ -357,6 +361,11 @@ int ng_request_from_json(const char *json, size_t len, ng_request **out)
 
 	if (rc)
 		return rc;
+	if (memmem(json, len, "\\u0000", 6) || memchr(json, '\0', len)) {
+		ng_request_free(r);
+		*out = NULL;
+		return ng_fail(NG_ESYNTAX, "a NUL character in the request line");
+	}
 	root = cJSON_ParseWithLength(json, len);
 	if (!root || !cJSON_IsObject(root)) {
 		size_t off = 0;

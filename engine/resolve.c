@@ -324,8 +324,10 @@ static bool is_remote(rs_ctx *c, const char *s)
 
 	if (!colon || !(c->op->flags & PRS_REMOTE_OK))
 		return false;
-	return md_is_remote_cluster(c->e->md, s, (size_t)(colon - s)) ||
-	       c->e->md->nremotes == 0;
+	/* only a cluster the metadata names is remote: an unknown prefix is
+	 * a local name (which cannot exist), so it is checked, not waved
+	 * through as someone else's business */
+	return md_is_remote_cluster(c->e->md, s, (size_t)(colon - s));
 }
 
 static int select_name(rs_ctx *c, const char *name)

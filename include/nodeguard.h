@@ -136,6 +136,12 @@ NG_API int ng_node_set_metadata(ng_node *n, ng_metadata *m);
 /* The engine in force, with a reference the caller releases; NULL (and
  * NG_ENOTREADY from ng_last_error) until both inputs were set. */
 NG_API ng_engine *ng_node_acquire(ng_node *n);
+/* Keep a thread's engine current without a lock on the request path. When
+ * *cached is the engine in force, this is one atomic load and nothing
+ * changes; otherwise *cached is released and replaced by the engine in
+ * force. *cached may start NULL; the caller releases it when done. Returns
+ * 0, or NG_ENOTREADY while no engine is in force (*cached is kept). */
+NG_API int ng_node_refresh(ng_node *n, ng_engine **cached);
 
 /* ---------------------------------------------------------------------
  * Requests.

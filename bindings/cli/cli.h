@@ -22,6 +22,8 @@ int cli_open_engine(const char *policy, const char *metadata,
 		    ng_engine **out);
 /* "file:line:col: message" of the thread's last error, to stderr. */
 void cli_print_error(const char *what);
+/* The same for an error loading the policy directory `dir`. */
+void cli_print_policy_error(const char *dir);
 
 /* Action groups as diff and matrix show them, each with the action that
  * stands for it. */

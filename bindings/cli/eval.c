@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -29,6 +30,7 @@ typedef struct eval_opts {
 	const char *input;
 	bool check;
 	bool summary;
+	bool help;
 	int threads;
 } eval_opts;
 
@@ -63,6 +65,22 @@ void cli_print_error(const char *what)
 		fprintf(stderr, "%s: %s\n", what, e->message);
 }
 
+/* A policy error names the file inside the directory. */
+void cli_print_policy_error(const char *dir)
+{
+	const ng_error *e = ng_last_error();
+
+	if (!e->file[0] || e->file[0] == '/') {
+		cli_print_error(dir);
+		return;
+	}
+	if (e->line)
+		fprintf(stderr, "%s/%s:%d:%d: %s\n", dir, e->file, e->line,
+			e->column, e->message);
+	else
+		fprintf(stderr, "%s/%s: %s\n", dir, e->file, e->message);
+}
+
 int cli_open_engine(const char *policy, const char *metadata,
 		    ng_engine **out)
 {
@@ -73,8 +91,18 @@ int cli_open_engine(const char *policy, const char *metadata,
 	*out = NULL;
 	rc = ng_policy_load(policy, NULL, &p);
 	if (rc) {
-		cli_print_error(policy);
+		cli_print_policy_error(policy);
 		return CLI_USAGE;
+	}
+	for (size_t i = 0; i < ng_policy_warning_count(p); i++) {
+		const char *w = ng_policy_warning(p, i);
+		const char *sep = strstr(w, ": ");
+
+		if (sep)
+			fprintf(stderr, "%s/%.*s: warning: %s\n", policy,
+				(int)(sep - w), w, sep + 2);
+		else
+			fprintf(stderr, "%s: warning: %s\n", policy, w);
 	}
 	rc = ng_metadata_load(metadata, &m);
 	if (rc) {
@@ -92,6 +120,15 @@ int cli_open_engine(const char *policy, const char *metadata,
 	return CLI_OK;
 }
 
+/* 1..MAX_THREADS, or -1 for anything else. */
+static int parse_threads(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	return *s && !*end && n >= 1 && n <= MAX_THREADS ? (int)n : -1;
+}
+
 static int parse_args(int argc, char **argv, eval_opts *o)
 {
 	for (int i = 1; i < argc; i++) {
@@ -106,7 +143,13 @@ static int parse_args(int argc, char **argv, eval_opts *o)
 		else if (strcmp(a, "--metadata") == 0 && i + 1 < argc)
 			o->metadata = argv[++i];
 		else if (strcmp(a, "--threads") == 0 && i + 1 < argc)
-			o->threads = atoi(argv[++i]);
+			o->threads = parse_threads(argv[++i]);
+		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return o->help = true, -1;
+		else if (a[0] == '-' && a[1] && i + 1 == argc &&
+			 (!strcmp(a, "--policy") || !strcmp(a, "--metadata") ||
+			  !strcmp(a, "--threads")))
+			return fprintf(stderr, "eval: %s needs a value\n", a), -1;
 		else if (a[0] == '-' && a[1])
 			return fprintf(stderr, "eval: unknown option %s\n", a), -1;
 		else if (!o->input)
@@ -114,6 +157,9 @@ static int parse_args(int argc, char **argv, eval_opts *o)
 		else
 			return fprintf(stderr, "eval: more than one input\n"), -1;
 	}
+	if (o->threads < 0)
+		fprintf(stderr, "eval: --threads takes a number from 1 to %d\n",
+			MAX_THREADS);
 	if (!o->policy || !o->metadata || o->threads < 0 ||
 	    o->threads > MAX_THREADS) {
 		fprintf(stderr, "usage: nodeguard eval --policy DIR --metadata FILE "
@@ -214,17 +260,69 @@ static bool items_match(const cJSON *want, const cJSON *dec, char *why,
 	return true;
 }
 
+/* An expectation this tool cannot read fails the line rather than pass
+ * it unchecked. */
+static bool valid_expect(const cJSON *expect, char *why, size_t cap)
+{
+	static const char *const known[] = {
+		"status", "indices", "items", "decision", "indices_raw",
+		"status_peer",
+	};
+	const cJSON *el;
+
+	if (!cJSON_IsObject(expect))
+		return snprintf(why, cap, "expect is not an object"), false;
+	cJSON_ArrayForEach(el, expect) {
+		size_t i = 0;
+
+		while (i < sizeof(known) / sizeof(known[0]) &&
+		       strcmp(known[i], el->string) != 0)
+			i++;
+		if (i == sizeof(known) / sizeof(known[0]))
+			return snprintf(why, cap, "unknown key \"%s\" in expect",
+					el->string), false;
+	}
+	el = cJSON_GetObjectItem(expect, "status");
+	if (el && !cJSON_IsNumber(el))
+		return snprintf(why, cap, "expect.status is not a number"), false;
+	el = cJSON_GetObjectItem(expect, "decision");
+	if (el && !cJSON_IsString(el))
+		return snprintf(why, cap, "expect.decision is not a string"), false;
+	return true;
+}
+
+static bool items_count_match(const cJSON *want, const cJSON *dec, int got,
+			      char *why, size_t cap)
+{
+	int n = cJSON_GetArraySize(want);
+	int have = cJSON_GetArraySize(cJSON_GetObjectItem(dec, "items"));
+
+	if (status_class(got) != 200 || n == have)
+		return true;
+	snprintf(why, cap, "%d items, expected %d", have, n);
+	return false;
+}
+
 static bool compare(const cJSON *expect, const cJSON *dec, char *why,
 		    size_t cap)
 {
 	const cJSON *st = cJSON_GetObjectItem(expect, "status");
+	const cJSON *verdict = cJSON_GetObjectItem(expect, "decision");
 	const cJSON *ix = cJSON_GetObjectItem(expect, "indices");
 	const cJSON *items = cJSON_GetObjectItem(expect, "items");
+	const char *have_verdict = cJSON_GetObjectItem(dec, "decision")->valuestring;
 	int got = cJSON_GetObjectItem(dec, "status")->valueint;
 	bool ok = true;
 
+	if (!valid_expect(expect, why, cap))
+		return false;
 	if (cJSON_IsNumber(st) && status_class(got) != status_class(st->valueint)) {
 		snprintf(why, cap, "status %d, expected %d", got, st->valueint);
+		return false;
+	}
+	if (verdict && strcmp(verdict->valuestring, have_verdict) != 0) {
+		snprintf(why, cap, "decision %s, expected %s", have_verdict,
+			 verdict->valuestring);
 		return false;
 	}
 	if (cJSON_IsArray(ix)) {
@@ -240,7 +338,8 @@ static bool compare(const cJSON *expect, const cJSON *dec, char *why,
 			return false;
 	}
 	if (cJSON_IsArray(items))
-		return items_match(items, dec, why, cap);
+		return items_count_match(items, dec, got, why, cap) &&
+		       items_match(items, dec, why, cap);
 	return true;
 }
 
@@ -291,7 +390,7 @@ static void check_line(eval_stats *s, const char *line, size_t len,
 	const cJSON *expect = cJSON_GetObjectItem(req, "expect");
 	char why[512] = "";
 
-	if (!cJSON_IsObject(expect)) {
+	if (!expect) {
 		/* nothing to compare: not counted */
 	} else if (dec && compare(expect, dec, why, sizeof(why))) {
 		s->passed++;
@@ -484,6 +583,24 @@ static int run(const ng_engine *e, const eval_opts *o, FILE *in)
 	return s.failed ? CLI_FAILED : CLI_OK;
 }
 
+/* The request file, refused when it is not a regular file or a pipe. */
+static FILE *open_input(const char *path)
+{
+	struct stat st;
+	FILE *in = fopen(path, "r");
+
+	if (!in) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: is a directory, not a request file\n", path);
+		fclose(in);
+		return NULL;
+	}
+	return in;
+}
+
 int cli_eval(int argc, char **argv)
 {
 	eval_opts o = { 0 };
@@ -491,18 +608,23 @@ int cli_eval(int argc, char **argv)
 	FILE *in = stdin;
 	int rc;
 
-	if (parse_args(argc, argv, &o) != 0)
-		return CLI_USAGE;
-	rc = cli_open_engine(o.policy, o.metadata, &e);
-	if (rc)
-		return rc;
-	if (o.input && strcmp(o.input, "-") != 0) {
-		in = fopen(o.input, "r");
-		if (!in) {
-			fprintf(stderr, "%s: %s\n", o.input, strerror(errno));
-			ng_engine_release(e);
+	if (parse_args(argc, argv, &o) != 0) {
+		if (!o.help)
 			return CLI_USAGE;
-		}
+		printf("usage: nodeguard eval --policy DIR --metadata FILE [--check] "
+		       "[--summary] [--threads N]\n       [REQUESTS.ndjson|-]\n");
+		return CLI_OK;
+	}
+	if (o.input && strcmp(o.input, "-") != 0) {
+		in = open_input(o.input);
+		if (!in)
+			return CLI_USAGE;
+	}
+	rc = cli_open_engine(o.policy, o.metadata, &e);
+	if (rc) {
+		if (in != stdin)
+			fclose(in);
+		return rc;
 	}
 	rc = run(e, &o, in);
 	if (in != stdin)

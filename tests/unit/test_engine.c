@@ -198,6 +198,31 @@ static void failed_reload_keeps_the_previous_policy(void)
 	ng_node_free(n);
 }
 
+static void refresh_keeps_the_engine_until_a_reload(void)
+{
+	ng_node *n = NULL;
+	ng_metadata *m = NULL;
+	ng_engine *cached = NULL, *first;
+
+	CU_ASSERT_EQUAL_FATAL(ng_node_new(&n), 0);
+	CU_ASSERT_EQUAL(ng_node_refresh(n, &cached), NG_ENOTREADY);
+	CU_ASSERT_PTR_NULL(cached);
+	CU_ASSERT_EQUAL(ng_metadata_load(DATA "metadata.json", &m), 0);
+	CU_ASSERT_EQUAL(ng_node_set_metadata(n, m), 0);
+	CU_ASSERT_EQUAL(ng_node_load_policy(n, DATA "dls", NULL), 0);
+	CU_ASSERT_EQUAL(ng_node_refresh(n, &cached), 0);
+	first = cached;
+	CU_ASSERT_PTR_NOT_NULL(first);
+	CU_ASSERT_EQUAL(ng_node_refresh(n, &cached), 0);
+	CU_ASSERT_PTR_EQUAL(cached, first);
+	CU_ASSERT_EQUAL(ng_node_load_policy(n, DATA "dls-override", NULL), 0);
+	CU_ASSERT_EQUAL(ng_node_refresh(n, &cached), 0);
+	CU_ASSERT_PTR_NOT_EQUAL(cached, first);
+	ng_engine_release(cached);
+	ng_metadata_release(m);
+	ng_node_free(n);
+}
+
 static void malformed_request_line_is_a_syntax_error(void)
 {
 	ng_request *r = NULL;
@@ -214,6 +239,38 @@ static void request_without_rest_or_transport_is_a_bad_request(void)
 
 	CU_ASSERT_EQUAL(status_of(d), 400);
 	cJSON_Delete(d);
+	ng_engine_release(e);
+}
+
+static void nul_inside_a_value_is_refused(void)
+{
+	static const char dn[] = "CN=admin,OU=ops,O=example\0evil";
+	static const char line[] = "{\"id\":\"z\",\"user\":{\"name\":\"x\","
+		"\"cert_dn\":\"CN=admin,OU=ops,O=example\\u0000evil\"},"
+		"\"rest\":{\"method\":\"GET\",\"path\":\"/other/_search\"}}";
+	ng_request *r = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+	CU_ASSERT_EQUAL(ng_request_set_cert_dn(r, dn, sizeof(dn) - 1), NG_EINVAL);
+	ng_request_free(r);
+	r = NULL;
+	CU_ASSERT_EQUAL(ng_request_from_json(line, strlen(line), &r), NG_ESYNTAX);
+	CU_ASSERT_PTR_NULL(r);
+}
+
+static void request_without_method_or_action_is_a_bad_request(void)
+{
+	ng_engine *e = open_engine(DATA "dls");
+	ng_request *r = NULL;
+	ng_decision *d = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+	CU_ASSERT_EQUAL(ng_request_set_user(r, "ann", 3), 0);
+	CU_ASSERT_EQUAL_FATAL(ng_decide(e, r, &d), 0);
+	CU_ASSERT_EQUAL(ng_decision_status(d), 400);
+	CU_ASSERT_EQUAL(ng_decision_verdict(d), NG_DENY);
+	ng_decision_free(d);
+	ng_request_free(r);
 	ng_engine_release(e);
 }
 
@@ -237,7 +294,10 @@ void suite_engine(void)
 		     NG_TEST(admin_certificate_matches_despite_case_and_spaces),
 		     NG_TEST(unknown_api_is_denied),
 		     NG_TEST(failed_reload_keeps_the_previous_policy),
+		     NG_TEST(refresh_keeps_the_engine_until_a_reload),
 		     NG_TEST(malformed_request_line_is_a_syntax_error),
 		     NG_TEST(request_without_rest_or_transport_is_a_bad_request),
+		     NG_TEST(nul_inside_a_value_is_refused),
+		     NG_TEST(request_without_method_or_action_is_a_bad_request),
 		     NG_TEST(every_error_code_has_a_text));
 }
