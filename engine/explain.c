@@ -18,6 +18,8 @@ typedef struct ex_ctx {
 	dc_ctx dc;
 	ng_arena arena;
 	const char **why;           /* per role: the mapping rule */
+	ng_decision scratch;        /* takes what preparing the caller records,
+	                             * so the decision explained stays as made */
 } ex_ctx;
 
 /* ---------------------------------------------------------------------
@@ -194,6 +196,7 @@ int ng_explain(const ng_engine *e, const ng_request *r, char **json_out)
 	ng_arena_init(&x.arena);
 	dc_ctx_init(&x.dc, e, r, d, dc_request_time(r));
 	x.dc.a = &x.arena;
+	x.dc.d = &x.scratch;
 	x.why = ng_arena_calloc(&x.arena,
 				(x.dc.pc->nroles + 1) * sizeof(*x.why));
 	rc = x.why ? dc_prepare_caller(&x.dc, x.why) : NG_ENOMEM;

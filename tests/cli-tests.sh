@@ -97,6 +97,9 @@ import json, sys
 x = json.load(sys.stdin)
 assert x[\"decision\"][\"decision\"] == \"deny\", x[\"decision\"]
 assert any(c[\"grant\"] is None for c in x[\"cells\"]), x[\"cells\"]"' _ "${explain[@]}"
+check "explain json: the decision's roles are listed once" bash -c '"$@" --format json \
+  --user omar "GET /logs-*/_search" | python3 -c "import json,sys; r=json.load(sys.stdin)[\"decision\"][\"roles\"]; \
+assert r and len(r) == len(set(r)), r"' _ "${explain[@]}"
 
 # --- diff ---------------------------------------------------------------
 one=$data/diff/one-line

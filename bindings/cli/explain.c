@@ -37,7 +37,8 @@ static int parse_option(explain_opts *o, const char *a, const char *val)
 		o->metadata = val;
 	else if (!strcmp(a, "--user"))
 		o->user = val;
-	else if (!strcmp(a, "--format"))
+	else if (!strcmp(a, "--format") &&
+		 (!strcmp(val, "text") || !strcmp(val, "json")))
 		o->format = val;
 	else if (!strcmp(a, "--backend-role"))
 		return push(o->backend, &o->nbackend, val) ? 0 : -1;
@@ -58,8 +59,8 @@ static int parse_args(int argc, char **argv, explain_opts *o)
 
 		if (a[0] == '-' && a[1] == '-' && i + 1 < argc) {
 			if (parse_option(o, a, argv[++i]) != 0)
-				return fprintf(stderr, "explain: bad option %s\n", a),
-				       -1;
+				return fprintf(stderr, "explain: bad option %s %s\n",
+					       a, argv[i]), -1;
 		} else if (!o->request) {
 			o->request = a;
 		} else if (!o->body_file) {
