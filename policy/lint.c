@@ -14,6 +14,8 @@
 #include "lint.h"
 
 const pol_lint_rule pol_lint_rules[] = {
+	{ "file-unreadable", POL_SEV_ERROR,
+	  "a configuration file that exists but cannot be read" },
 	{ "yaml-syntax", POL_SEV_ERROR,
 	  "malformed yaml, duplicate keys, or more than one document" },
 	{ "schema-unknown-key", POL_SEV_ERROR,
@@ -331,6 +333,8 @@ bool lint_sg_builtin_group(const lint_ctx *c, const char *name)
 static const char *rule_for_code(const ng_error *e)
 {
 	switch (e->code) {
+	case NG_EIO:
+		return "file-unreadable";
 	case NG_EPATTERN:
 		return "invalid-regex";
 	case NG_ESCHEMA:

@@ -153,11 +153,22 @@ static void print_json(cJSON *doc)
 	cJSON_Delete(doc);
 }
 
+/* A file that could not be read: the input, not the policy, is at fault
+ * (exit status 2). */
+static bool unreadable(const ng_lint_result *r)
+{
+	for (size_t i = 0; i < ng_lint_count(r); i++)
+		if (!strcmp(ng_lint_rule(r, i), "file-unreadable"))
+			return true;
+	return false;
+}
+
 int cli_lint(int argc, char **argv)
 {
 	lint_opts o = { 0 };
 	ng_lint_result *r;
 	size_t counts[3] = { 0 };
+	int rc;
 
 	if (parse_args(argc, argv, &o) != 0)
 		return CLI_USAGE;
@@ -173,6 +184,8 @@ int cli_lint(int argc, char **argv)
 		print_json(sarif_log(r));
 	else
 		print_text(r, counts);
+	rc = unreadable(r) ? CLI_USAGE :
+	     counts[NG_SEVERITY_ERROR] ? CLI_FAILED : CLI_OK;
 	ng_lint_result_free(r);
-	return counts[NG_SEVERITY_ERROR] ? CLI_FAILED : CLI_OK;
+	return rc;
 }
