@@ -15,7 +15,9 @@
  */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -322,26 +324,15 @@ static bool match(const char *t, const seg *sg, char *const *dec, size_t ns,
 	}
 }
 
-/* The routes grouped by their number of segments, built once: a request
- * is matched only against the routes of its length, and a compact entry
- * (methods, first character of a literal first segment) rejects most of
- * them without reading the route. Read-only once built, so threads share
- * it; a table larger than the index is scanned whole. */
-#define INDEX_CAP 1024
-
-typedef struct route_ix {
-	unsigned short id;
-	unsigned char methods;
-	char first;                /* 0 when the first segment is a part */
-} route_ix;
-
-static struct {
-	route_ix e[PRS_MAX_SEGS + 1][INDEX_CAP];
-	size_t n[PRS_MAX_SEGS + 1];
-	bool ok;
-} by_len;
-static pthread_once_t by_len_once = PTHREAD_ONCE_INIT;
-
+/* The routes indexed by one literal segment each, built once: a route
+ * matches a path only when every literal segment of its template equals
+ * the path's raw segment there, so it is looked up under one of them (the
+ * one the fewest other routes share) by (number of segments, position,
+ * text). A request is then matched only against the routes filed under
+ * one of its own segments, and against the routes of its length without
+ * any literal segment. The rows of prs_routes stay as they are; this is
+ * an index over them. Read-only once built, so threads share it; when it
+ * cannot be built, the whole table is scanned. */
 static size_t template_segs(const char *t)
 {
 	size_t n = 0;
@@ -352,60 +343,230 @@ static size_t template_segs(const char *t)
 	return n;
 }
 
-static void by_len_build(void)
-{
-	if (prs_nroutes > INDEX_CAP)
-		return;
-	for (size_t i = 0; i < prs_nroutes; i++) {
-		const char *t = prs_routes[i].path;
-		size_t n = template_segs(t);
-		route_ix *e;
+typedef struct lit_key {
+	unsigned char nsegs, pos;
+	unsigned short id;
+	unsigned short len;
+	const char *text;          /* the template segment, not terminated */
+} lit_key;
 
-		if (n > PRS_MAX_SEGS)
-			return;
-		while (*t == '/')
-			t++;
-		e = &by_len.e[n][by_len.n[n]++];
-		e->id = (unsigned short)i;
-		e->methods = (unsigned char)prs_routes[i].methods;
-		e->first = *t == '{' ? 0 : *t;
-	}
-	by_len.ok = true;
+static struct {
+	lit_key *keys;             /* sorted by lit_cmp */
+	size_t nkeys;
+	unsigned short *bare[PRS_MAX_SEGS + 1];  /* routes without a literal */
+	size_t nbare[PRS_MAX_SEGS + 1];
+	bool ok;
+} route_ix;
+static pthread_once_t route_ix_once = PTHREAD_ONCE_INIT;
+
+static int lit_cmp(const void *x, const void *y)
+{
+	const lit_key *a = x, *b = y;
+	int d;
+
+	if (a->nsegs != b->nsegs)
+		return a->nsegs < b->nsegs ? -1 : 1;
+	if (a->pos != b->pos)
+		return a->pos < b->pos ? -1 : 1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	d = memcmp(a->text, b->text, a->len);
+	if (d)
+		return d;
+	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* The best route among the candidates (see match). */
-static const prs_route *route_pick(const route_ix *e, size_t n,
-				   unsigned mbit, const seg *sg,
-				   char *const *dec, size_t ns)
+/* The literal segments of a route's template into out[]; returns their
+ * number, or (size_t)-1 when the template has too many segments. */
+static size_t route_literals(size_t id, lit_key *out)
 {
-	const prs_route *best = NULL;
-	unsigned best_score = 0, score;
-	char first = ns ? sg[0].raw[0] : 0;
+	const char *t = prs_routes[id].path;
+	lit_key k[PRS_MAX_SEGS];
+	size_t n = 0, nl = 0;
 
-	for (size_t k = 0; k < n; k++) {
-		const prs_route *rt = &prs_routes[e ? e[k].id : k];
+	while (*t) {
+		size_t len;
 
-		if (e && (!(e[k].methods & mbit) ||
-			  (e[k].first && e[k].first != first)))
-			continue;
-		if (!(rt->methods & mbit) ||
-		    !match(rt->path, sg, dec, ns, &score))
-			continue;
-		if (!best || score > best_score) {
-			best = rt;
-			best_score = score;
-		}
+		while (*t == '/')
+			t++;
+		if (!*t)
+			break;
+		len = strcspn(t, "/");
+		if (n == PRS_MAX_SEGS || len > 0xffff)
+			return (size_t)-1;
+		if (*t != '{')
+			k[nl++] = (lit_key){ 0, (unsigned char)n,
+					     (unsigned short)id,
+					     (unsigned short)len, t };
+		n++;
+		t += len;
 	}
-	return best;
+	for (size_t i = 0; i < nl; i++) {
+		out[i] = k[i];
+		out[i].nsegs = (unsigned char)n;
+	}
+	return nl;
+}
+
+/* How many routes file a literal equal to *k (same length, position and
+ * text), in the sorted array of every literal. */
+static size_t lit_share(const lit_key *all, size_t n, const lit_key *k)
+{
+	lit_key lo = *k;
+	size_t a = 0, b = n, c;
+
+	lo.id = 0;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (lit_cmp(&all[m], &lo) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (c = a; c < n && all[c].nsegs == k->nsegs &&
+		    all[c].pos == k->pos && all[c].len == k->len &&
+		    memcmp(all[c].text, k->text, k->len) == 0; c++)
+		;
+	return c - a;
+}
+
+/* Every literal of every route, sorted; NULL when one route is too long
+ * or out of memory. */
+static lit_key *all_literals(size_t *n)
+{
+	lit_key *all = malloc(prs_nroutes * PRS_MAX_SEGS * sizeof(*all));
+
+	*n = 0;
+	for (size_t i = 0; all && i < prs_nroutes; i++) {
+		size_t k = route_literals(i, all + *n);
+
+		if (k == (size_t)-1 || i > 0xffff) {
+			free(all);
+			return NULL;
+		}
+		*n += k;
+	}
+	if (all)
+		qsort(all, *n, sizeof(*all), lit_cmp);
+	return all;
+}
+
+/* File each route under its least shared literal, or as bare. */
+static void file_routes(const lit_key *all, size_t nall)
+{
+	for (size_t i = 0; i < prs_nroutes; i++) {
+		lit_key k[PRS_MAX_SEGS];
+		size_t nl = route_literals(i, k), best = 0, share = SIZE_MAX;
+
+		for (size_t j = 0; j < nl; j++) {
+			size_t s = lit_share(all, nall, &k[j]);
+
+			if (s < share) {
+				share = s;
+				best = j;
+			}
+		}
+		if (nl) {
+			route_ix.keys[route_ix.nkeys++] = k[best];
+			continue;
+		}
+		k[0].nsegs = (unsigned char)template_segs(prs_routes[i].path);
+		route_ix.bare[k[0].nsegs][route_ix.nbare[k[0].nsegs]++] =
+			(unsigned short)i;
+	}
+}
+
+static void route_ix_build(void)
+{
+	size_t nall;
+	lit_key *all = all_literals(&nall);
+
+	route_ix.keys = malloc((prs_nroutes + 1) * sizeof(*route_ix.keys));
+	for (size_t n = 0; n <= PRS_MAX_SEGS; n++)
+		route_ix.bare[n] = malloc((prs_nroutes + 1) *
+					  sizeof(*route_ix.bare[n]));
+	route_ix.ok = all && route_ix.keys;
+	for (size_t n = 0; n <= PRS_MAX_SEGS; n++)
+		route_ix.ok = route_ix.ok && route_ix.bare[n];
+	if (route_ix.ok) {
+		file_routes(all, nall);
+		qsort(route_ix.keys, route_ix.nkeys, sizeof(*route_ix.keys),
+		      lit_cmp);
+	}
+	free(all);
+}
+
+/* The best route so far (see match): the higher score wins, then the
+ * earlier row, as a scan of the table in order would have it. */
+typedef struct pick {
+	unsigned mbit;
+	const seg *sg;
+	char *const *dec;
+	size_t ns;
+	const prs_route *best;
+	unsigned best_score;
+} pick;
+
+static void consider(pick *p, size_t id)
+{
+	const prs_route *rt = &prs_routes[id];
+	unsigned score;
+
+	if (!(rt->methods & p->mbit) ||
+	    !match(rt->path, p->sg, p->dec, p->ns, &score))
+		return;
+	if (!p->best || score > p->best_score ||
+	    (score == p->best_score && rt < p->best)) {
+		p->best = rt;
+		p->best_score = score;
+	}
+}
+
+/* The routes filed under the request's segment at `pos`. */
+static void consider_filed(pick *p, size_t pos)
+{
+	lit_key k = { (unsigned char)p->ns, (unsigned char)pos, 0,
+		      (unsigned short)p->sg[pos].len, p->sg[pos].raw };
+	size_t a = 0, b = route_ix.nkeys;
+
+	if (p->sg[pos].len > 0xffff)
+		return;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (lit_cmp(&route_ix.keys[m], &k) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (; a < route_ix.nkeys; a++) {
+		const lit_key *e = &route_ix.keys[a];
+
+		if (e->nsegs != k.nsegs || e->pos != k.pos ||
+		    e->len != k.len || memcmp(e->text, k.text, k.len) != 0)
+			break;
+		consider(p, e->id);
+	}
 }
 
 static const prs_route *route_find(unsigned mbit, const seg *sg,
 				   char *const *dec, size_t ns)
 {
-	pthread_once(&by_len_once, by_len_build);
-	if (!by_len.ok)
-		return route_pick(NULL, prs_nroutes, mbit, sg, dec, ns);
-	return route_pick(by_len.e[ns], by_len.n[ns], mbit, sg, dec, ns);
+	pick p = { mbit, sg, dec, ns, NULL, 0 };
+
+	pthread_once(&route_ix_once, route_ix_build);
+	if (!route_ix.ok) {
+		for (size_t i = 0; i < prs_nroutes; i++)
+			if (template_segs(prs_routes[i].path) == ns)
+				consider(&p, i);
+		return p.best;
+	}
+	for (size_t i = 0; i < ns; i++)
+		consider_filed(&p, i);
+	for (size_t i = 0; i < route_ix.nbare[ns]; i++)
+		consider(&p, route_ix.bare[ns][i]);
+	return p.best;
 }
 
 /* ---------------------------------------------------------------------
