@@ -110,11 +110,15 @@ static int map_roles(dc_ctx *c, const char **why)
 	return rc;
 }
 
+/* With `why` (an explanation), every dynamic pattern is rendered now;
+ * otherwise on first use. */
 int dc_prepare_caller(dc_ctx *c, const char **why)
 {
 	int rc = set_user(c);
 
-	return rc ? rc : map_roles(c, why);
+	if (!rc)
+		rc = map_roles(c, why);
+	return !rc && why ? dc_render_all(c) : rc;
 }
 
 /* ---------------------------------------------------------------------
@@ -216,7 +220,7 @@ static int decide_request(dc_ctx *c)
 		rc = dc_run_ops(c, &pr);
 	if (!rc && c->d->verdict != NG_DENY)
 		rc = dc_restrictions(c);
-	return rc;
+	return rc ? rc : c->dyn_rc;
 }
 
 int64_t dc_request_time(const ng_request *r)

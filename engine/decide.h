@@ -10,11 +10,13 @@
 #include "tables.h"
 
 /* An entry of a mapped role, with its dynamic patterns rendered for the
- * caller of this request. */
+ * caller of this request: on first use (see grant.c), or all at once by
+ * dc_render_all. */
 typedef struct dc_entry {
 	const pol_entry *e;
 	pol_pattern *dyn;          /* rendered and compiled; malloc'd */
 	size_t ndyn;
+	bool rendered;             /* dyn and ndyn are set */
 } dc_entry;
 
 typedef struct dc_ctx {
@@ -30,9 +32,18 @@ typedef struct dc_ctx {
 	dc_entry *entries;
 	size_t nentries, capentries;
 	size_t nrestricted;        /* entries with a DLS, FLS or masking rule */
-	uint32_t *dyn;             /* positions in entries with rendered
-	                            * dynamic patterns, in entry order */
+	uint32_t *dyn;             /* positions in entries with dynamic
+	                            * patterns, in entry order */
 	size_t ndyn, capdyn;
+	int dyn_rc;                /* NG_ENOMEM when a rendering failed so:
+	                            * the decision must then fail */
+	/* Of those, the ones granting the action last asked for (by id and
+	 * pointer): the rows of a check all ask for the same one. */
+	const char *gdyn_action;
+	int gdyn_aid;
+	bool gdyn_ok;
+	uint32_t *gdyn;
+	size_t ngdyn;
 	tb_memo *memo;             /* table answers for these roles, or NULL */
 	/* dc_is_cluster_action's answers by action pointer: the parsers
 	 * name actions with a few constant strings, asked again per item */
@@ -76,8 +87,12 @@ bool dc_is_cluster_action(dc_ctx *c, const char *action);
 int dc_grant_row(dc_ctx *c, const rs_row *row, int aid, const char *action);
 /* Does some mapped role grant the action on any index at all? */
 bool dc_grant_any(dc_ctx *c, int aid, const char *action);
-/* Does the entry's pattern (static or rendered) match the name itself? */
+/* Does the entry's pattern (static or rendered) match the name itself?
+ * The entry's dynamic patterns must have been rendered (dc_render_all). */
 bool dc_entry_matches(const dc_entry *de, const char *name);
+/* Render the dynamic patterns of every entry not rendered yet. Returns 0
+ * or NG_ENOMEM. */
+int dc_render_all(dc_ctx *c);
 
 /* Document- and field-level restrictions for the allowed read checks,
  * rendered into d->dls, d->fls and d->masked. Fails (NG_EBADREQ) when a

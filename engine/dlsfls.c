@@ -301,6 +301,8 @@ int dc_restrictions(dc_ctx *c)
 {
 	if (!c->nrestricted)
 		return 0;
+	if (dc_render_all(c) != 0)
+		return NG_ENOMEM;
 	if (write_blocked(c))
 		return dc_deny(c, 403, "writes are blocked for users whose reads "
 				       "of the index are restricted (dls.write_blocked)");

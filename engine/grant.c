@@ -102,7 +102,6 @@ static int note_dynamic(dc_ctx *c, size_t at)
 int dc_add_entry(dc_ctx *c, const pol_entry *e)
 {
 	dc_entry *de;
-	int rc;
 
 	if (c->nentries == c->capentries) {
 		size_t cap = c->capentries ? c->capentries * 2 : 16;
@@ -119,10 +118,27 @@ int dc_add_entry(dc_ctx *c, const pol_entry *e)
 	memset(de, 0, sizeof(*de));
 	de->e = e;
 	c->nrestricted += e->dls || e->nfls || e->nmasked;
-	if (!e->ndyn)
-		return 0;
-	rc = render_dynamic(c, de);
-	return !rc && de->ndyn ? note_dynamic(c, c->nentries - 1) : rc;
+	return e->ndyn ? note_dynamic(c, c->nentries - 1) : 0;
+}
+
+/* The entry's dynamic patterns, rendered for the caller on first use:
+ * most decisions need few of them, the tables answering for the static
+ * patterns. Out of memory, the entry matches nothing by them and
+ * c->dyn_rc makes the decision fail. */
+static void dyn_ready(dc_ctx *c, dc_entry *de)
+{
+	if (de->rendered)
+		return;
+	de->rendered = true;
+	if (de->e->ndyn && render_dynamic(c, de) != 0)
+		c->dyn_rc = NG_ENOMEM;
+}
+
+int dc_render_all(dc_ctx *c)
+{
+	for (size_t i = 0; i < c->ndyn; i++)
+		dyn_ready(c, &c->entries[c->dyn[i]]);
+	return c->dyn_rc;
 }
 
 /* Does a rendered dynamic pattern of the entry match, exclusions applied? */
@@ -148,34 +164,132 @@ bool dc_entry_matches(const dc_entry *de, const char *name)
 	       dyn_matches(de, name, n);
 }
 
-/* The first entry in order (entries go by role) that grants and matches,
- * given `role`, the tables' answer for the name. When the tables answer,
- * only the entries with rendered dynamic patterns are visited, and the
- * lower of the two roles wins, as the full scan would have it; when they
- * cannot (TB_UNKNOWN), every entry is. */
-static int scan_name(dc_ctx *c, const char *name, int role, int aid,
-		     const char *action)
+/* The same, rendering the entry's dynamic patterns if need be. */
+static bool entry_matches(dc_ctx *c, dc_entry *de, const char *name)
 {
-	bool all = role == TB_UNKNOWN;
-	size_t n = all ? c->nentries : c->ndyn;
+	size_t n = strlen(name);
 
-	if (all)
-		role = -1;
-	for (size_t i = 0; i < n; i++) {
-		const dc_entry *de = &c->entries[all ? i : c->dyn[i]];
+	if (pol_entry_matches_static(de->e, name, n))
+		return true;
+	dyn_ready(c, de);
+	return dyn_matches(de, name, n);
+}
+
+/* Do two entries match the same names by their dynamic patterns? They
+ * do when the raw patterns and the exclusions are the same: rendering
+ * depends only on the text, the caller and the instant. */
+static bool same_dynamic(const pol_entry *a, const pol_entry *b)
+{
+	if (a->ndyn != b->ndyn || a->nexc != b->nexc)
+		return false;
+	for (size_t i = 0; i < a->ndyn; i++)
+		if (strcmp(a->dyn[i], b->dyn[i]) != 0)
+			return false;
+	for (size_t i = 0; i < a->nexc; i++)
+		if (a->exc[i].kind != b->exc[i].kind ||
+		    a->exc[i].flags != b->exc[i].flags ||
+		    strcmp(a->exc[i].text, b->exc[i].text) != 0)
+			return false;
+	return true;
+}
+
+/* Is an entry that matches as entries[at] does already in the list? */
+static bool listed_alike(const dc_ctx *c, size_t at)
+{
+	for (size_t i = 0; i < c->ngdyn; i++)
+		if (same_dynamic(c->entries[c->gdyn[i]].e, c->entries[at].e))
+			return true;
+	return false;
+}
+
+/* The entries with dynamic patterns that grant the action, in entry
+ * order, leaving out an entry that matches as an earlier one does (it
+ * could only be found after it, with a role no lower); NULL (out of
+ * memory) when they cannot be listed. */
+static const uint32_t *dyn_granting(dc_ctx *c, int aid, const char *action,
+				    size_t *n)
+{
+	if (c->gdyn_ok && c->gdyn_aid == aid && c->gdyn_action == action) {
+		*n = c->ngdyn;
+		return c->gdyn;
+	}
+	if (!c->gdyn)
+		c->gdyn = ng_arena_alloc(c->a, (c->ndyn + 1) * sizeof(*c->gdyn));
+	c->gdyn_ok = c->gdyn != NULL;
+	if (!c->gdyn_ok)
+		return NULL;
+	c->ngdyn = 0;
+	for (size_t i = 0; i < c->ndyn; i++)
+		if (pol_entry_grants(c->pc, c->entries[c->dyn[i]].e, aid,
+				     action) && !listed_alike(c, c->dyn[i]))
+			c->gdyn[c->ngdyn++] = c->dyn[i];
+	c->gdyn_aid = aid;
+	c->gdyn_action = action;
+	*n = c->ngdyn;
+	return c->gdyn;
+}
+
+/* Every entry in order (TB_UNKNOWN: the tables cannot answer). */
+static int scan_all(dc_ctx *c, const char *name, int aid, const char *action)
+{
+	for (size_t i = 0; i < c->nentries; i++) {
+		dc_entry *de = &c->entries[i];
+
+		if (pol_entry_grants(c->pc, de->e, aid, action) &&
+		    entry_matches(c, de, name))
+			return (int)de->e->role;
+	}
+	return -1;
+}
+
+/* Below a role the tables found: the few entries with dynamic patterns
+ * of a lower role, in order. */
+static int scan_below(dc_ctx *c, const char *name, int role, int aid,
+		      const char *action)
+{
+	for (size_t i = 0; i < c->ndyn; i++) {
+		dc_entry *de = &c->entries[c->dyn[i]];
 		int r = (int)de->e->role;
 
-		if (role >= 0 && r >= role)
+		if (r >= role || !pol_entry_grants(c->pc, de->e, aid, action))
 			continue;
-		if (!pol_entry_grants(c->pc, de->e, aid, action))
-			continue;
-		/* when the tables answered, they covered the static patterns
-		 * of every entry that grants: only the rendered ones remain */
-		if (all ? dc_entry_matches(de, name) :
-			  dyn_matches(de, name, strlen(name)))
+		dyn_ready(c, de);
+		if (dyn_matches(de, name, strlen(name)))
 			return r;
 	}
 	return role;
+}
+
+/* The first entry in order (entries go by role) that grants and matches,
+ * given `role`, the tables' answer for the name. When the tables answer,
+ * they covered the static patterns of every entry that grants: only the
+ * entries with dynamic patterns remain, and the lower of the two roles
+ * wins, as the full scan would have it. A name the tables refuse is
+ * checked against the list of those entries that grant the action. */
+static int scan_name(dc_ctx *c, const char *name, int role, int aid,
+		     const char *action)
+{
+	const uint32_t *g;
+	size_t n, len;
+
+	if (role == TB_UNKNOWN)
+		return scan_all(c, name, aid, action);
+	if (!c->ndyn)
+		return role;
+	if (role >= 0)
+		return scan_below(c, name, role, aid, action);
+	g = dyn_granting(c, aid, action, &n);
+	if (!g)
+		c->dyn_rc = NG_ENOMEM;
+	len = strlen(name);
+	for (size_t i = 0; g && i < n; i++) {
+		dc_entry *de = &c->entries[g[i]];
+
+		dyn_ready(c, de);
+		if (dyn_matches(de, name, len))
+			return (int)de->e->role;
+	}
+	return -1;
 }
 
 static int grant_name(dc_ctx *c, const char *name, int aid,
@@ -257,10 +371,13 @@ int dc_grant_row(dc_ctx *c, const rs_row *row, int aid, const char *action)
 bool dc_grant_any(dc_ctx *c, int aid, const char *action)
 {
 	for (size_t i = 0; i < c->nentries; i++) {
-		const dc_entry *de = &c->entries[i];
+		dc_entry *de = &c->entries[i];
 
-		if ((de->e->ninc || de->ndyn) &&
-		    pol_entry_grants(c->pc, de->e, aid, action))
+		if (!(de->e->ninc || de->e->ndyn) ||
+		    !pol_entry_grants(c->pc, de->e, aid, action))
+			continue;
+		dyn_ready(c, de);
+		if (de->e->ninc || de->ndyn)
 			return true;
 	}
 	return false;
@@ -273,9 +390,9 @@ bool dc_grant_any(dc_ctx *c, int aid, const char *action)
 static bool explicit_system_grant(dc_ctx *c, const char *name)
 {
 	for (size_t i = 0; i < c->nentries; i++) {
-		const dc_entry *de = &c->entries[i];
+		dc_entry *de = &c->entries[i];
 
-		if (de->e->explicit_system && dc_entry_matches(de, name))
+		if (de->e->explicit_system && entry_matches(c, de, name))
 			return true;
 	}
 	return false;

@@ -8,6 +8,7 @@
  * ignore_unavailable; the legacy ones: do_not_fail_on_forbidden for reads),
  * and refused otherwise.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ typedef struct op_state {
 	const prs_op *op;
 	rs_result res;
 	bool *granted;          /* per row: every index action held */
+	bool *todo;             /* per row: still to check; NULL for all */
 	int role;               /* a granting role, for the reason */
 	const char *special;    /* why a special index was refused */
 	const char *error;
@@ -254,7 +256,7 @@ static int rows_for_action(dc_ctx *c, op_state *s, const char *action)
 		const char *why;
 		int role;
 
-		if (row->remote || !s->granted[i])
+		if (row->remote || !s->granted[i] || (s->todo && !s->todo[i]))
 			continue;
 		role = dc_grant_row(c, row, aid, action);
 		why = role >= 0 ? dc_row_special(c, row, action) : NULL;
@@ -415,62 +417,125 @@ static bool has_members(dc_ctx *c, const rs_row *r)
 	return r->kind == MD_ALIAS || r->kind == MD_DATA_STREAM;
 }
 
-static int add_members(dc_ctx *c, rs_result *out, const rs_row *r)
+/* The rows of a broken-down result, without repeats. The rows kept are
+ * distinct already (a resolution repeats no alias, index or stream) and
+ * members are indices: only index rows can repeat, and a bitset over the
+ * index ids tells them. */
+typedef struct rows_out {
+	rs_result *o;
+	uint64_t *ix;
+	bool *granted, *todo;  /* per row, as in op_state */
+} rows_out;
+
+/* A row kept with its outcome (`todo` false), or a member to check. */
+static void put_row(rows_out *w, const rs_row *r, bool granted, bool todo)
+{
+	if (r->kind == MD_INDEX) {
+		uint64_t bit = 1ull << (r->id % 64);
+
+		if (w->ix[r->id / 64] & bit)
+			return;
+		w->ix[r->id / 64] |= bit;
+	}
+	w->granted[w->o->nrows] = granted;
+	w->todo[w->o->nrows] = todo;
+	w->o->rows[w->o->nrows++] = *r;
+}
+
+static void members(dc_ctx *c, const rs_row *r, const uint32_t **ids,
+		    size_t *n)
 {
 	const ng_metadata *m = c->md;
-	const uint32_t *ids;
-	size_t n;
-	int rc = 0;
 
 	if (r->kind == MD_ALIAS) {
-		ids = m->aliases[r->id].indices;
-		n = m->aliases[r->id].nindices;
+		*ids = m->aliases[r->id].indices;
+		*n = m->aliases[r->id].nindices;
 	} else {
-		ids = m->streams[r->id].indices;
-		n = m->streams[r->id].nindices;
+		*ids = m->streams[r->id].indices;
+		*n = m->streams[r->id].nindices;
 	}
-	for (size_t i = 0; i < n && !rc; i++) {
-		rs_row row = { m->indices[ids[i]].name, MD_INDEX, ids[i],
-				 false, false };
+}
 
-		rc = rs_add_row(c->a, out, &row);
+static void put_members(dc_ctx *c, rows_out *w, const rs_row *r)
+{
+	const uint32_t *ids;
+	size_t n;
+
+	members(c, r, &ids, &n);
+	for (size_t i = 0; i < n; i++) {
+		rs_row row = { c->md->indices[ids[i]].name, MD_INDEX, ids[i],
+			       false, false };
+
+		put_row(w, &row, true, true);
 	}
-	return rc;
+}
+
+/* Room for the broken-down rows: each kept row, and the members of each
+ * refused alias or stream. */
+static size_t broken_size(dc_ctx *c, const op_state *s)
+{
+	size_t n = 1;
+
+	for (size_t i = 0; i < s->res.nrows; i++) {
+		const rs_row *r = &s->res.rows[i];
+		const uint32_t *ids;
+		size_t k = 1;
+
+		if (!s->granted[i] && has_members(c, r))
+			members(c, r, &ids, &k);
+		n += k;
+	}
+	return n;
+}
+
+/* Is some refused row an alias or a data stream? Else there is nothing
+ * to break down, and the rows need not be copied. */
+static bool refused_members(dc_ctx *c, const op_state *s)
+{
+	for (size_t i = 0; i < s->res.nrows; i++)
+		if (!s->granted[i] && has_members(c, &s->res.rows[i]))
+			return true;
+	return false;
 }
 
 /* When an alias or a data stream is refused but the operation may be
  * narrowed, the peer goes on with the member indices the caller holds
  * (a grant on a member never extends to the alias). Returns 1 when rows
- * were replaced and must be checked again, 0, or NG_ENOMEM. */
+ * were replaced and the new ones (s->todo) must be checked, 0, or
+ * NG_ENOMEM. A row kept keeps its outcome: checking it again would give
+ * the same answer. */
 static int break_down(dc_ctx *c, op_state *s)
 {
 	const char *a = first_index_action(c, s->op);
 	rs_result out = { .pattern = s->res.pattern };
-	bool changed = false;
-	int rc = 0;
+	rows_out w = { .o = &out };
 
-	if (!a || !may_reduce(c, s, a))
+	if (!a || !may_reduce(c, s, a) || !refused_members(c, s))
 		return 0;
 	/* the modern semantics break down only what a wildcard selected */
 	if (c->pc->config->mode == POL_MODE_V4 && !s->res.pattern)
 		return 0;
-	for (size_t i = 0; i < s->res.nrows && !rc; i++) {
+	out.cap = broken_size(c, s);
+	out.rows = ng_arena_alloc(c->a, out.cap * sizeof(*out.rows));
+	w.ix = ng_arena_calloc(c->a, (c->md->nindices / 64 + 1) *
+			       sizeof(*w.ix));
+	w.granted = ng_arena_alloc(c->a, out.cap * sizeof(bool));
+	w.todo = ng_arena_alloc(c->a, out.cap * sizeof(bool));
+	if (!out.rows || !w.ix || !w.granted || !w.todo)
+		return NG_ENOMEM;
+	for (size_t i = 0; i < s->res.nrows; i++) {
 		const rs_row *r = &s->res.rows[i];
 
-		if (s->granted[i] || !has_members(c, r)) {
-			rc = rs_add_row(c->a, &out, r);
-			continue;
-		}
-		changed = true;
-		rc = add_members(c, &out, r);
+		if (s->granted[i] || !has_members(c, r))
+			put_row(&w, r, s->granted[i], false);
+		else
+			put_members(c, &w, r);
 	}
-	if (rc || !changed)
-		return rc;
+	/* rs_add_row rebuilds its set from these rows if it is used again */
+	out.seen_n = SIZE_MAX;
 	s->res = out;
-	s->granted = ng_arena_alloc(c->a, (out.nrows + 1) * sizeof(bool));
-	if (!s->granted)
-		return NG_ENOMEM;
-	memset(s->granted, 1, (out.nrows + 1) * sizeof(bool));
+	s->granted = w.granted;
+	s->todo = w.todo;
 	return 1;
 }
 
@@ -656,31 +721,55 @@ static op_outcome run_op(dc_ctx *c, const prs_op *op, run_state *rs)
  * The whole request.
  */
 
+/* Text built by appending, cut at cap - 1 bytes as snprintf cuts it. */
+typedef struct text {
+	char *buf;
+	size_t cap, len;
+} text;
+
+static void put(text *t, const char *s)
+{
+	size_t n = strlen(s), room = t->cap - 1 - t->len;
+
+	n = n < room ? n : room;
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+	t->buf[t->len] = '\0';
+}
+
+/* The user as the peer prints it in a denial, at most 1,023 bytes. */
 static const char *user_text(dc_ctx *c)
 {
 	char buf[1024];
-	size_t k;
+	text t = { buf, sizeof(buf), 0 };
 
-	k = (size_t)snprintf(buf, sizeof(buf), "User [name=%s, backend_roles=[",
-			     c->user.name);
-	for (size_t i = 0; i < c->user.nbackend && k < sizeof(buf); i++)
-		k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s",
-				      i ? ", " : "", c->user.backend_roles[i]);
-	if (k < sizeof(buf))
-		snprintf(buf + k, sizeof(buf) - k, "], requestedTenant=null]");
+	put(&t, "User [name=");
+	put(&t, c->user.name);
+	put(&t, ", backend_roles=[");
+	for (size_t i = 0; i < c->user.nbackend; i++) {
+		if (i)
+			put(&t, ", ");
+		put(&t, c->user.backend_roles[i]);
+	}
+	put(&t, "], requestedTenant=null]");
 	return ng_arena_strdup(c->a, buf);
 }
 
+/* The peer's denial text, at most 2,047 bytes. */
 static const char *denial_text(dc_ctx *c, const run_state *rs)
 {
 	char buf[2048];
-	size_t k = (size_t)snprintf(buf, sizeof(buf), "no permissions for [");
+	text t = { buf, sizeof(buf), 0 };
+	const char *user = user_text(c);
 
-	for (size_t i = 0; i < rs->missing.n && k < sizeof(buf); i++)
-		k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s",
-				      i ? ", " : "", rs->missing.v[i]);
-	if (k < sizeof(buf))
-		snprintf(buf + k, sizeof(buf) - k, "] and %s", user_text(c));
+	put(&t, "no permissions for [");
+	for (size_t i = 0; i < rs->missing.n; i++) {
+		if (i)
+			put(&t, ", ");
+		put(&t, rs->missing.v[i]);
+	}
+	put(&t, "] and ");
+	put(&t, user ? user : "");
 	return ng_arena_strdup(c->a, buf);
 }
 

@@ -15,6 +15,7 @@
  * expanded, closed not, nothing ignored) and check aliases through their
  * member indices.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -121,6 +122,38 @@ int rs_add_row(ng_arena *a, rs_result *o, const rs_row *row)
 	return 0;
 }
 
+/* Append a row known not to be there: the rows of one wildcard over the
+ * sorted names are distinct, so when no row came before they need no
+ * look in the set, which is marked stale and rebuilt on its next use. */
+static int push_row(ng_arena *a, rs_result *o, const rs_row *row)
+{
+	if (o->nrows == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 16;
+		rs_row *rows = ng_arena_alloc(a, cap * sizeof(*rows));
+
+		if (!rows)
+			return NG_ENOMEM;
+		if (o->nrows)
+			memcpy(rows, o->rows, o->nrows * sizeof(*rows));
+		o->rows = rows;
+		o->cap = cap;
+	}
+	o->rows[o->nrows++] = *row;
+	o->seen_n = SIZE_MAX;
+	return 0;
+}
+
+/* A row of a wildcard or "all": pushed when the result was empty before
+ * it (`fresh`), else added without repeats. */
+static int add_selected(rs_ctx *c, const md_name *n, bool fresh)
+{
+	rs_row row = { n->name, n->kind, n->id, false, false };
+
+	if (fresh)
+		return push_row(c->a, c->out, &row);
+	return rs_add_row(c->a, c->out, &row);
+}
+
 static int add_row(rs_ctx *c, const char *name, md_kind kind, uint32_t id,
 		   bool remote)
 {
@@ -183,6 +216,7 @@ static bool visible(const rs_ctx *c, const md_name *n, bool dot_pattern)
 static int select_all(rs_ctx *c)
 {
 	const ng_metadata *m = c->e->md;
+	bool fresh = c->out->nrows == 0;
 	int rc = 0;
 
 	if (c->literal)
@@ -195,7 +229,7 @@ static int select_all(rs_ctx *c)
 		if (n->kind == MD_ALIAS || !visible(c, n, false) ||
 		    !kind_wanted(c, n->kind))
 			continue;
-		rc = add_row(c, n->name, n->kind, n->id, false);
+		rc = add_selected(c, n, fresh);
 	}
 	return rc;
 }
@@ -224,11 +258,14 @@ static bool glob(const char *p, const char *s)
 	return *p == '\0';
 }
 
+/* The names in the prefix range of "prefix*" all match it: only a
+ * pattern with more to it is globbed. */
 static int select_wildcard(rs_ctx *c, const char *pat)
 {
 	const ng_metadata *m = c->e->md;
 	size_t plen = strcspn(pat, "*?"), first, count;
-	bool dot = pat[0] == '.';
+	bool dot = pat[0] == '.', fresh = c->out->nrows == 0;
+	bool prefix_only = pat[plen] == '*' && pat[plen + 1] == '\0';
 	int rc = 0;
 
 	if (c->literal)
@@ -239,10 +276,10 @@ static int select_wildcard(rs_ctx *c, const char *pat)
 	for (size_t i = first; i < first + count && !rc; i++) {
 		const md_name *n = &m->names[i];
 
-		if (!glob(pat, n->name) || !visible(c, n, dot) ||
-		    !kind_wanted(c, n->kind))
+		if ((!prefix_only && !glob(pat, n->name)) ||
+		    !visible(c, n, dot) || !kind_wanted(c, n->kind))
 			continue;
-		rc = add_row(c, n->name, n->kind, n->id, false);
+		rc = add_selected(c, n, fresh);
 	}
 	return rc;
 }
