@@ -138,6 +138,22 @@ static void unreadable_metadata_is_an_error(void)
 	CU_ASSERT_PTR_NULL(r);
 }
 
+/* Bad inputs holding several forms of their mistake flag each form. */
+static void every_form_of_a_mistake_is_flagged(void)
+{
+	static const struct { const char *rule; size_t n; } forms[] = {
+		/* a cycle of two groups, a group including itself */
+		{ "action-group-cycle", 2 },
+		/* not JSON, JSON but no query clause, a JSON array */
+		{ "dls-invalid", 3 },
+		/* hosts "*", users "*" */
+		{ "mapping-everyone", 2 },
+	};
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		CU_ASSERT_EQUAL(hits(forms[i].rule, "bad"), forms[i].n);
+}
+
 /* The reported-fault cases of the shared corpus, when it is present. */
 static void fault_cases_get_their_rules(void)
 {
@@ -168,6 +184,7 @@ void suite_lint(void)
 	NG_ADD_SUITE("lint",
 		NG_TEST(every_rule_flags_its_bad_input),
 		NG_TEST(every_rule_passes_its_good_input),
+		NG_TEST(every_form_of_a_mistake_is_flagged),
 		NG_TEST(typo_gets_a_suggestion),
 		NG_TEST(search_guard_directory_uses_the_sgs_builtins),
 		NG_TEST(findings_are_sorted_by_position),
