@@ -16,6 +16,10 @@
 const pol_lint_rule pol_lint_rules[] = {
 	{ "file-unreadable", POL_SEV_ERROR,
 	  "a configuration file that exists but cannot be read" },
+	{ "config-missing", POL_SEV_WARNING,
+	  "a directory with no configuration file a node reads" },
+	{ "file-ignored", POL_SEV_WARNING,
+	  "a yaml file a node does not read, such as a fragment of one" },
 	{ "yaml-syntax", POL_SEV_ERROR,
 	  "malformed yaml, duplicate keys, or more than one document" },
 	{ "schema-unknown-key", POL_SEV_ERROR,

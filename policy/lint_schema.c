@@ -489,8 +489,87 @@ static void lint_kind(lint_ctx *c, const sfile *kind)
 	}
 }
 
+/* ---------------------------------------------------------------------
+ * The directory: YAML files a node does not read, and no file at all.
+ */
+
+/* The kind a file name is read as (with or without "sg_"), or NULL. The
+ * node settings files are read too, though not linted here. */
+static const char *known_base(const char *name)
+{
+	const char *base = strncmp(name, "sg_", 3) ? name : name + 3;
+
+	if (!strcmp(name, "opensearch.yml") || !strcmp(name, "elasticsearch.yml"))
+		return name;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (!strcmp(base, files[i].base))
+			return files[i].base;
+	return NULL;
+}
+
+/* The kind whose stem starts a fragment name such as
+ * "roles_mapping.wazuh.yml" (stem, a dot, more), or NULL. */
+static const char *fragment_of(const char *name)
+{
+	const char *base = strncmp(name, "sg_", 3) ? name : name + 3;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		size_t stem = strlen(files[i].base) - strlen(".yml");
+
+		if (!strncmp(base, files[i].base, stem) && base[stem] == '.' &&
+		    strcmp(base + stem, ".yml") != 0)
+			return files[i].base;
+	}
+	return NULL;
+}
+
+static bool yaml_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 4 && !strcmp(name + n - 4, ".yml")) ||
+	       (n > 5 && !strcmp(name + n - 5, ".yaml"));
+}
+
+static void lint_ignored(lint_ctx *c, const char *name)
+{
+	const char *kind = fragment_of(name);
+	pol_pos p = { name, 0, 0 };
+
+	if (kind)
+		lint_add(c, "file-ignored", POL_SEV_WARNING, &p,
+			 "not read: a node reads only %s%s; merge this "
+			 "fragment into it", strncmp(name, "sg_", 3) ? ""
+			 : "sg_", kind);
+	else
+		lint_add(c, "file-ignored", POL_SEV_INFO, &p,
+			 "not read: not a configuration file name");
+}
+
+static void lint_dir_files(lint_ctx *c)
+{
+	GDir *d = g_dir_open(c->dir, 0, NULL);
+	const char *name;
+	bool any = false;
+	pol_pos p = { "", 0, 0 };
+
+	while (d && (name = g_dir_read_name(d)) != NULL) {
+		if (known_base(name))
+			any = true;
+		else if (yaml_name(name))
+			lint_ignored(c, name);
+	}
+	if (d)
+		g_dir_close(d);
+	if (!any)
+		lint_add(c, "config-missing", POL_SEV_WARNING, &p,
+			 "no configuration file: only the built-in roles and "
+			 "action groups apply");
+}
+
 void lint_schema(lint_ctx *c)
 {
+	lint_dir_files(c);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		lint_kind(c, &files[i]);
 }
