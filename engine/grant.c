@@ -398,19 +398,26 @@ static bool explicit_system_grant(dc_ctx *c, const char *name)
 	return false;
 }
 
+/* The write-type actions the peer guards system and protected indices
+ * against: a trailing '*' is a prefix, any other name only itself (so
+ * indices:admin/aliases is guarded, indices:admin/aliases/get is not). */
 static bool is_write_action(const char *a)
 {
-	static const char *const prefixes[] = {
-		"indices:data/write", "indices:admin/delete",
-		"indices:admin/mapping/delete", "indices:admin/mapping/put",
-		"indices:admin/freeze", "indices:admin/settings/update",
-		"indices:admin/aliases", "indices:admin/close",
-		"cluster:admin/snapshot/restore",
+	static const char *const guarded[] = {
+		"indices:data/write*", "indices:admin/delete*",
+		"indices:admin/mapping/delete*", "indices:admin/mapping/put*",
+		"indices:admin/freeze*", "indices:admin/settings/update*",
+		"indices:admin/aliases", "indices:admin/close*",
+		"cluster:admin/snapshot/restore*",
 	};
 
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (strncmp(a, prefixes[i], strlen(prefixes[i])) == 0)
+	for (size_t i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
+		size_t n = strlen(guarded[i]);
+
+		if (guarded[i][n - 1] == '*' ? strncmp(a, guarded[i], n - 1) == 0
+					     : strcmp(a, guarded[i]) == 0)
 			return true;
+	}
 	return false;
 }
 

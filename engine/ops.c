@@ -300,8 +300,11 @@ static bool may_reduce(dc_ctx *c, const op_state *s, const char *action)
 
 	if (!reducible(c, op))
 		return false;
+	/* legacy: the _index terms aggregation is always narrowed, its
+	 * query rewritten to the indices the caller may read */
 	if (cfg->mode == POL_MODE_LEGACY)
-		return cfg->dnfof && readish(action);
+		return (cfg->dnfof || (op->flags & PRS_INDEX_TERMS_AGG)) &&
+		       readish(action);
 	if (!cfg->ignore_unauthorized)
 		return false;
 	return op->opts.ignore_unavailable == 1 ||
@@ -355,7 +358,9 @@ static op_outcome combine_rows(dc_ctx *c, op_state *s, const char *action)
 	if (granted)
 		return OP_PARTIAL;
 	if (c->pc->config->mode == POL_MODE_LEGACY)
-		return c->pc->config->dnfof_empty ? OP_PARTIAL : OP_DENY;
+		return c->pc->config->dnfof_empty ||
+		       (s->op->flags & PRS_INDEX_TERMS_AGG) ? OP_PARTIAL
+							    : OP_DENY;
 	/* the peer never creates a point in time over no index */
 	if (s->op->opts.allow_no_indices == 0 ||
 	    strcmp(action, "indices:data/read/point_in_time/create") == 0)
