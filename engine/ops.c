@@ -312,12 +312,15 @@ static bool may_reduce(dc_ctx *c, const op_state *s, const char *action)
 }
 
 /* Nothing left to check: allowed when the caller holds the actions on
- * some index (modern), always (legacy: no local indices). */
+ * some index (modern), always (legacy: no local indices). A reindex
+ * from a remote cluster reads there, with the credentials of its body:
+ * nothing of it is read here. */
 static op_outcome empty_outcome(dc_ctx *c, const op_state *s)
 {
 	const prs_op *op = s->op;
 
-	if (c->pc->config->mode == POL_MODE_LEGACY)
+	if (c->pc->config->mode == POL_MODE_LEGACY ||
+	    (op->flags & PRS_REMOTE_SRC))
 		return OP_ALLOW;
 	for (unsigned i = 0; i < op->nactions; i++) {
 		const char *a = renamed(op->actions[i]);

@@ -402,6 +402,9 @@ static const char *date_math(rs_ctx *c, const char *el, int64_t now_ms)
 
 static int element(rs_ctx *c, const char *el, int64_t now_ms)
 {
+	/* the source of a reindex from a remote cluster names its indices */
+	if (c->op->flags & PRS_REMOTE_SRC)
+		return add_row(c, el, MD_NONE, 0, true);
 	if (strcmp(el, "_all") == 0 || strcmp(el, "*") == 0)
 		return select_all(c);
 	if (el[0] == '-' && c->wildcard_seen && el[1])
