@@ -97,31 +97,63 @@ const char *ng_policy_warning(const ng_policy *p, size_t i)
  * Engine: the tables that need both the policy and the metadata.
  */
 
-static bool matches_any(const pol_strlist *pats, const char *name)
+/* The patterns of a node setting, compiled once; one that does not
+ * compile is left out (the settings loader has refused bad regexes). */
+static int compile_list(const pol_strlist *l, pol_pattern **out, size_t *n)
 {
-	for (size_t i = 0; i < pats->n; i++) {
-		pol_pattern p;
-		bool hit;
+	*n = 0;
+	*out = calloc(l->n + 1, sizeof(**out));
+	if (!*out)
+		return NG_ENOMEM;
+	for (size_t i = 0; i < l->n; i++)
+		if (pol_pattern_compile(&(*out)[*n], l->v[i], 0, NULL) == 0)
+			(*n)++;
+	return 0;
+}
 
-		if (pol_pattern_compile(&p, pats->v[i], 0, NULL) != 0)
-			continue;
-		hit = pol_pattern_match(&p, name, strlen(name));
-		pol_pattern_clear(&p);
-		if (hit)
+static void clear_list(pol_pattern *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pol_pattern_clear(&v[i]);
+	free(v);
+}
+
+static bool matches_any(const pol_pattern *v, size_t n, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < n; i++)
+		if (pol_pattern_match(&v[i], name, len))
 			return true;
-	}
 	return false;
+}
+
+bool eng_system_name(const ng_engine *e, const char *name)
+{
+	return matches_any(e->system_pats, e->nsystem_pats, name);
+}
+
+bool eng_protected_name(const ng_engine *e, const char *name)
+{
+	return e->pc->config->protected_enabled &&
+	       matches_any(e->protected_pats, e->nprotected_pats, name);
 }
 
 static int mark_special_indices(ng_engine *e)
 {
 	const pol_config *c = e->pc->config;
 	const ng_metadata *m = e->md;
+	pol_pattern *roles;
+	size_t nroles;
 
 	e->system = calloc(m->nindices + 1, sizeof(bool));
 	e->protected_idx = calloc(m->nindices + 1, sizeof(bool));
 	e->protected_roles = calloc(e->pc->nwords + 1, sizeof(pol_word));
-	if (!e->system || !e->protected_idx || !e->protected_roles)
+	if (!e->system || !e->protected_idx || !e->protected_roles ||
+	    compile_list(&c->system_indices, &e->system_pats,
+			 &e->nsystem_pats) != 0 ||
+	    compile_list(&c->protected_indices, &e->protected_pats,
+			 &e->nprotected_pats) != 0)
 		return NG_ENOMEM;
 	e->security_index = -1;
 	for (size_t i = 0; i < m->nindices; i++) {
@@ -129,14 +161,15 @@ static int mark_special_indices(ng_engine *e)
 
 		if (strcmp(name, c->security_index) == 0)
 			e->security_index = (int64_t)i;
-		e->system[i] = m->indices[i].system ||
-			       matches_any(&c->system_indices, name);
-		e->protected_idx[i] = c->protected_enabled &&
-				      matches_any(&c->protected_indices, name);
+		e->system[i] = m->indices[i].system || eng_system_name(e, name);
+		e->protected_idx[i] = eng_protected_name(e, name);
 	}
+	if (compile_list(&c->protected_roles, &roles, &nroles) != 0)
+		return NG_ENOMEM;
 	for (size_t r = 0; r < e->pc->nroles; r++)
-		if (matches_any(&c->protected_roles, e->pc->role_names[r]))
+		if (matches_any(roles, nroles, e->pc->role_names[r]))
 			pol_setbit(e->protected_roles, r);
+	clear_list(roles, nroles);
 	return 0;
 }
 
@@ -149,6 +182,8 @@ static void engine_free(ng_engine *e)
 	free(e->system);
 	free(e->protected_idx);
 	free(e->protected_roles);
+	clear_list(e->system_pats, e->nsystem_pats);
+	clear_list(e->protected_pats, e->nprotected_pats);
 	tb_free(e->tables);
 	free(e);
 }

@@ -30,8 +30,17 @@ struct ng_engine {
 	bool *system;                  /* per index id: a system index */
 	bool *protected_idx;           /* per index id: a protected index */
 	pol_word *protected_roles;     /* roles that may write protected ones */
+	pol_pattern *system_pats;      /* the system and protected index */
+	pol_pattern *protected_pats;   /* patterns of the node settings */
+	size_t nsystem_pats, nprotected_pats;
 	struct tb_tables *tables;      /* decision tables (tables.h) */
 };
+
+/* Does a name, existing or not, match the system (protected) index
+ * patterns of the node settings? For names the metadata does not hold:
+ * an index about to be created. */
+bool eng_system_name(const ng_engine *e, const char *name);
+bool eng_protected_name(const ng_engine *e, const char *name);
 
 typedef struct ng_strv {
 	const char **v;

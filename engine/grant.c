@@ -421,26 +421,55 @@ static bool is_write_action(const char *a)
 	return false;
 }
 
-static const char *index_special(dc_ctx *c, uint32_t id, const char *action)
+/* What makes an index special, by id or, for a name the metadata does
+ * not hold (an index to be created), by its name. */
+typedef struct special {
+	const char *name;
+	bool security, system, protected_;
+} special;
+
+static const char *special_refusal(dc_ctx *c, const special *sp,
+				   const char *action)
 {
 	const pol_config *cfg = c->pc->config;
 	bool v4 = cfg->mode == POL_MODE_V4;
 
-	if ((int64_t)id == c->e->security_index)
+	if (sp->security)
 		return "the security index is reachable only with an admin certificate";
-	if (c->e->system[id] && (v4 || cfg->system_indices_enabled)) {
+	if (sp->system && (v4 || cfg->system_indices_enabled)) {
 		bool need_explicit = v4 || cfg->system_index_permission;
 
-		if (need_explicit &&
-		    !explicit_system_grant(c, c->md->indices[id].name))
+		if (need_explicit && !explicit_system_grant(c, sp->name))
 			return "system index needs system:admin/system_index";
 		if (!need_explicit && is_write_action(action))
 			return "system index is not writable";
 	}
-	if (c->e->protected_idx[id] && (v4 || is_write_action(action)) &&
+	if (sp->protected_ && (v4 || is_write_action(action)) &&
 	    !pol_intersects(c->roles, c->e->protected_roles, c->pc->nwords))
 		return "protected index";
 	return NULL;
+}
+
+static const char *index_special(dc_ctx *c, uint32_t id, const char *action)
+{
+	special sp = { c->md->indices[id].name,
+		       (int64_t)id == c->e->security_index, c->e->system[id],
+		       c->e->protected_idx[id] };
+
+	return special_refusal(c, &sp, action);
+}
+
+/* A local name the metadata does not hold: creating the security index,
+ * or an index the node settings call system or protected, is guarded as
+ * writing to it would be. */
+static const char *name_special(dc_ctx *c, const char *name,
+				const char *action)
+{
+	special sp = { name, strcmp(name, c->pc->config->security_index) == 0,
+		       eng_system_name(c->e, name),
+		       eng_protected_name(c->e, name) };
+
+	return special_refusal(c, &sp, action);
 }
 
 const char *dc_row_special(dc_ctx *c, const rs_row *row, const char *action)
@@ -449,6 +478,8 @@ const char *dc_row_special(dc_ctx *c, const rs_row *row, const char *action)
 
 	if (row->kind == MD_INDEX)
 		return index_special(c, row->id, action);
+	if (row->kind == MD_NONE)
+		return row->remote ? NULL : name_special(c, row->name, action);
 	if (row->kind != MD_ALIAS)
 		return NULL;
 	al = &c->md->aliases[row->id];
