@@ -39,6 +39,7 @@ typedef struct run_state {
 	const char *bad;
 	const char *special;
 	int role;
+	bool item_narrowed;     /* a sub-request was allowed on fewer indices */
 	/* A top-level operation narrowed to fewer indices: the operations
 	 * that follow on the same expression (the searches and writes of a
 	 * by-query request) run on what it kept. */
@@ -875,8 +876,8 @@ static void finish(dc_ctx *c, const run_state *rs)
 		break;
 	}
 	d->status = 200;
-	d->verdict = rs->top == OP_PARTIAL || item_denied ? NG_PARTIAL :
-							    NG_ALLOW;
+	d->verdict = rs->top == OP_PARTIAL || item_denied ||
+		     rs->item_narrowed ? NG_PARTIAL : NG_ALLOW;
 	d->reason = grant_text(c, rs, d->verdict == NG_PARTIAL);
 }
 
@@ -896,10 +897,12 @@ int dc_run_ops(dc_ctx *c, const prs_request *pr)
 			continue;
 		}
 		o = run_op(c, op, &rs);
-		if (op->item < 0)
+		if (op->item < 0) {
 			rs.top = worse(rs.top, o);
-		else
+		} else {
 			item_outcome(c, op, o, first);
+			rs.item_narrowed |= o == OP_PARTIAL;
+		}
 	}
 	if (!rc)
 		finish(c, &rs);
