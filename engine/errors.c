@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "policy.h"
 
 static _Thread_local ng_error last_error;
 
@@ -38,6 +39,8 @@ const ng_error *ng_last_error(void)
 void ng_set_last_error(const ng_error *e)
 {
 	last_error = *e;
+	pol_oneline(last_error.file, sizeof(last_error.file));
+	pol_oneline(last_error.message, sizeof(last_error.message));
 	if (!last_error.message[0])
 		strcpy(last_error.message, ng_strerror(e->code));
 }

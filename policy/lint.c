@@ -78,13 +78,25 @@ const size_t pol_lint_nrules = sizeof(pol_lint_rules) /
  * Findings.
  */
 
+/* The file of a finding, joined to the directory, on one line. */
 static char *join_path(const lint_ctx *c, const char *file)
 {
+	char buf[1024];
+	char *p;
+
 	if (!file || !*file)
-		return g_strdup(c->dir);
-	if (file[0] == '/' || !strcmp(c->dir, "."))
-		return g_strdup(file);
-	return g_build_filename(c->dir, file, NULL);
+		p = g_strdup(c->dir);
+	else if (file[0] == '/' || !strcmp(c->dir, "."))
+		p = g_strdup(file);
+	else
+		p = g_build_filename(c->dir, file, NULL);
+	if (p) {
+		snprintf(buf, sizeof(buf), "%s", p);
+		pol_oneline(buf, sizeof(buf));
+		g_free(p);
+		p = g_strdup(buf);
+	}
+	return p;
 }
 
 static bool grow_findings(pol_lint *l)
@@ -106,6 +118,7 @@ void lint_add(lint_ctx *c, const char *rule, pol_severity sev,
 	      const pol_pos *pos, const char *fmt, ...)
 {
 	pol_finding *f;
+	char msg[1024];
 	va_list ap;
 
 	if (c->rc || !grow_findings(c->out)) {
@@ -119,8 +132,10 @@ void lint_add(lint_ctx *c, const char *rule, pol_severity sev,
 	f->line = pos ? pos->line : 0;
 	f->col = pos ? pos->col : 0;
 	va_start(ap, fmt);
-	f->message = g_strdup_vprintf(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	pol_oneline(msg, sizeof(msg));
+	f->message = g_strdup(msg);
 }
 
 static int cmp_finding(const void *pa, const void *pb)

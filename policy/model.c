@@ -69,6 +69,7 @@ int pol_warn(pol_model *m, const pol_pos *pos, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	pol_oneline(msg, sizeof(msg));
 	line = g_strdup_printf("%s:%d:%d: %s", pos->file ? pos->file : "",
 			       pos->line, pos->col, msg);
 	if (!line)

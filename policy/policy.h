@@ -22,6 +22,9 @@
  */
 int pol_fail(ng_error *err, int code, const char *file, int line, int col,
 	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Rewrite a message of buf[cap] in place with its control characters
+ * escaped (\n, \t, \r, \xNN), cut to fit: messages are one line. */
+void pol_oneline(char *buf, size_t cap);
 
 /* ---------------------------------------------------------------------
  * Patterns on actions, index names, users, backend roles and hosts.

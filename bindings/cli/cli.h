@@ -5,7 +5,9 @@
 #define NG_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
+#include <cjson/cJSON.h>
 #include "nodeguard.h"
 
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
@@ -24,6 +26,12 @@ int cli_open_engine(const char *policy, const char *metadata,
 void cli_print_error(const char *what);
 /* The same for an error loading the policy directory `dir`. */
 void cli_print_policy_error(const char *dir);
+
+/* `s` for a line of text: itself, or with its control characters escaped
+ * into buf[cap]. */
+const char *cli_oneline(const char *s, char *buf, size_t cap);
+/* The same for every string of a JSON tree, in place. */
+void cli_json_oneline(cJSON *j);
 
 /* Action groups as diff and matrix show them, each with the action that
  * stands for it. */

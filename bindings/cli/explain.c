@@ -255,6 +255,7 @@ static int print_explanation(const char *json, const explain_opts *o)
 	x = cJSON_Parse(json);
 	if (!x)
 		return CLI_USAGE;
+	cli_json_oneline(x);
 	print_header(x, o);
 	print_cells(x);
 	print_restrictions(cJSON_GetObjectItem(x, "decision"));

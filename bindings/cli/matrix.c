@@ -189,14 +189,16 @@ static int width(const char *row)
 /* Indices down, callers across: a terminal has more lines than columns. */
 static void print_text(const matrix *mx, bool by_roles)
 {
-	char code[8];
+	char code[8], buf[512];
 
 	printf("%-28s", "index");
 	for (size_t r = 0; r < mx->nrows; r++)
-		printf(" %-*s", width(mx->rows[r]), mx->rows[r]);
+		printf(" %-*s", width(mx->rows[r]),
+		       cli_oneline(mx->rows[r], buf, sizeof(buf)));
 	printf("\n");
 	for (size_t g = 0; g < mx->ngroups; g++) {
-		printf("%-28s", mx->groups[g].label);
+		printf("%-28s", cli_oneline(mx->groups[g].label, buf,
+					    sizeof(buf)));
 		for (size_t r = 0; r < mx->nrows; r++) {
 			cell_code(mx, r, g, code);
 			printf(" %-*s", width(mx->rows[r]), code);

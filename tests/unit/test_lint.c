@@ -4,7 +4,9 @@
  * rule ids they call for.
  */
 #include <CUnit/CUnit.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -154,6 +156,52 @@ static void every_form_of_a_mistake_is_flagged(void)
 		CU_ASSERT_EQUAL(hits(forms[i].rule, "bad"), forms[i].n);
 }
 
+static bool one_line(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20)
+			return false;
+	return true;
+}
+
+/* A name holding a newline cannot split a message into two lines, the
+ * second forged to look like another finding. */
+static void control_characters_in_names_are_escaped(void)
+{
+	char dir[] = "/tmp/ng-lint-XXXXXX", path[128];
+	static const char mapping[] =
+		"_meta: {type: rolesmapping, config_version: 2}\n"
+		"\"evil\\nroles.yml:1:1: error: fake\":\n  users: [x]\n";
+	ng_lint_result *r;
+	ng_policy *p = NULL;
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/roles_mapping.yml", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(mapping, f);
+	fclose(f);
+	r = lint(dir, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(count_rule(r, "mapping-undefined-role"), 1);
+	for (size_t i = 0; i < ng_lint_count(r); i++) {
+		CU_ASSERT_TRUE(one_line(ng_lint_message(r, i)));
+		CU_ASSERT_TRUE(one_line(ng_lint_file(r, i)));
+	}
+	ng_lint_result_free(r);
+	CU_ASSERT_EQUAL_FATAL(ng_policy_load(dir, NULL, &p), 0);
+	CU_ASSERT(ng_policy_warning_count(p) > 0);
+	for (size_t i = 0; i < ng_policy_warning_count(p); i++) {
+		CU_ASSERT_TRUE(one_line(ng_policy_warning(p, i)));
+		CU_ASSERT_PTR_NOT_NULL(strstr(ng_policy_warning(p, i),
+					      "evil\\nroles.yml"));
+	}
+	ng_policy_release(p);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* The reported-fault cases of the shared corpus, when it is present. */
 static void fault_cases_get_their_rules(void)
 {
@@ -185,6 +233,7 @@ void suite_lint(void)
 		NG_TEST(every_rule_flags_its_bad_input),
 		NG_TEST(every_rule_passes_its_good_input),
 		NG_TEST(every_form_of_a_mistake_is_flagged),
+		NG_TEST(control_characters_in_names_are_escaped),
 		NG_TEST(typo_gets_a_suggestion),
 		NG_TEST(search_guard_directory_uses_the_sgs_builtins),
 		NG_TEST(findings_are_sorted_by_position),

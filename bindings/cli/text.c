@@ -1,0 +1,48 @@
+/*
+ * Names in text output. Role, user and index names come from policy files
+ * and metadata: one holding a newline or another control character must
+ * not break the text output into lines that look like other output.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static bool clean(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+const char *cli_oneline(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	if (!s || clean(s) || cap < 5)
+		return s ? s : "";
+	for (const unsigned char *p = (const unsigned char *)s;
+	     *p && n + 5 < cap; p++) {
+		if (*p >= 0x20 && *p != 0x7f)
+			buf[n++] = (char)*p;
+		else if (*p == '\n')
+			n += (size_t)snprintf(buf + n, 3, "\\n");
+		else
+			n += (size_t)snprintf(buf + n, 5, "\\x%02x", *p);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+void cli_json_oneline(cJSON *j)
+{
+	char buf[1024];
+
+	for (; j; j = j->next) {
+		if (cJSON_IsString(j) && !clean(j->valuestring))
+			cJSON_SetValuestring(j, cli_oneline(j->valuestring, buf,
+							    sizeof(buf)));
+		cli_json_oneline(j->child);
+	}
+}
