@@ -122,6 +122,11 @@ check "diff: recorded requests, exit 1 on a change" status_is 1 "$ng" diff \
   --old "$one/old" --new "$one/new" --metadata "$one/metadata.json" "$root/../samples/requests.ndjson"
 check "diff: no change, exit 0" status_is 0 "$ng" diff \
   --old "$one/old" --new "$one/old" --metadata "$one/metadata.json" "$root/../samples/requests.ndjson"
+check "diff: input that is not recorded requests fails, exit 2" status_is 2 "$ng" diff \
+  --old "$one/old" --new "$one/new" --metadata "$one/metadata.json" "$one/old/roles.yml"
+check "diff: the unreadable line is named" bash -c '{ cat "$1"; echo "not json"; } |
+  "$0" diff --old "$2/old" --new "$2/old" --metadata "$2/metadata.json" - 2>&1 >/dev/null |
+  grep -q "^-:78: not a recorded request$"' "$ng" "$root/../samples/requests.ndjson" "$one"
 
 # --- matrix -------------------------------------------------------------
 check "matrix text" bash -c '"$0" matrix --policy "$1/old" --metadata "$1/metadata.json" |

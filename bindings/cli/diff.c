@@ -200,43 +200,71 @@ static void compare(const ng_decision *a, const ng_decision *b,
 	free(ib);
 }
 
-static void diff_line(ng_engine *const eng[2], const char *json, size_t len,
+/* Is the line a JSON object with a request in it? A line that is not
+ * cannot be compared: it is decided 400 by both policies alike. */
+static bool recorded_request(const char *json, size_t len)
+{
+	cJSON *j = cJSON_ParseWithLength(json, len);
+	bool ok = cJSON_IsObject(j) &&
+		  (cJSON_GetObjectItem(j, "rest") ||
+		   cJSON_GetObjectItem(j, "transport"));
+
+	cJSON_Delete(j);
+	return ok;
+}
+
+/* Compares the two decisions of one line; false when the line is not a
+ * recorded request or could not be decided. */
+static bool diff_line(ng_engine *const eng[2], const char *json, size_t len,
 		      changes *cs)
 {
 	ng_request *r = NULL;
 	ng_decision *d[2] = { NULL, NULL };
 	char what[1024], user[256];
+	bool ok = recorded_request(json, len) &&
+		  ng_request_from_json(json, len, &r) == 0 &&
+		  ng_decide(eng[0], r, &d[0]) == 0 &&
+		  ng_decide(eng[1], r, &d[1]) == 0;
 
-	if (ng_request_from_json(json, len, &r) == 0 &&
-	    ng_decide(eng[0], r, &d[0]) == 0 &&
-	    ng_decide(eng[1], r, &d[1]) == 0) {
+	if (ok) {
 		describe(json, len, what, sizeof(what), user, sizeof(user));
 		compare(d[0], d[1], user, what, cs);
 	}
 	ng_decision_free(d[0]);
 	ng_decision_free(d[1]);
 	ng_request_free(r);
+	return ok;
 }
 
+/* A deploy guard must not pass on input it could not read: every line
+ * that is not a recorded request is named, and the run fails. */
 static int diff_requests(ng_engine *const eng[2], const char *input,
 			 changes *cs)
 {
 	FILE *in = strcmp(input, "-") ? fopen(input, "r") : stdin;
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, no = 0, bad = 0;
 	ssize_t len;
 
 	if (!in) {
 		fprintf(stderr, "%s: %s\n", input, strerror(errno));
 		return CLI_USAGE;
 	}
-	while ((len = getline(&line, &cap, in)) >= 0)
-		if (len > 1)
-			diff_line(eng, line, (size_t)len, cs);
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		no++;
+		if (len <= 1 || diff_line(eng, line, (size_t)len, cs))
+			continue;
+		if (bad++ < 10)
+			fprintf(stderr, "%s:%zu: not a recorded request\n",
+				input, no);
+	}
 	free(line);
 	if (in != stdin)
 		fclose(in);
-	return CLI_OK;
+	if (bad)
+		fprintf(stderr, "%s: %zu of %zu lines are not recorded requests\n",
+			input, bad, no);
+	return bad ? CLI_USAGE : CLI_OK;
 }
 
 /* ---------------------------------------------------------------------
