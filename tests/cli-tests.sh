@@ -113,6 +113,9 @@ check "explain json: the decision's roles are listed once" bash -c '"$@" --forma
   --user omar "GET /logs-*/_search" | python3 -c "import json,sys; r=json.load(sys.stdin)[\"decision\"][\"roles\"]; \
 assert r and len(r) == len(set(r)), r"' _ "${explain[@]}"
 
+check "explain: an attribute without a key is bad usage" status_is 2 "${explain[@]}" \
+  --user lena --attr =x 'GET /logs-*/_search'
+
 # --- diff ---------------------------------------------------------------
 one=$data/diff/one-line
 check "diff: a one-line role change changes exactly the expected cells" bash -c \

@@ -44,7 +44,7 @@ static int parse_option(explain_opts *o, const char *a, const char *val)
 		return push(o->backend, &o->nbackend, val) ? 0 : -1;
 	else if (!strcmp(a, "--role"))
 		return push(o->roles, &o->nroles, val) ? 0 : -1;
-	else if (!strcmp(a, "--attr") && strchr(val, '='))
+	else if (!strcmp(a, "--attr") && strchr(val, '=') && val[0] != '=')
 		return push(o->attrs, &o->nattrs, val) ? 0 : -1;
 	else
 		return -1;
