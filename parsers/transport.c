@@ -58,6 +58,19 @@ static unsigned flags_of(const char *action)
 	return PRS_EMPTY_ALL;
 }
 
+/* An action a node can send: "kind:path" with no pattern characters
+ * ('*', '?', a /regex/), no space and no control character. A pattern
+ * would be matched by the roles' action patterns as if it were a name. */
+static bool valid_action(const char *a)
+{
+	if (a[0] == '/' || !strchr(a, ':'))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)a; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '*' || *p == '?')
+			return false;
+	return true;
+}
+
 int prs_transport(prs_request *r, ng_arena *a, const prs_limits *lim,
 		  const char *action, const char *const *indices, size_t n)
 {
@@ -78,6 +91,9 @@ int prs_transport(prs_request *r, ng_arena *a, const prs_limits *lim,
 	if (!action || !*action)
 		return prs_fail(&c, NG_EBADREQ, -1, "transport request has no "
 				"action");
+	if (!valid_action(action))
+		return prs_fail(&c, NG_EBADREQ, -1, "transport action [%s] is "
+				"not an action name", action);
 	if (n && !indices)
 		return prs_fail(&c, NG_EBADREQ, -1, "transport request has no "
 				"index list");

@@ -1327,6 +1327,19 @@ static void transport_request_that_does_not_fit_is_400(void)
 	expect_bad(transport("indices:data/read/search", ix, 2), NG_EBADREQ,
 		   "index 1 is empty");
 	expect_bad(transport("", ix, 1), NG_EBADREQ, "no action");
+	/* a pattern is not a name: roles would match it as text */
+	expect_bad(transport("indices:data/read/*", ix, 1), NG_EBADREQ,
+		   "not an action name");
+	expect_bad(transport("indices:data/read/searc?", ix, 1), NG_EBADREQ,
+		   "not an action name");
+	expect_bad(transport("/indices:.*/", ix, 1), NG_EBADREQ,
+		   "not an action name");
+	expect_bad(transport("search", ix, 1), NG_EBADREQ,
+		   "not an action name");
+	expect_bad(transport("indices:data/read/search\n", ix, 1), NG_EBADREQ,
+		   "not an action name");
+	CU_ASSERT_EQUAL(transport("indices:data/write/bulk[s]", ix, 1)->status,
+			0);
 	limits.max_expr_parts = 1;
 	expect_bad(transport("indices:data/read/search", ix, 2), NG_ELIMIT,
 		   "more than 1");
