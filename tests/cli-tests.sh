@@ -131,6 +131,12 @@ check "diff: the unreadable line is named" bash -c '{ cat "$1"; echo "not json";
   "$0" diff --old "$2/old" --new "$2/old" --metadata "$2/metadata.json" - 2>&1 >/dev/null |
   grep -q "^-:78: not a recorded request$"' "$ng" "$root/../samples/requests.ndjson" "$one"
 
+# --- eval ---------------------------------------------------------------
+check "eval: an endless input line stops the run, exit 2" bash -c \
+  'timeout 30 "$0" eval --policy "$1/old" --metadata "$1/metadata.json" /dev/zero \
+     2>"$2/zero.err" >/dev/null; [ $? = 2 ] &&
+   grep -q "^line 1: longer than 134217728 bytes" "$2/zero.err"' "$ng" "$one" "$tmp"
+
 # --- matrix -------------------------------------------------------------
 check "matrix text" bash -c '"$0" matrix --policy "$1/old" --metadata "$1/metadata.json" |
   grep -q "^logs-\* "' "$ng" "$one"

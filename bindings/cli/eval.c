@@ -37,6 +37,11 @@ typedef struct eval_opts {
 enum { MAX_KINDS = 64, MAX_THREADS = 64, BATCH = 4096,
        PROGRESS_FROM = 10000 };
 
+/* A request line holds at most a body at the library's limit (100 MiB)
+ * and the request around it: a longer line is no request file at all
+ * (an endless device, a binary), and the run stops there. */
+#define MAX_LINE ((size_t)128 << 20)
+
 /* Requests counted by kind: the first action a decision checks. */
 typedef struct kind_count {
 	char name[96];
@@ -523,21 +528,56 @@ static void progress(eval_stats *s)
 	s->progress = true;
 }
 
-/* Read up to BATCH lines; returns how many. */
-static size_t read_batch(FILE *in, slot *slots)
+/* One line, newline included, into a malloc'd *out; its length, -1 at
+ * the end of the input, or -2 when it is longer than MAX_LINE. */
+static ssize_t read_line(FILE *in, char **out)
+{
+	size_t cap = 256, n = 0;
+	char *b = malloc(cap), *nb;
+	int ch = 0;
+
+	while (b && (ch = getc_unlocked(in)) != EOF) {
+		if (n + 2 > cap) {
+			nb = cap < MAX_LINE ? realloc(b, cap * 2) : NULL;
+			if (!nb) {
+				free(b);
+				return -2;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		b[n++] = (char)ch;
+		if (ch == '\n')
+			break;
+	}
+	if (!b || (n == 0 && ch == EOF)) {
+		free(b);
+		return b ? -1 : -2;
+	}
+	b[n] = '\0';
+	*out = b;
+	return (ssize_t)n;
+}
+
+/* Read up to BATCH lines; returns how many. *stop is set when a line
+ * was too long: the lines before it are still decided, none after. */
+static size_t read_batch(FILE *in, slot *slots, size_t first_line,
+			 bool *stop)
 {
 	size_t n = 0;
 
 	while (n < BATCH) {
-		size_t cap = 0;
-		ssize_t len;
+		ssize_t len = read_line(in, &slots[n].line);
 
-		slots[n].line = NULL;
-		len = getline(&slots[n].line, &cap, in);
-		if (len < 0) {
-			free(slots[n].line);
+		if (len == -2) {
+			fprintf(stderr, "line %zu: longer than %zu bytes, or out "
+				"of memory; not a request file\n",
+				first_line + n, MAX_LINE);
+			*stop = true;
 			break;
 		}
+		if (len < 0)
+			break;
 		slots[n++].len = (size_t)len;
 	}
 	return n;
@@ -561,9 +601,11 @@ static int run(const ng_engine *e, const eval_opts *o, FILE *in)
 	slot *slots = calloc(BATCH, sizeof(slot));
 	batch b = { e, slots, 0, o->threads > 0 ? o->threads : 1 };
 
+	bool stop = false;
+
 	if (!slots)
 		return fprintf(stderr, "eval: out of memory\n"), CLI_USAGE;
-	while ((b.n = read_batch(in, slots)) > 0) {
+	while (!stop && (b.n = read_batch(in, slots, s.lines + 1, &stop)) > 0) {
 		decide_batch(&b);
 		for (size_t i = 0; i < b.n; i++) {
 			emit_slot(o, &s, &slots[i]);
@@ -572,6 +614,8 @@ static int run(const ng_engine *e, const eval_opts *o, FILE *in)
 		progress(&s);
 	}
 	free(slots);
+	if (stop)
+		return CLI_USAGE;
 	if (s.progress)
 		fputs("\n", stderr);
 	fflush(stdout);
