@@ -20,8 +20,11 @@
  *     "source", PRS_REMOTE_SRC when source.remote is set), an index with
  *     bulk[s] of dest.index (role "dest", PRS_CREATES) and the cluster
  *     bulk op (role "bulk");
- *   a terms lookup in a query: indices:data/read/get on the lookup index
- *     (role "terms_lookup", with the item of the search it is in);
+ *   a query clause that reads another index (a terms lookup, a
+ *     pre-indexed shape, a percolated document, a more-like-this item):
+ *     indices:data/read/get on that index, with the item of the search it
+ *     is in (roles "terms_lookup", "indexed_shape", "percolate",
+ *     "like_item"; see lookups[]);
  *   alias changes: indices:admin/aliases on the indices (role "index",
  *     or "remove_index" with indices:admin/delete) and on the alias names
  *     (role "alias", PRS_ALIAS_NAMES); an index created with aliases
@@ -77,18 +80,19 @@ enum { TEXT_OK, TEXT_DEEP, TEXT_NUL };
 
 /* Check the JSON text before cJSON sees it: nesting within `max` (cJSON
  * has a fixed limit of its own), and no "\u0000" escape in a string (cJSON
- * would cut the string there, the peer would not). */
+ * would cut the string there, the peer would not). TEXT_DEEP wins over
+ * TEXT_NUL. */
 static int scan_text(const char *s, size_t n, size_t max)
 {
 	size_t depth = 0;
-	bool str = false;
+	bool str = false, nul = false;
 
 	for (size_t i = 0; i < n; i++) {
 		char ch = s[i];
 
 		if (str && ch == '\\') {
 			if (i + 5 < n && memcmp(s + i + 1, "u0000", 5) == 0)
-				return TEXT_NUL;
+				nul = true;
 			i++;
 		} else if (ch == '"') {
 			str = !str;
@@ -99,7 +103,7 @@ static int scan_text(const char *s, size_t n, size_t max)
 			depth--;
 		}
 	}
-	return TEXT_OK;
+	return nul ? TEXT_NUL : TEXT_OK;
 }
 
 static int cmp_str(const void *x, const void *y)
@@ -136,32 +140,61 @@ static bool has_dup_keys(const cJSON *j, ng_arena *a)
 	return false;
 }
 
-/* Parse one JSON value that must fill [s, s+n). NULL with r->status set
- * when it is too deep, not JSON, or repeats a key in an object; `where`
- * names the part for the message ("search body", "bulk line 3"). */
-static cJSON *json_parse(prs_ctx *c, const char *s, size_t n,
-			 const char *where, int item)
+/* One JSON value filling [s, s+n), whitespace after it allowed; NULL when
+ * the text is not that (or cJSON ran out of memory). */
+static cJSON *parse_whole(const char *s, size_t n)
 {
 	const char *end = NULL;
-	cJSON *j;
+	cJSON *j = cJSON_ParseWithLengthOpts(s, n, &end, false);
 
-	switch (scan_text(s, n, c->lim->max_depth)) {
-	case TEXT_DEEP:
-		prs_fail(c, NG_ELIMIT, item, "%s: json nested deeper than %zu",
-			 where, c->lim->max_depth);
-		return NULL;
-	case TEXT_NUL:
-		prs_fail(c, NG_EBADREQ, item, "%s: a string holds \\u0000",
-			 where);
-		return NULL;
-	}
-	j = cJSON_ParseWithLengthOpts(s, n, &end, false);
 	if (j && end)
 		while (end < s + n && strchr(" \t\r\n", *end) && *end)
 			end++;
-	if (!j || !end || end != s + n) {
+	if (j && end == s + n)
+		return j;
+	cJSON_Delete(j);
+	return NULL;
+}
+
+/* Refuse a text that scan_text found too deep or holding "\u0000"; true
+ * when it did. */
+static bool text_refused(prs_ctx *c, int scan, const char *where, int item)
+{
+	if (scan == TEXT_DEEP)
+		prs_fail(c, NG_ELIMIT, item, "%s: json nested deeper than %zu",
+			 where, c->lim->max_depth);
+	else if (scan == TEXT_NUL)
+		prs_fail(c, NG_EBADREQ, item, "%s: a string holds \\u0000",
+			 where);
+	return scan != TEXT_OK;
+}
+
+/* Parse one JSON value that must fill [s, s+n). NULL with r->status set
+ * when it is too deep, holds "\u0000", is not JSON, or repeats a key in
+ * an object; `where` names the part for the message ("search body", "bulk
+ * line 3"). A text held in a string of another (a search template's
+ * source) sits `outer` levels deep, and its nesting counts on top of
+ * those, so that the limit holds for the whole tree; `lenient` takes a
+ * text that is not JSON (a mustache template) as NULL without a status. */
+static cJSON *json_parse_at(prs_ctx *c, const char *s, size_t n,
+			    const char *where, int item, size_t outer,
+			    bool lenient)
+{
+	size_t max = c->lim->max_depth > outer ? c->lim->max_depth - outer : 0;
+	int scan = scan_text(s, n, max);
+	cJSON *j;
+
+	/* too deep is refused before cJSON sees it, lenient or not */
+	if ((scan == TEXT_DEEP || !lenient) && text_refused(c, scan, where, item))
+		return NULL;
+	j = parse_whole(s, n);
+	if (!j) {
+		if (!lenient)
+			prs_fail(c, NG_EBADREQ, item, "%s: not valid json", where);
+		return NULL;
+	}
+	if (text_refused(c, scan, where, item)) {
 		cJSON_Delete(j);
-		prs_fail(c, NG_EBADREQ, item, "%s: not valid json", where);
 		return NULL;
 	}
 	if (has_dup_keys(j, c->a)) {
@@ -171,6 +204,12 @@ static cJSON *json_parse(prs_ctx *c, const char *s, size_t n,
 		return NULL;
 	}
 	return j;
+}
+
+static cJSON *json_parse(prs_ctx *c, const char *s, size_t n,
+			 const char *where, int item)
+{
+	return json_parse_at(c, s, n, where, item, 0, false);
 }
 
 /* The body as a JSON object; NULL with r->status set when it is not. */
@@ -386,53 +425,284 @@ static prs_op *same_indices(prs_ctx *c, size_t from, const char *action,
 }
 
 /* ---------------------------------------------------------------------
- * Searches: terms lookups read another index.
+ * Queries: clauses that read another index.
+ *
+ * Some clauses fetch a document of another index while the query runs,
+ * as the caller: a terms lookup, a pre-indexed shape, the document to
+ * percolate, a more-like-this item. Each read is an op with
+ * indices:data/read/get on the index the clause names, with the item of
+ * the search it is in and the clause's role. The whole body is walked: a
+ * query may sit under query, post_filter, aggs, rescore, knn filters and
+ * more, and an extra check is always safe. Queries given as text are read
+ * too: the base64 query of a wrapper clause, and the source of a search
+ * template. The nesting of a text counts on top of the value holding it,
+ * so the depth limit holds for the whole tree and bounds the walk.
  */
 
-/* "terms": {"field": {"index": "other", "id": "1", "path": "f"}} */
-static int terms_lookup(prs_ctx *c, const cJSON *terms, int item)
+/* Where a clause names the index it reads: from the clause's object,
+ * `path` leads to the objects that name it, each step a member name, "*"
+ * for every member (field names), or "[]" for the value or, when it is an
+ * array, each of its elements. Such an object's member `index` names the
+ * index; without that member, `fallback` is read (NULL: none). */
+typedef struct lookup {
+	const char *clause;
+	const char *path[2];
+	const char *index;
+	const char *fallback;
+	const char *role;
+} lookup;
+
+static const lookup lookups[] = {
+	/* "terms": {"user": {"index": "users", "id": "1", "path": "p"}} */
+	{ "terms", { "*" }, "index", NULL, "terms_lookup" },
+	/* "geo_shape": {"area": {"indexed_shape": {"id": "de"}}}: the peer
+	 * reads the index "shapes" when none is named */
+	{ "geo_shape", { "*", "indexed_shape" }, "index", "shapes",
+	  "indexed_shape" },
+	{ "xy_shape", { "*", "indexed_shape" }, "index", "shapes",
+	  "indexed_shape" },
+	/* "like": ["text", {"_index": "a", "_id": "1"}]: an item without
+	 * _index is a document of the searched indices, checked already */
+	{ "more_like_this", { "like", "[]" }, "_index", NULL, "like_item" },
+	{ "more_like_this", { "unlike", "[]" }, "_index", NULL, "like_item" },
+	{ "mlt", { "like", "[]" }, "_index", NULL, "like_item" },
+	{ "mlt", { "unlike", "[]" }, "_index", NULL, "like_item" },
+	/* "percolate": {"field": "q", "index": "docs", "id": "1"} */
+	{ "percolate", { NULL }, "index", NULL, "percolate" },
+};
+
+#define NLOOKUPS (sizeof(lookups) / sizeof(lookups[0]))
+
+/* The read that an object at the end of a lookup's path names. An index
+ * that is not a string is refused: the peer would read a number as a name
+ * or refuse the request, and either way this one cannot be checked. */
+static int lookup_read(prs_ctx *c, int item, const lookup *l,
+		       const cJSON *o)
 {
-	const cJSON *f, *idx;
+	const cJSON *idx = cJSON_GetObjectItemCaseSensitive(o, l->index);
+	const char *name = cJSON_IsString(idx) ? idx->valuestring
+					       : l->fallback;
 	prs_op *op;
+
+	if (!cJSON_IsObject(o))
+		return 0;
+	if (idx && !cJSON_IsString(idx))
+		return prs_fail(c, NG_EBADREQ, item, "%s query: %s is not a "
+				"string", l->clause, l->index);
+	if (!name)
+		return 0;
+	op = prs_op_new(c, item, A_GET, PRS_DOC | PRS_LOOKUP, l->role);
+	if (!op)
+		return NG_ENOMEM;
+	return prs_op_expr(c, op, name, strlen(name));
+}
+
+/* Follow l->path from `v`, which step `i` starts from. */
+static int lookup_follow(prs_ctx *c, int item, const lookup *l,
+			 const cJSON *v, size_t i)
+{
+	const char *step = i < 2 ? l->path[i] : NULL;
+	bool each = step && (strcmp(step, "*") == 0 ||
+			     (strcmp(step, "[]") == 0 && cJSON_IsArray(v)));
+	const cJSON *k;
 	int rc;
 
-	cJSON_ArrayForEach(f, terms) {
-		if (!cJSON_IsObject(f))
-			continue;
-		idx = cJSON_GetObjectItemCaseSensitive(f, "index");
-		if (!cJSON_IsString(idx))
-			continue;
-		op = prs_op_new(c, item, A_GET, PRS_DOC, "terms_lookup");
-		if (!op)
-			return NG_ENOMEM;
-		rc = prs_op_expr(c, op, idx->valuestring,
-				 strlen(idx->valuestring));
+	if (!step)
+		return lookup_read(c, item, l, v);
+	if (strcmp(step, "[]") == 0 && !each)
+		return lookup_follow(c, item, l, v, i + 1);
+	if (!each) {
+		k = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, step)
+				      : NULL;
+		return k ? lookup_follow(c, item, l, k, i + 1) : 0;
+	}
+	cJSON_ArrayForEach(k, v) {
+		rc = lookup_follow(c, item, l, k, i + 1);
 		if (rc != 0 || c->r->status)
 			return rc;
 	}
 	return 0;
 }
 
-/* Walk the whole body: a query may sit under query, post_filter, aggs,
- * rescore, knn filters and more, and an extra check is always safe. The
- * depth is bounded by json_parse. */
-static int walk_terms(prs_ctx *c, const cJSON *j, int item)
+static int tree_reads(prs_ctx *c, const cJSON *j, int item, size_t depth);
+
+/* The reads of a query held as text in a string inside a value `depth`
+ * deep; json_parse_at says what `lenient` leaves alone. */
+static int text_reads(prs_ctx *c, const char *s, size_t n, int item,
+		      size_t depth, const char *where, bool lenient)
 {
-	const cJSON *k;
+	cJSON *j = json_parse_at(c, s, n, where, item, depth, lenient);
 	int rc;
 
+	if (!j)
+		return 0;
+	rc = tree_reads(c, j, item, depth + 1);
+	cJSON_Delete(j);
+	return rc;
+}
+
+static int b64_value(char ch)
+{
+	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = ch ? strchr(set, ch) : NULL;
+
+	return p ? (int)(p - set) : -1;
+}
+
+/* Decode base64 into the arena: a superset of what the peer's JSON parser
+ * decodes, which skips control bytes and spaces and starts a new group
+ * after padding, so that the same text gives the same bytes. NULL when a
+ * byte is not base64 (the peer refuses such a text); *oom when memory ran
+ * out. */
+static char *b64_decode(ng_arena *a, const char *s, size_t n, size_t *len,
+			bool *oom)
+{
+	unsigned char *out = ng_arena_alloc(a, n / 4 * 3 + 3);
+	unsigned acc = 0, bits = 0;
+	int v;
+
+	*len = 0;
+	*oom = !out;
+	for (size_t i = 0; out && i < n; i++) {
+		if ((unsigned char)s[i] <= ' ')
+			continue;
+		if (s[i] == '=') {
+			bits = 0;
+			continue;
+		}
+		v = b64_value(s[i]);
+		if (v < 0)
+			return NULL;
+		acc = (acc << 6 | (unsigned)v) & 0xfff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[(*len)++] = (unsigned char)(acc >> bits);
+		}
+	}
+	return (char *)out;
+}
+
+/* "wrapper": {"query": "<base64 of a query>"}: the peer decodes the query
+ * and runs it. `depth` is the wrapper object's. Any other shape is no
+ * wrapper query (the peer refuses one with other members), and neither is
+ * a text that is not base64. The peer also reads YAML, CBOR and Smile
+ * there: anything but JSON is refused. */
+static int wrapper_reads(prs_ctx *c, const cJSON *w, int item, size_t depth)
+{
+	const cJSON *q = w->child;
+	bool oom = false;
+	size_t n = 0;
+	char *text;
+
+	if (!cJSON_IsString(q) || q->next || strcmp(q->string, "query") != 0)
+		return 0;
+	text = b64_decode(c->a, q->valuestring, strlen(q->valuestring), &n,
+			  &oom);
+	if (oom)
+		return NG_ENOMEM;
+	if (!text)
+		return 0;
+	if (memchr(text, '\0', n))
+		return prs_fail(c, NG_EBADREQ, item, "wrapper query: not valid "
+				"json");
+	return text_reads(c, text, n, item, depth, "wrapper query", false);
+}
+
+/* The reads of clause `k`, `depth` deep. */
+static int clause_reads(prs_ctx *c, const cJSON *k, int item, size_t depth)
+{
+	int rc;
+
+	if (strcmp(k->string, "wrapper") == 0)
+		return wrapper_reads(c, k, item, depth);
+	for (size_t i = 0; i < NLOOKUPS; i++) {
+		if (strcmp(lookups[i].clause, k->string) != 0)
+			continue;
+		rc = lookup_follow(c, item, &lookups[i], k, 0);
+		if (rc != 0 || c->r->status)
+			return rc;
+	}
+	return 0;
+}
+
+/* The reads of every clause in the tree `j`, which is `depth` deep (1: a
+ * body or a line). */
+static int tree_reads(prs_ctx *c, const cJSON *j, int item, size_t depth)
+{
+	const cJSON *k;
+	int rc = 0;
+
 	cJSON_ArrayForEach(k, j) {
-		if (k->string && strcmp(k->string, "terms") == 0 &&
-		    cJSON_IsObject(k)) {
-			rc = terms_lookup(c, k, item);
-			if (rc != 0 || c->r->status)
-				return rc;
-		}
-		if (cJSON_IsObject(k) || cJSON_IsArray(k)) {
-			rc = walk_terms(c, k, item);
-			if (rc != 0 || c->r->status)
-				return rc;
-		}
+		if (cJSON_IsObject(k) && k->string)
+			rc = clause_reads(c, k, item, depth + 1);
+		if (rc == 0 && !c->r->status &&
+		    (cJSON_IsObject(k) || cJSON_IsArray(k)))
+			rc = tree_reads(c, k, item, depth + 1);
+		if (rc != 0 || c->r->status)
+			return rc;
+	}
+	return 0;
+}
+
+/* The reads of a body's queries. */
+static int query_reads(prs_ctx *c, const cJSON *j, int item)
+{
+	return tree_reads(c, j, item, 1);
+}
+
+/* A template (a search template body, an _msearch/template item, a
+ * rank_eval template) may give its source as text, under "source" or its
+ * older names "inline" and "template" (an object there is walked with the
+ * body). The peer renders the text and parses the result. A text without
+ * a mustache tag is parsed as it is, so here too, and one that is not JSON
+ * is refused as the peer refuses it. A text with tags is read when it is
+ * JSON already (tags inside strings), and left alone when it is not
+ * (docs/limitations.md). `depth` is the template's; `part` names the part
+ * of the request it is in. */
+static int template_reads(prs_ctx *c, const cJSON *tpl, int item,
+			  size_t depth, const char *part)
+{
+	static const char *const names[] = { "source", "inline", "template" };
+	const cJSON *src;
+	char where[64];
+	int rc;
+
+	snprintf(where, sizeof(where), "%s: template source", part);
+	for (size_t i = 0; i < 3; i++) {
+		src = cJSON_IsObject(tpl) ? cJSON_GetObjectItemCaseSensitive(
+						    tpl, names[i])
+					  : NULL;
+		if (!cJSON_IsString(src))
+			continue;
+		rc = text_reads(c, src->valuestring, strlen(src->valuestring),
+				item, depth, where, strstr(src->valuestring, "{{") != NULL);
+		if (rc != 0 || c->r->status)
+			return rc;
+	}
+	return 0;
+}
+
+/* The templates of a body: a search template body is one; a rank_eval
+ * body lists them as templates[].template, 4 deep. */
+static int body_templates(prs_ctx *c, const cJSON *j, int item,
+			  const char *part)
+{
+	const char *api = c->route->api;
+	const cJSON *t;
+	int rc;
+
+	if (strcmp(api, "search_template") == 0 ||
+	    strcmp(api, "msearch_template") == 0)
+		return template_reads(c, j, item, 1, part);
+	if (strcmp(api, "rank_eval") != 0)
+		return 0;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(j, "templates")) {
+		rc = template_reads(c, cJSON_GetObjectItemCaseSensitive(
+					       t, "template"), item, 4, part);
+		if (rc != 0 || c->r->status)
+			return rc;
 	}
 	return 0;
 }
@@ -458,15 +728,22 @@ static bool index_terms_agg(const cJSON *j)
 	       !option(agg, "aggs", "aggregations");
 }
 
-/* Terms lookups of a search body; for a search, whether its body is only
- * the _index terms aggregation. op is the position of the search op. */
-static int search_body(prs_ctx *c, const cJSON *j, int item, size_t op)
+/* The reads of a search body's queries and templates; for a search,
+ * whether its body is only the _index terms aggregation. op is the
+ * position of the search op; `part` names the body for messages. */
+static int search_body(prs_ctx *c, const cJSON *j, int item, size_t op,
+		       const char *part)
 {
+	int rc;
+
 	if (strcmp(c->route->api, "search") == 0 ||
 	    strcmp(c->route->api, "msearch") == 0)
 		if (index_terms_agg(j))
 			c->r->ops[op].flags |= PRS_INDEX_TERMS_AGG;
-	return walk_terms(c, j, item);
+	rc = query_reads(c, j, item);
+	if (rc == 0 && !c->r->status)
+		rc = body_templates(c, j, item, part);
+	return rc;
 }
 
 static int body_terms(prs_ctx *c, size_t top)
@@ -479,7 +756,7 @@ static int body_terms(prs_ctx *c, size_t top)
 	j = body_object(c, "query body");
 	if (!j)
 		return 0;
-	rc = search_body(c, j, -1, top);
+	rc = search_body(c, j, -1, top, "query body");
 	cJSON_Delete(j);
 	return rc;
 }
@@ -842,11 +1119,12 @@ static int msearch_item(prs_ctx *c, const ndjson *it, const cJSON *head,
 	return 0;
 }
 
-/* The search body after a header: a search may look up terms in another
- * index. Template bodies (_msearch/template) are not searches yet. */
+/* The body after a header: a search, or for _msearch/template a template
+ * (see template_reads), whose queries may read other indices. */
 static int msearch_body(prs_ctx *c, ndjson *it, int item)
 {
 	const char *s;
+	char part[48];
 	size_t n;
 	cJSON *j;
 	int rc;
@@ -854,12 +1132,13 @@ static int msearch_body(prs_ctx *c, ndjson *it, int item)
 	if (!nd_next(it, &s, &n))
 		return prs_fail(c, NG_EBADREQ, item, "msearch line %zu: search "
 				"body line is missing", it->line);
-	if (strcmp(c->route->api, "msearch") != 0 || blank_line(s, n))
+	if (blank_line(s, n))
 		return 0;
 	j = nd_object(c, "msearch", it, s, n, item);
 	if (!j)
 		return 0;
-	rc = search_body(c, j, item, c->r->nops - 1);
+	snprintf(part, sizeof(part), "msearch line %zu", it->line);
+	rc = search_body(c, j, item, c->r->nops - 1, part);
 	cJSON_Delete(j);
 	return rc;
 }
@@ -1120,7 +1399,7 @@ static int build_reindex(prs_ctx *c)
 	/* a terms lookup of a remote source runs on the remote cluster */
 	if (rc == 0 && !c->r->status &&
 	    !cJSON_GetObjectItemCaseSensitive(src, "remote"))
-		rc = walk_terms(c, src, -1);
+		rc = tree_reads(c, src, -1, 2);
 	cJSON_Delete(j);
 	return rc;
 }
@@ -1576,7 +1855,7 @@ static int build_query_lang(prs_ctx *c)
 		rc = prs_fail(c, NG_EBADREQ, -1, "%s body: query is missing or "
 			      "not a string", lang);
 	if (rc == 0 && !c->r->status)
-		rc = walk_terms(c, j, -1);
+		rc = query_reads(c, j, -1);
 	cJSON_Delete(j);
 	return rc;
 }

@@ -56,11 +56,15 @@ enum {
 	                                 * size 0, one terms aggregation named
 	                                 * "indices" on _index): the legacy
 	                                 * model lets it through, narrowed */
-	PRS_V4_REDUCIBLE = 1u << 13     /* may be narrowed in the modern (v4)
+	PRS_V4_REDUCIBLE = 1u << 13,    /* may be narrowed in the modern (v4)
 	                                 * model only, where the peer replaces
 	                                 * the indices of the request (by
 	                                 * query, open, close, the indices of
 	                                 * an alias change); never in legacy */
+	PRS_LOOKUP = 1u << 14           /* a document a query clause reads from
+	                                 * the index it names (terms lookup,
+	                                 * indexed shape, ...); the role names
+	                                 * the clause */
 };
 
 typedef struct prs_op {

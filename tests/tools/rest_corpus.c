@@ -9,10 +9,10 @@
  * or a string holding NDJSON), expected_action and expected_indices. A line
  * agrees on the action when prs_request.action equals expected_action, and
  * on the indices when the index elements of its ops (in op order, without
- * duplicates, leaving out alias names, terms lookups and the source of a
- * reindex from a remote cluster) equal
- * expected_indices as sets; lines whose expected_indices is null are not
- * counted for indices. -v prints every disagreement, and every request
+ * duplicates, leaving out alias names, the documents query clauses read
+ * (terms lookups and the like) and the source of a reindex from a remote
+ * cluster) equal expected_indices as sets; lines whose expected_indices is
+ * null are not counted for indices. -v prints every disagreement, and every request
  * refused as malformed, to stdout.
  *
  * With -p (plugin corpus, whose lines expect nothing) each line is only
@@ -111,8 +111,7 @@ static void build_path(buf *b, const cJSON *line)
 
 static bool excluded(const prs_op *op)
 {
-	return (op->flags & (PRS_ALIAS_NAMES | PRS_REMOTE_SRC)) ||
-	       (op->role && strcmp(op->role, "terms_lookup") == 0);
+	return op->flags & (PRS_ALIAS_NAMES | PRS_REMOTE_SRC | PRS_LOOKUP);
 }
 
 static bool alias_op(const prs_op *op)

@@ -1711,6 +1711,239 @@ static void alias_read_by_name_has_no_index_op(void)
 	CU_ASSERT_PTR_NULL(r->ops[0].role);
 }
 
+/* ---------------------------------------------------------------------
+ * Query clauses that read another index.
+ */
+
+#define GET "indices:data/read/get"
+#define LOOKUP(ix) "{\"terms\":{\"f\":{\"index\":\"" ix "\",\"id\":\"1\"," \
+		   "\"path\":\"p\"}}}"
+/* the same inside a JSON string */
+#define LOOKUP_TEXT(ix) "{\\\"terms\\\":{\\\"f\\\":{\\\"index\\\":\\\"" ix \
+			"\\\",\\\"id\\\":\\\"1\\\",\\\"path\\\":\\\"p\\\"}}}"
+/* base64 of LOOKUP("secret"), and of a wrapper query holding that */
+#define B64_LOOKUP "eyJ0ZXJtcyI6eyJmIjp7ImluZGV4Ijoic2VjcmV0IiwiaWQiOiIxIiwi" \
+		   "cGF0aCI6InAifX19"
+#define B64_WRAPPED "eyJ3cmFwcGVyIjp7InF1ZXJ5IjoiZXlKMFpYSnRjeUk2ZXlKbUlq" \
+		    "cDdJbWx1WkdWNElqb2ljMlZqY21WMElpd2lhV1FpT2lJeElpd2lj" \
+		    "R0YwYUNJNkluQWlmWDE5In19"
+
+/* The indices `item` reads through clauses of `role`, joined with '|' in
+ * op order; each such op is a single-document lookup. */
+static const char *reads(const prs_request *r, int item, const char *role)
+{
+	static char buf[512];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->nops; i++) {
+		const prs_op *op = &r->ops[i];
+
+		if (op->item != item || !op->role || strcmp(op->role, role) ||
+		    !has_action(op, GET))
+			continue;
+		CU_ASSERT_EQUAL(op->flags & (PRS_DOC | PRS_LOOKUP),
+				PRS_DOC | PRS_LOOKUP);
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+					len ? "|" : "", exprs(op));
+	}
+	return buf;
+}
+
+static void indexed_shape_reads_its_index_or_shapes(void)
+{
+	prs_request *r = rest("POST", "/a/_search",
+			      "{\"query\":{\"bool\":{\"filter\":[{\"geo_shape\":"
+			      "{\"loc\":{\"indexed_shape\":{\"index\":\"s1\","
+			      "\"id\":\"de\",\"path\":\"loc\"}},"
+			      "\"ignore_unmapped\":true}},{\"geo_shape\":{\"b\":"
+			      "{\"indexed_shape\":{\"id\":\"fr\"}}}},{\"xy_shape\":"
+			      "{\"g\":{\"indexed_shape\":{\"index\":\"s2\","
+			      "\"id\":\"r\"}}}},{\"geo_shape\":{\"c\":{\"shape\":"
+			      "{\"type\":\"point\",\"coordinates\":[1,2]}}}}]}}}");
+
+	expect_ok(r, "search", "indices:data/read/search");
+	CU_ASSERT_STRING_EQUAL(reads(r, -1, "indexed_shape"), "s1|shapes|s2");
+	CU_ASSERT_EQUAL(r->nops, 4);
+}
+
+static void more_like_this_items_with_an_index_are_reads(void)
+{
+	prs_request *r = rest("POST", "/a/_search",
+			      "{\"query\":{\"more_like_this\":{\"fields\":[\"t\"],"
+			      "\"like\":[\"text\",{\"_index\":\"b\",\"_id\":\"1\"},"
+			      "{\"_id\":\"2\"},{\"_index\":\"c\",\"doc\":{\"t\":"
+			      "\"x\"}}],\"unlike\":{\"_index\":\"d\",\"_id\":\"3\"}"
+			      "}},\"post_filter\":{\"mlt\":{\"like\":{\"_index\":"
+			      "\"e\",\"_id\":\"4\"}}}}");
+
+	expect_ok(r, "search", "indices:data/read/search");
+	CU_ASSERT_STRING_EQUAL(reads(r, -1, "like_item"), "b|c|d|e");
+	r = rest("POST", "/a/_search", "{\"query\":{\"more_like_this\":{"
+		 "\"like\":[\"text\",{\"_id\":\"2\"}]}}}");
+	CU_ASSERT_EQUAL(r->nops, 1);
+}
+
+static void percolate_of_a_stored_document_reads_its_index(void)
+{
+	prs_request *r = rest("POST", "/q/_search",
+			      "{\"query\":{\"constant_score\":{\"filter\":{"
+			      "\"percolate\":{\"field\":\"query\",\"index\":"
+			      "\"docs\",\"id\":\"1\"}}}}}");
+
+	expect_ok(r, "search", "indices:data/read/search");
+	CU_ASSERT_STRING_EQUAL(reads(r, -1, "percolate"), "docs");
+	r = rest("POST", "/q/_search", "{\"query\":{\"percolate\":{\"field\":"
+		 "\"query\",\"document\":{\"title\":\"x\"}}}}");
+	CU_ASSERT_EQUAL(r->nops, 1);
+}
+
+/* The peer reads a number as a name, or refuses the request: neither can
+ * be checked here. */
+static void lookup_index_that_is_not_a_string_is_400(void)
+{
+	expect_bad(rest("POST", "/a/_search", "{\"query\":{\"terms\":{\"f\":"
+			"{\"index\":7,\"id\":\"1\",\"path\":\"p\"}}}}"),
+		   NG_EBADREQ, "terms query: index is not a string");
+	expect_bad(rest("POST", "/a/_search", "{\"query\":{\"geo_shape\":{"
+			"\"l\":{\"indexed_shape\":{\"index\":null}}}}}"),
+		   NG_EBADREQ, "geo_shape query: index is not a string");
+	expect_bad(rest("POST", "/a/_search", "{\"query\":{\"mlt\":{\"like\":"
+			"[{\"_index\":[\"b\"]}]}}}"),
+		   NG_EBADREQ, "mlt query: _index is not a string");
+}
+
+static void wrapper_query_is_decoded_and_read(void)
+{
+	prs_request *r = rest("POST", "/a/_search",
+			      "{\"query\":{\"wrapper\":{\"query\":\"" B64_LOOKUP
+			      "\"}}}");
+
+	expect_ok(r, "search", "indices:data/read/search");
+	CU_ASSERT_STRING_EQUAL(reads(r, -1, "terms_lookup"), "secret");
+	r = rest("POST", "/a/_count", "{\"query\":{\"wrapper\":{\"query\":\""
+		 B64_WRAPPED "\"}}}");
+	CU_ASSERT_STRING_EQUAL(reads(r, -1, "terms_lookup"), "secret");
+	r = rest("POST", "/a/_search", "{\"query\":{\"wrapper\":{\"query\":"
+		 "\"eyJtYXRjaF9hbGwiOnt9fQ==\"}}}");
+	CU_ASSERT_EQUAL(r->status, 0);
+	/* "{]", and YAML: the peer runs both, or refuses the first */
+	expect_bad(rest("POST", "/a/_search", "{\"query\":{\"wrapper\":{"
+			"\"query\":\"e10=\"}}}"), NG_EBADREQ,
+		   "wrapper query: not valid json");
+	expect_bad(rest("POST", "/a/_search", "{\"query\":{\"wrapper\":{"
+			"\"query\":\"LS0tCm1hdGNoX2FsbDoge30K\"}}}"),
+		   NG_EBADREQ, "wrapper query: not valid json");
+	/* not base64 (the peer refuses it), or not a wrapper query's shape:
+	 * a field named wrapper */
+	r = rest("POST", "/a/_search", "{\"query\":{\"bool\":{\"must\":["
+		 "{\"wrapper\":{\"query\":\"eyJ*\"}},{\"match\":{"
+		 "\"wrapper\":{\"query\":\"red\",\"operator\":\"and\"}}}]}}}");
+	CU_ASSERT_EQUAL(r->status, 0);
+	CU_ASSERT_EQUAL(r->nops, 1);
+}
+
+static void search_template_source_text_is_read(void)
+{
+	prs_request *r = rest("POST", "/a/_search/template",
+			      "{\"source\":\"{\\\"query\\\":" LOOKUP_TEXT("s\\\\u0041")
+			      "}\",\"params\":{}}");
+
+	expect_ok(r, "search_template", "indices:data/read/search/template");
+	CU_ASSERT_STRING_EQUAL(reads(r, -1, "terms_lookup"), "sA");
+	/* the older names of the source, and an object source */
+	r = rest("POST", "/a/_search/template", "{\"inline\":\"" "{\\\"query\\\":"
+		 "{\\\"percolate\\\":{\\\"index\\\":\\\"p\\\",\\\"id\\\":"
+		 "\\\"1\\\"}}}\"}");
+	CU_ASSERT_STRING_EQUAL(reads(r, -1, "percolate"), "p");
+	r = rest("POST", "/a/_search/template", "{\"source\":{\"query\":"
+		 LOOKUP("o") "}}");
+	CU_ASSERT_STRING_EQUAL(reads(r, -1, "terms_lookup"), "o");
+	/* a tag inside a string leaves the text JSON: the name is the tag */
+	r = rest("POST", "/a/_search/template", "{\"source\":\"{\\\"query\\\":"
+		 "{\\\"terms\\\":{\\\"f\\\":{\\\"index\\\":\\\"{{ix}}\\\"}}}}\","
+		 "\"params\":{\"ix\":\"b\"}}");
+	CU_ASSERT_STRING_EQUAL(reads(r, -1, "terms_lookup"), "{{ix}}");
+	/* a tag outside strings: not JSON until rendered, left alone */
+	r = rest("POST", "/a/_search/template", "{\"source\":\"{\\\"size\\\":"
+		 "{{n}}}\",\"params\":{\"n\":1}}");
+	CU_ASSERT_EQUAL(r->status, 0);
+	CU_ASSERT_EQUAL(r->nops, 1);
+	/* without a tag the peer parses the text as it is */
+	expect_bad(rest("POST", "/a/_search/template",
+			"{\"source\":\"{\\\"query\\\":\"}"), NG_EBADREQ,
+		   "query body: template source: not valid json");
+	expect_ok(rest("POST", "/a/_search/template", "{\"id\":\"stored\"}"),
+		  "search_template", "indices:data/read/search/template");
+}
+
+/* Rendering runs no query, so nothing of the template is read. */
+static void render_template_reads_nothing(void)
+{
+	prs_request *r = rest("POST", "/_render/template",
+			      "{\"source\":\"{\\\"query\\\":" LOOKUP_TEXT("s") "}\"}");
+
+	expect_ok(r, "render_search_template",
+		  "indices:data/read/search/template");
+	CU_ASSERT_EQUAL(r->nops, 1);
+}
+
+static void msearch_template_items_read_their_lookups(void)
+{
+	prs_request *r = rest("POST", "/p/_msearch/template",
+			      "{}\n{\"id\":\"t\"}\n"
+			      "{\"index\":\"a\"}\n{\"source\":{\"query\":"
+			      LOOKUP("x") "}}\n"
+			      "{}\n{\"source\":\"{\\\"query\\\":" LOOKUP_TEXT("y")
+			      "}\",\"params\":{}}\n");
+
+	expect_ok(r, "msearch_template", "indices:data/read/msearch/template");
+	CU_ASSERT_EQUAL(r->nitems, 3);
+	CU_ASSERT_STRING_EQUAL(reads(r, 0, "terms_lookup"), "");
+	CU_ASSERT_STRING_EQUAL(reads(r, 1, "terms_lookup"), "x");
+	CU_ASSERT_STRING_EQUAL(reads(r, 2, "terms_lookup"), "y");
+	expect_bad(rest("POST", "/p/_msearch/template",
+			"{}\n{\"source\":\"{\\\"query\\\":\"}\n"), NG_EBADREQ,
+		   "msearch line 2: template source: not valid json");
+}
+
+static void rank_eval_requests_read_their_lookups(void)
+{
+	prs_request *r = rest("POST", "/a/_rank_eval",
+			      "{\"requests\":[{\"id\":\"q1\",\"request\":{"
+			      "\"query\":" LOOKUP("x") "},\"ratings\":[{"
+			      "\"_index\":\"a\",\"_id\":\"1\",\"rating\":1}]},"
+			      "{\"id\":\"q2\",\"template_id\":\"t\",\"params\":{}}],"
+			      "\"templates\":[{\"id\":\"t\",\"template\":{"
+			      "\"source\":\"{\\\"query\\\":" LOOKUP_TEXT("y") "}\"}}],"
+			      "\"metric\":{\"precision\":{\"k\":10}}}");
+
+	expect_ok(r, "rank_eval", "indices:data/read/rank_eval");
+	expect_op(r, -1, "indices:data/read/msearch", "also", "");
+	CU_ASSERT_STRING_EQUAL(reads(r, -1, "terms_lookup"), "x|y");
+}
+
+/* A query held as text nests inside the value holding it: the depth
+ * limit counts both, and a NUL in the text is refused like one in a
+ * body. */
+static void query_text_counts_toward_the_depth_limit(void)
+{
+	const char *at = "{\"source\":\"{\\\"a\\\":[1]}\"}";
+	const char *over = "{\"source\":\"{\\\"a\\\":[[1]]}\"}";
+
+	limits.max_depth = 3;
+	CU_ASSERT_EQUAL(rest("POST", "/a/_search/template", at)->status, 0);
+	expect_bad(rest("POST", "/a/_search/template", over), NG_ELIMIT,
+		   "template source: json nested deeper than 3");
+	limits = (prs_limits)PRS_LIMITS_DEFAULT;
+	expect_bad(rest("POST", "/a/_search/template",
+			"{\"source\":\"{\\\"a\\\":\\\"\\\\u0000\\\"}\"}"),
+		   NG_EBADREQ, "template source: a string holds \\u0000");
+	CU_ASSERT_EQUAL(rest("POST", "/a/_search/template",
+			     "{\"source\":\"{\\\"a\\\":\\\"\\\\\\\\u0000\\\"}\"}")
+			->status, 0);
+}
+
 void suite_rest(void)
 {
 	ng_arena_init(&arena);
@@ -1806,5 +2039,15 @@ void suite_rest(void)
 		NG_TEST(unreadable_queries_are_400),
 		NG_TEST(sql_filter_terms_lookup_reads_the_lookup_index),
 		NG_TEST(replaceable_requests_are_flagged_for_v4),
-		NG_TEST(alias_read_by_name_has_no_index_op));
+		NG_TEST(alias_read_by_name_has_no_index_op),
+		NG_TEST(indexed_shape_reads_its_index_or_shapes),
+		NG_TEST(more_like_this_items_with_an_index_are_reads),
+		NG_TEST(percolate_of_a_stored_document_reads_its_index),
+		NG_TEST(lookup_index_that_is_not_a_string_is_400),
+		NG_TEST(wrapper_query_is_decoded_and_read),
+		NG_TEST(search_template_source_text_is_read),
+		NG_TEST(render_template_reads_nothing),
+		NG_TEST(msearch_template_items_read_their_lookups),
+		NG_TEST(rank_eval_requests_read_their_lookups),
+		NG_TEST(query_text_counts_toward_the_depth_limit));
 }
