@@ -353,6 +353,132 @@ static int read_request(ng_request *r, const cJSON *root)
 	return rc;
 }
 
+/* ---------------------------------------------------------------------
+ * NUL characters. cJSON decodes the escape \u0000 into a NUL that ends the
+ * decoded string, so "admin\u0000evil" would read as "admin": a line with
+ * one is refused. The escape is looked for as a JSON reader sees it, in
+ * strings, where a backslash escapes the character after it: "\\u0000" is
+ * a backslash and "u0000", no NUL.
+ */
+
+/* How many \u0000 escapes the JSON text holds. With `fix`, a copy of the
+ * text, each of them is made \u0001 there. */
+static size_t nul_escapes(const char *s, size_t n, char *fix)
+{
+	size_t count = 0;
+	bool str = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"') {
+			str = !str;
+		} else if (str && s[i] == '\\') {
+			if (i + 5 < n && memcmp(s + i + 1, "u0000", 5) == 0) {
+				count++;
+				if (fix)
+					fix[i + 5] = '1';
+			}
+			i++;
+		}
+	}
+	return count;
+}
+
+/* The line parsed again with each \u0000 escape read as \u0001, so that
+ * no string is cut: the same tree, with strings at their full length.
+ * NULL when out of memory. */
+static cJSON *parse_uncut(const char *json, size_t len)
+{
+	char *copy = malloc(len);
+	cJSON *root;
+
+	if (!copy)
+		return NULL;
+	memcpy(copy, json, len);
+	nul_escapes(json, len, copy);
+	root = cJSON_ParseWithLength(copy, len);
+	free(copy);
+	return root;
+}
+
+/* Is a key or a string value of `a` shorter than its twin in `b`? */
+static bool cut_short(const cJSON *a, const cJSON *b)
+{
+	return (a->string && strlen(a->string) < strlen(b->string)) ||
+	       (cJSON_IsString(a) &&
+		strlen(a->valuestring) < strlen(b->valuestring));
+}
+
+/* Find the first member of `a` that a NUL cut short, comparing with `b`,
+ * the uncut tree, and put its path ("user.cert_dn") after the `len` bytes
+ * of `path` already there. */
+static bool find_cut(const cJSON *a, const cJSON *b, char *path,
+		     size_t cap, size_t len)
+{
+	const cJSON *ka = a->child, *kb = b->child;
+	size_t n;
+	int w;
+
+	for (size_t i = 0; ka && kb; ka = ka->next, kb = kb->next, i++) {
+		if (ka->string)
+			w = snprintf(path + len, cap - len, "%s%s",
+				     len ? "." : "", ka->string);
+		else
+			w = snprintf(path + len, cap - len, "[%zu]", i);
+		n = w < 0 ? len : len + (size_t)w;
+		if (cut_short(ka, kb) ||
+		    find_cut(ka, kb, path, cap, n < cap ? n : cap - 1))
+			return true;
+		path[len] = '\0';
+	}
+	return false;
+}
+
+/* The line's id, from `a`, when its value is a string and no NUL cuts
+ * it; *cut tells a cut id from a missing one. The key is matched in `b`,
+ * where a key such as "id\u0000x" does not read as "id". */
+static const char *whole_id(const cJSON *a, const cJSON *b, bool *cut)
+{
+	const cJSON *ka = a->child, *kb = b->child;
+
+	*cut = false;
+	for (; ka && kb; ka = ka->next, kb = kb->next) {
+		if (strcmp(kb->string, "id") != 0)
+			continue;
+		*cut = cut_short(ka, kb);
+		return cJSON_IsString(ka) && !*cut ? ka->valuestring : NULL;
+	}
+	return NULL;
+}
+
+/* A line holding a \u0000 escape is a bad request naming the string at
+ * fault, with the line's id; when the NUL is in the id itself, there is
+ * no id to answer with, and the line is a syntax error. */
+static int refuse_nul(ng_request *r, const cJSON *root, const char *json,
+		      size_t len)
+{
+	cJSON *uncut = parse_uncut(json, len);
+	char path[128] = "";
+	const char *id;
+	bool cut;
+	int rc = 0;
+
+	if (!uncut)
+		return ng_fail(NG_ENOMEM, "out of memory");
+	find_cut(root, uncut, path, sizeof(path), 0);
+	id = whole_id(root, uncut, &cut);
+	cJSON_Delete(uncut);
+	if (cut)
+		return ng_fail(NG_ESYNTAX, "id: a string holds a NUL character "
+			       "(\\u0000)");
+	if (id)
+		rc = ng_request_set_id(r, id, strlen(id));
+	for (char *p = path; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = '?';
+	return rc ? rc : bad_line(r, "%s: a string holds a NUL character "
+				  "(\\u0000)", path[0] ? path : "request line");
+}
+
 int ng_request_from_json(const char *json, size_t len, ng_request **out)
 {
 	ng_request *r;
@@ -361,7 +487,8 @@ int ng_request_from_json(const char *json, size_t len, ng_request **out)
 
 	if (rc)
 		return rc;
-	if (memmem(json, len, "\\u0000", 6) || memchr(json, '\0', len)) {
+	/* a raw NUL byte is no JSON; an escaped one is refuse_nul's */
+	if (memchr(json, '\0', len)) {
 		ng_request_free(r);
 		*out = NULL;
 		return ng_fail(NG_ESYNTAX, "a NUL character in the request line");
@@ -379,7 +506,10 @@ int ng_request_from_json(const char *json, size_t len, ng_request **out)
 		return ng_fail(NG_ESYNTAX, "invalid JSON at column %zu",
 			       off + 1);
 	}
-	rc = read_request(r, root);
+	if (nul_escapes(json, len, NULL) > 0)
+		rc = refuse_nul(r, root, json, len);
+	else
+		rc = read_request(r, root);
 	cJSON_Delete(root);
 	if (rc) {
 		ng_request_free(r);

@@ -242,20 +242,78 @@ static void request_without_rest_or_transport_is_a_bad_request(void)
 	ng_engine_release(e);
 }
 
+static const char *text_of(const cJSON *d, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(d, key);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* cJSON would cut "admin\u0000evil" to "admin": a line holding a NUL is a
+ * 400 that keeps its id and names the string; with the NUL in the id
+ * itself there is no id to answer with, and the line is a syntax error. */
 static void nul_inside_a_value_is_refused(void)
 {
 	static const char dn[] = "CN=admin,OU=ops,O=example\0evil";
 	static const char line[] = "{\"id\":\"z\",\"user\":{\"name\":\"x\","
 		"\"cert_dn\":\"CN=admin,OU=ops,O=example\\u0000evil\"},"
 		"\"rest\":{\"method\":\"GET\",\"path\":\"/other/_search\"}}";
+	static const char in_id[] = "{\"id\":\"z\\u0000\",\"user\":{\"name\":"
+		"\"x\"},\"rest\":{\"method\":\"GET\",\"path\":\"/people\"}}";
+	ng_engine *e = open_engine(DATA "dls");
 	ng_request *r = NULL;
+	cJSON *d;
 
 	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
 	CU_ASSERT_EQUAL(ng_request_set_cert_dn(r, dn, sizeof(dn) - 1), NG_EINVAL);
 	ng_request_free(r);
+	d = decide_line(e, line);
+	CU_ASSERT_EQUAL(status_of(d), 400);
+	CU_ASSERT_STRING_EQUAL(text_of(d, "id"), "z");
+	CU_ASSERT_STRING_EQUAL(text_of(d, "decision"), "deny");
+	CU_ASSERT_PTR_NOT_NULL(strstr(text_of(d, "reason"), "user.cert_dn: a "
+				      "string holds a NUL character"));
+	cJSON_Delete(d);
+	d = decide_line(e, "{\"id\":\"k\",\"user\":{\"name\":\"x\"},\"rest\":"
+			"{\"method\":\"GET\",\"path\":\"/people/_search\","
+			"\"body\":{\"aggs\":[{\"f\\u0000x\":1}]}}}");
+	CU_ASSERT_EQUAL(status_of(d), 400);
+	CU_ASSERT_STRING_EQUAL(text_of(d, "id"), "k");
+	CU_ASSERT_PTR_NOT_NULL(strstr(text_of(d, "reason"), "rest.body.aggs[0].f:"));
+	cJSON_Delete(d);
 	r = NULL;
-	CU_ASSERT_EQUAL(ng_request_from_json(line, strlen(line), &r), NG_ESYNTAX);
+	CU_ASSERT_EQUAL(ng_request_from_json(in_id, strlen(in_id), &r),
+			NG_ESYNTAX);
 	CU_ASSERT_PTR_NULL(r);
+	ng_engine_release(e);
+}
+
+/* The JSON text "\\u0000" is a backslash and "u0000", no NUL: the line
+ * is decided as any other, whether the body is JSON or a string. A real
+ * NUL inside a body given as a string is the body's 400. */
+static void escaped_backslash_before_u0000_is_no_nul(void)
+{
+	ng_engine *e = open_engine(DATA "dls");
+	cJSON *d = decide_line(e, "{\"id\":\"b\",\"user\":{\"name\":\"x\","
+			       "\"backend_roles\":[\"open\"]},\"rest\":{"
+			       "\"method\":\"POST\",\"path\":\"/people/_search\","
+			       "\"body\":{\"query\":{\"regexp\":{\"name\":"
+			       "\"[\\\\u0000-\\\\u024F]+\"}}}}}");
+
+	CU_ASSERT_EQUAL(status_of(d), 200);
+	CU_ASSERT_STRING_EQUAL(text_of(d, "id"), "b");
+	cJSON_Delete(d);
+	d = decide_line(e, "{\"id\":\"s\",\"user\":{\"name\":\"x\","
+			"\"backend_roles\":[\"open\"]},\"rest\":{\"method\":"
+			"\"POST\",\"path\":\"/people/_search\",\"body\":"
+			"\"{\\\"query\\\":{\\\"term\\\":{\\\"n\\\":"
+			"\\\"\\\\u0000\\\"}}}\"}}");
+	CU_ASSERT_EQUAL(status_of(d), 400);
+	CU_ASSERT_STRING_EQUAL(text_of(d, "id"), "s");
+	CU_ASSERT_PTR_NOT_NULL(strstr(text_of(d, "reason"),
+				      "query body: a string holds \\u0000"));
+	cJSON_Delete(d);
+	ng_engine_release(e);
 }
 
 static void request_without_method_or_action_is_a_bad_request(void)
@@ -298,6 +356,7 @@ void suite_engine(void)
 		     NG_TEST(malformed_request_line_is_a_syntax_error),
 		     NG_TEST(request_without_rest_or_transport_is_a_bad_request),
 		     NG_TEST(nul_inside_a_value_is_refused),
+		     NG_TEST(escaped_backslash_before_u0000_is_no_nul),
 		     NG_TEST(request_without_method_or_action_is_a_bad_request),
 		     NG_TEST(every_error_code_has_a_text));
 }
