@@ -113,8 +113,11 @@ int ng_request_add_role(ng_request *r, const char *role, size_t len)
 int ng_request_add_attribute(ng_request *r, const char *key, size_t klen,
 			     const char *value, size_t vlen)
 {
-	int rc = push_str(r, &r->attr_keys, key, klen);
+	int rc;
 
+	if (!key || klen == 0)
+		return ng_fail(NG_EINVAL, "an attribute needs a name");
+	rc = push_str(r, &r->attr_keys, key, klen);
 	r->has_attrs = true;
 	return rc ? rc : push_str(r, &r->attr_values, value, vlen);
 }
@@ -195,6 +198,19 @@ static const char *json_str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* An optional string member: *out is its value, or NULL when it is absent
+ * or null; any other type makes the line bad, rather than be ignored. */
+static int opt_str(ng_request *r, const cJSON *o, const char *key,
+		   const char *where, const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	*out = cJSON_IsString(v) ? v->valuestring : NULL;
+	if (!v || cJSON_IsNull(v) || *out)
+		return 0;
+	return bad_line(r, "%s: expected a string", where);
+}
+
 static int add_list(ng_request *r, const cJSON *o, const char *key,
 		    int (*add)(ng_request *, const char *, size_t))
 {
@@ -261,11 +277,15 @@ static int read_user(ng_request *r, const cJSON *user)
 		rc = add_list(r, user, "roles", ng_request_add_role);
 	if (!rc && r->parse_status == 0)
 		rc = read_attributes(r, user);
-	if (!rc && (s = json_str(user, "address")))
+	if (rc || r->parse_status)
+		return rc;
+	rc = opt_str(r, user, "address", "user.address", &s);
+	if (!rc && s)
 		rc = ng_request_set_address(r, s, strlen(s));
-	if (!rc && (s = json_str(user, "cert_dn")))
-		rc = ng_request_set_cert_dn(r, s, strlen(s));
-	return rc;
+	if (rc || r->parse_status)
+		return rc;
+	rc = opt_str(r, user, "cert_dn", "user.cert_dn", &s);
+	return !rc && s ? ng_request_set_cert_dn(r, s, strlen(s)) : rc;
 }
 
 static int read_rest(ng_request *r, const cJSON *rest)
@@ -297,13 +317,16 @@ static int read_rest(ng_request *r, const cJSON *rest)
 static int read_transport(ng_request *r, const cJSON *t)
 {
 	const char *action = json_str(t, "action");
-	const char *peer = json_str(t, "peer_dn");
+	const char *peer;
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(t, "indices");
 	const cJSON *el;
 	int rc;
 
 	if (!action)
 		return bad_line(r, "%s: needs string \"action\"", "transport");
+	rc = opt_str(r, t, "peer_dn", "transport.peer_dn", &peer);
+	if (rc || r->parse_status)
+		return rc;
 	rc = ng_request_set_transport(r, action, strlen(action), peer,
 				      peer ? strlen(peer) : 0);
 	if (rc || !list)
@@ -322,6 +345,32 @@ static int read_transport(ng_request *r, const cJSON *t)
 	return 0;
 }
 
+/* A key given twice in one object, anywhere in the line: JSON readers
+ * differ on which one counts (cJSON the first, others the last), so the
+ * line is refused rather than read one way here and another elsewhere. */
+static const char *repeated_key(const cJSON *o)
+{
+	for (const cJSON *a = o ? o->child : NULL; a; a = a->next) {
+		const char *k;
+
+		if (cJSON_IsObject(o))
+			for (const cJSON *b = a->next; b; b = b->next)
+				if (!strcmp(a->string, b->string))
+					return a->string;
+		k = repeated_key(a);
+		if (k)
+			return k;
+	}
+	return NULL;
+}
+
+static int duplicate_keys(ng_request *r, const cJSON *root)
+{
+	const char *k = repeated_key(root);
+
+	return k ? bad_line(r, "key \"%s\" is given twice", k) : 0;
+}
+
 /* "2026-03-23T10:00:00Z" or with an offset, to epoch milliseconds. */
 static int read_time(ng_request *r, const char *s);
 
@@ -330,11 +379,14 @@ static int read_request(ng_request *r, const cJSON *root)
 	const cJSON *rest = cJSON_GetObjectItemCaseSensitive(root, "rest");
 	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(root, "transport");
 	const cJSON *user = cJSON_GetObjectItemCaseSensitive(root, "user");
-	const char *s = json_str(root, "id");
-	int rc = 0;
+	const char *s;
+	int rc = opt_str(r, root, "id", "id", &s);
 
-	if (s)
+	if (!rc && s)
 		rc = ng_request_set_id(r, s, strlen(s));
+	if (rc || r->parse_status)
+		return rc;
+	rc = duplicate_keys(r, root);
 	if (!rc && !user)
 		return bad_line(r, "%s: missing", "user");
 	if (!rc)
@@ -348,9 +400,10 @@ static int read_request(ng_request *r, const cJSON *root)
 	else
 		return bad_line(r, "%s: needs a \"rest\" or \"transport\" object",
 				"request");
-	if (!rc && (s = json_str(root, "time")))
-		rc = read_time(r, s);
-	return rc;
+	if (rc || r->parse_status)
+		return rc;
+	rc = opt_str(r, root, "time", "time", &s);
+	return !rc && s ? read_time(r, s) : rc;
 }
 
 /* ---------------------------------------------------------------------
@@ -479,6 +532,39 @@ static int refuse_nul(ng_request *r, const cJSON *root, const char *json,
 				  "(\\u0000)", path[0] ? path : "request line");
 }
 
+static bool blank_from(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p == end;
+}
+
+/* The line as one JSON object and nothing after it but white space; NULL
+ * with the error set otherwise. */
+static cJSON *parse_line(const char *json, size_t len)
+{
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+
+	if (!root) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t off = at >= json && at <= json + len ? (size_t)(at - json)
+							    : 0;
+
+		ng_fail(NG_ESYNTAX, "invalid JSON at column %zu", off + 1);
+		return NULL;
+	}
+	if (!cJSON_IsObject(root))
+		ng_fail(NG_ESYNTAX, "the request line is not a JSON object");
+	else if (!end || !blank_from(end, json + len))
+		ng_fail(NG_ESYNTAX, "text after the JSON object at column %zu",
+			(size_t)(end - json) + 1);
+	else
+		return root;
+	cJSON_Delete(root);
+	return NULL;
+}
+
 int ng_request_from_json(const char *json, size_t len, ng_request **out)
 {
 	ng_request *r;
@@ -493,18 +579,11 @@ int ng_request_from_json(const char *json, size_t len, ng_request **out)
 		*out = NULL;
 		return ng_fail(NG_ESYNTAX, "a NUL character in the request line");
 	}
-	root = cJSON_ParseWithLength(json, len);
-	if (!root || !cJSON_IsObject(root)) {
-		size_t off = 0;
-		const char *at = cJSON_GetErrorPtr();
-
-		if (root == NULL && at >= json && at <= json + len)
-			off = (size_t)(at - json);
-		cJSON_Delete(root);
+	root = parse_line(json, len);
+	if (!root) {
 		ng_request_free(r);
 		*out = NULL;
-		return ng_fail(NG_ESYNTAX, "invalid JSON at column %zu",
-			       off + 1);
+		return NG_ESYNTAX;
 	}
 	if (nul_escapes(json, len, NULL) > 0)
 		rc = refuse_nul(r, root, json, len);
@@ -519,35 +598,95 @@ int ng_request_from_json(const char *json, size_t len, ng_request **out)
 	return rc;
 }
 
+static bool digits(const char *s, int n, int *out)
+{
+	*out = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*out = *out * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+				    30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* "+hh:mm", "+hhmm", "-..." after the seconds, into minutes east. */
+static bool read_offset(const char *s, int *minutes)
+{
+	int oh, om;
+	size_t colon = s[3] == ':';
+
+	if ((s[0] != '+' && s[0] != '-') || !digits(s + 1, 2, &oh) ||
+	    !digits(s + 3 + colon, 2, &om) || s[5 + colon] || oh > 23 ||
+	    om > 59)
+		return false;
+	*minutes = (s[0] == '+' ? 1 : -1) * (oh * 60 + om);
+	return true;
+}
+
+/* YYYY-MM-DDTHH:MM:SS, optional fraction, then Z, an offset or nothing
+ * (UTC); every field in its range. */
+static bool parse_instant(const char *s, int f[6], int *offset)
+{
+	static const char seps[] = "--T::";
+	static const int width[] = { 4, 2, 2, 2, 2, 2 };
+	const char *p = s;
+	int frac;
+
+	for (int i = 0; i < 6; i++) {
+		if (!digits(p, width[i], &f[i]))
+			return false;
+		p += width[i];
+		if (i < 5 && *p++ != seps[i])
+			return false;
+	}
+	if (*p == '.') {
+		for (p++, frac = 0; *p >= '0' && *p <= '9'; p++)
+			frac++;
+		if (!frac)
+			return false;
+	}
+	*offset = 0;
+	if (f[1] < 1 || f[1] > 12 || f[2] < 1 ||
+	    f[2] > days_in_month(f[0], f[1]) || f[3] > 23 || f[4] > 59 ||
+	    f[5] > 60)
+		return false;
+	if (*p == 'Z' || *p == 'z')
+		return p[1] == '\0';
+	return *p == '\0' || read_offset(p, offset);
+}
+
+/* Days since 1970-01-01 of a civil date, proleptic Gregorian. */
+static long long civil_days(int y, int mo, int d)
+{
+	long long era, yoe, doy;
+
+	y -= mo <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
 static int read_time(ng_request *r, const char *s)
 {
-	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
-	char rest[16] = "";
+	int f[6], offset;
 	long long days;
 
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
-		   &n) < 6)
-		return bad_line(r, "time: expected an ISO-8601 instant, got %s",
-				s);
-	snprintf(rest, sizeof(rest), "%s", s + n);
-	/* days since the epoch, proleptic Gregorian (civil calendar) */
-	y -= mo <= 2;
-	days = (long long)(y >= 0 ? y : y - 399) / 400 * 146097;
-	{
-		long long yoe = y - (y >= 0 ? y : y - 399) / 400 * 400;
-		long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-
-		days += yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-	}
-	r->time_ms = ((days * 24 + h) * 60 + mi) * 60000LL + sec * 1000LL;
-	if (rest[0] == '+' || rest[0] == '-') {
-		int oh = 0, om = 0;
-		long long off;
-
-		sscanf(rest + 1, "%2d:%2d", &oh, &om);
-		off = (oh * 60LL + om) * 60000LL;
-		r->time_ms -= rest[0] == '+' ? off : -off;
-	}
+	if (!parse_instant(s, f, &offset))
+		return bad_line(r, "time: expected an ISO-8601 instant such as "
+				"2026-03-23T10:00:00Z, got %s", s);
+	days = civil_days(f[0], f[1], f[2]);
+	r->time_ms = ((days * 24 + f[3]) * 60 + f[4] - offset) * 60000LL +
+		     f[5] * 1000LL;
 	r->has_time = true;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <CUnit/CUnit.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nodeguard.h"
@@ -232,6 +233,116 @@ static void malformed_request_line_is_a_syntax_error(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(ng_last_error()->message, "column"));
 }
 
+static const char *text_of(const cJSON *d, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(d, key);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* A line is one JSON object: text after it, or another JSON value, is no
+ * request, whatever a lenient reader would make of it. */
+static void request_line_is_one_object_and_nothing_more(void)
+{
+	static const char *const bad[] = {
+		"{\"id\":\"a\",\"user\":{\"name\":\"ann\"},\"rest\":{\"method\":"
+		"\"GET\",\"path\":\"/people/_search\"}} xyz",
+		"{\"id\":\"a\",\"user\":{\"name\":\"ann\"}},",
+		"{\"id\":\"a\",\"user\":{\"name\":\"ann\"}} {\"id\":\"b\"}",
+		"[1, 2]", "null", "\"text\"",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ng_request *r = NULL;
+
+		CU_ASSERT_EQUAL(ng_request_from_json(bad[i], strlen(bad[i]), &r),
+				NG_ESYNTAX);
+		CU_ASSERT_PTR_NULL(r);
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(ng_last_error()->message,
+				      "not a JSON object"));
+}
+
+/* Each line is decided 400 with its id: a repeated key (readers differ on
+ * which copy counts), an optional member of the wrong type, an instant
+ * that is no date. */
+static void request_line_members_are_checked(void)
+{
+	static const struct { const char *line, *reason; } bad[] = {
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\",\"name\":\"bob\"},"
+		  "\"rest\":{\"method\":\"GET\",\"path\":\"/people\"}}",
+		  "key \"name\" is given twice" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"rest\":{\"method\":"
+		  "\"GET\",\"path\":\"/people\",\"path\":\"/other\"}}",
+		  "key \"path\" is given twice" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\",\"cert_dn\":[\"CN=a\"]},"
+		  "\"rest\":{\"method\":\"GET\",\"path\":\"/people\"}}",
+		  "user.cert_dn: expected a string" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\",\"address\":5},"
+		  "\"rest\":{\"method\":\"GET\",\"path\":\"/people\"}}",
+		  "user.address: expected a string" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"transport\":"
+		  "{\"action\":\"indices:data/read/get\",\"peer_dn\":5}}",
+		  "transport.peer_dn: expected a string" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"time\":5,"
+		  "\"rest\":{\"method\":\"GET\",\"path\":\"/people\"}}",
+		  "time: expected a string" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"time\":"
+		  "\"2026-02-30T10:00:00Z\",\"rest\":{\"method\":\"GET\",\"path\":"
+		  "\"/people\"}}", "time: expected an ISO-8601 instant" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"time\":"
+		  "\"2026-03-23T25:61:61Z\",\"rest\":{\"method\":\"GET\",\"path\":"
+		  "\"/people\"}}", "time: expected an ISO-8601 instant" },
+	};
+	ng_engine *e = open_engine(DATA "dls");
+	ng_request *r = NULL;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cJSON *d = decide_line(e, bad[i].line);
+
+		CU_ASSERT_EQUAL(status_of(d), 400);
+		CU_ASSERT_STRING_EQUAL(text_of(d, "id"), "d");
+		CU_ASSERT_PTR_NOT_NULL(strstr(text_of(d, "reason"),
+					      bad[i].reason));
+		cJSON_Delete(d);
+	}
+	CU_ASSERT_EQUAL_FATAL(ng_request_from_json("{\"id\":5}", 8, &r), 0);
+	CU_ASSERT_STRING_EQUAL(ng_request_id(r), "");
+	ng_request_free(r);
+	ng_engine_release(e);
+}
+
+/* The instant of a line, seen through the date math it is the "now" of:
+ * with a fraction, an offset either way, a leap day. */
+static void request_time_is_read_exactly(void)
+{
+	static const struct { const char *t, *day; } ok[] = {
+		{ "2026-03-23T10:00:00Z", "logs-2026.03.23" },
+		{ "2026-03-23T00:30:00+02:00", "logs-2026.03.22" },
+		{ "2026-03-22T22:30:00-0300", "logs-2026.03.23" },
+		{ "2026-03-23T23:59:59.999Z", "logs-2026.03.23" },
+		{ "2024-02-29T12:00:00Z", "logs-2024.02.29" },
+		{ "2026-03-23T10:00:00", "logs-2026.03.23" },
+	};
+	ng_engine *e = open_engine(DATA "dls");
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char line[256], *json;
+		cJSON *d;
+
+		snprintf(line, sizeof(line), "{\"user\":{\"name\":\"a\"},\"time\":"
+			 "\"%s\",\"rest\":{\"method\":\"GET\",\"path\":"
+			 "\"/%%3Clogs-%%7Bnow%%2Fd%%7D%%3E/_search\"}}", ok[i].t);
+		d = decide_line(e, line);
+		json = cJSON_PrintUnformatted(d);
+		CU_ASSERT_NOT_EQUAL(status_of(d), 400);
+		CU_ASSERT_PTR_NOT_NULL(strstr(json, ok[i].day));
+		free(json);
+		cJSON_Delete(d);
+	}
+	ng_engine_release(e);
+}
+
 static void request_without_rest_or_transport_is_a_bad_request(void)
 {
 	ng_engine *e = open_engine(DATA "dls");
@@ -242,12 +353,6 @@ static void request_without_rest_or_transport_is_a_bad_request(void)
 	ng_engine_release(e);
 }
 
-static const char *text_of(const cJSON *d, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItem(d, key);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 /* cJSON would cut "admin\u0000evil" to "admin": a line holding a NUL is a
  * 400 that keeps its id and names the string; with the NUL in the id
@@ -355,6 +460,9 @@ void suite_engine(void)
 		     NG_TEST(refresh_keeps_the_engine_until_a_reload),
 		     NG_TEST(malformed_request_line_is_a_syntax_error),
 		     NG_TEST(request_without_rest_or_transport_is_a_bad_request),
+		     NG_TEST(request_line_is_one_object_and_nothing_more),
+		     NG_TEST(request_line_members_are_checked),
+		     NG_TEST(request_time_is_read_exactly),
 		     NG_TEST(nul_inside_a_value_is_refused),
 		     NG_TEST(escaped_backslash_before_u0000_is_no_nul),
 		     NG_TEST(request_without_method_or_action_is_a_bad_request),
