@@ -411,16 +411,33 @@ static void check_line(eval_stats *s, const char *line, size_t len,
 }
 
 /* A line that is not a request still gets an answer, in order. */
-static void answer_bad_line(eval_stats *s, size_t lineno, const char *msg,
-			    bool check)
+/* A line that is no request still gets its answer, in order: a 400
+ * named after the line, as JSON (the message may hold quotes). The
+ * diagnostic names the file and line. */
+static void answer_bad_line(const eval_opts *o, eval_stats *s, size_t lineno,
+			    const char *msg)
 {
-	printf("{\"id\":\"line %zu\",\"status\":400,\"decision\":\"deny\","
-	       "\"reason\":\"line %zu: %s\",\"checks\":[],\"items\":[]}\n",
-	       lineno, lineno, msg);
-	fprintf(stderr, "line %zu: %s\n", lineno, msg);
+	cJSON *d = cJSON_CreateObject();
+	char id[32], reason[600], *text;
+
+	snprintf(id, sizeof(id), "line %zu", lineno);
+	snprintf(reason, sizeof(reason), "line %zu: %s", lineno, msg);
+	cJSON_AddStringToObject(d, "id", id);
+	cJSON_AddNumberToObject(d, "status", 400);
+	cJSON_AddStringToObject(d, "decision", "deny");
+	cJSON_AddStringToObject(d, "reason", reason);
+	cJSON_AddArrayToObject(d, "checks");
+	cJSON_AddArrayToObject(d, "items");
+	text = cJSON_PrintUnformatted(d);
+	puts(text ? text : "{\"status\":400,\"decision\":\"deny\"}");
+	cJSON_free(text);
+	cJSON_Delete(d);
+	fprintf(stderr, "%s:%zu: %s\n",
+		o->input && strcmp(o->input, "-") ? o->input : "<stdin>",
+		lineno, msg);
 	s->deny++;
 	s->by_status[1]++;
-	if (check)
+	if (o->check)
 		s->failed++;
 }
 
@@ -508,7 +525,7 @@ static void emit_slot(const eval_opts *o, eval_stats *s, slot *sl)
 	if (blank(sl->line, sl->len))
 		return;
 	if (!sl->d) {
-		answer_bad_line(s, s->lines, sl->error, o->check);
+		answer_bad_line(o, s, s->lines, sl->error);
 		return;
 	}
 	puts(ng_decision_json(sl->d));
