@@ -354,6 +354,10 @@ static const char *rule_for_code(const ng_error *e)
 	switch (e->code) {
 	case NG_EIO:
 		return "file-unreadable";
+	case NG_ELIMIT:
+		/* a file past the size limit is as good as unreadable; a
+		 * limit inside it (nesting) is at a position */
+		return e->line ? "yaml-syntax" : "file-unreadable";
 	case NG_EPATTERN:
 		return "invalid-regex";
 	case NG_ESCHEMA:

@@ -4,6 +4,7 @@
  * one run reports every unknown key, wrong type and bad expression.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
@@ -467,24 +468,35 @@ static void lint_file(lint_ctx *c, const sfile *kind, const char *name,
 	yaml_document_delete(&d.doc);
 }
 
-/* The OpenSearch name first, then the Search Guard one. */
+/* The OpenSearch name first, then the Search Guard one. A file past the
+ * size limit is reported here, once: loading the model stops at the same
+ * error, which lint.c does not repeat. Any other read error is left to
+ * the loader's report. */
 static void lint_kind(lint_ctx *c, const sfile *kind)
 {
 	for (int sg = 0; sg < 2; sg++) {
 		char name[64];
 		char *path, *text = NULL;
-		gsize len = 0;
-		gboolean ok;
+		size_t len = 0;
+		ng_error e = { 0 };
+		pol_pos p = { name, 0, 0 };
+		int rc;
 
 		snprintf(name, sizeof(name), "%s%s", sg ? "sg_" : "",
 			 kind->base);
 		path = g_build_filename(c->dir, name, NULL);
-		ok = g_file_get_contents(path, &text, &len, NULL);
+		rc = pol_read_file(path, name, &text, &len, &e);
 		g_free(path);
-		if (!ok)
+		if (rc == 1 || rc == NG_EIO)
 			continue;
-		lint_file(c, kind, name, text, len, sg);
-		g_free(text);
+		if (rc == NG_ENOMEM)
+			c->rc = rc;
+		else if (rc)
+			lint_add(c, "file-unreadable", POL_SEV_ERROR, &p, "%s",
+				 e.message);
+		else
+			lint_file(c, kind, name, text, len, sg);
+		free(text);
 		return;
 	}
 }

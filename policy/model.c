@@ -3,12 +3,16 @@
  * kind, entities appended to the model, static entities kept on a clash.
  */
 #define POL_INTERNAL
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "policy.h"
@@ -836,30 +840,133 @@ void pol_model_free(pol_model *m)
 	free(m);
 }
 
-#define MAX_FILE_BYTES (64u << 20)
+/* ---------------------------------------------------------------------
+ * Files, read with their size bounded while reading: a symbolic link to
+ * /dev/zero, or a file that grows, costs at most one byte past the limit.
+ */
 
-/* 0 with the text, 1 when the file does not exist, or an error. */
-static int read_file(const char *path, const char *shown, char **text,
-		     size_t *len, ng_error *err)
+/* Grow the buffer, to at most max + 1 bytes (and the terminator). */
+static char *grow_buf(char *buf, size_t *cap, size_t max)
 {
-	GError *ge = NULL;
-	gsize n;
+	size_t want = *cap * 2 + 4096;
+	char *p;
+
+	if (want > max + 1)
+		want = max + 1;
+	p = realloc(buf, want + 1);
+	if (!p)
+		free(buf);
+	else
+		*cap = want;
+	return p;
+}
+
+/* Read to the end, or to max + 1 bytes: 0, NG_ENOMEM, NG_ELIMIT, or
+ * NG_EIO with errno set. `cap` (at most max + 1) is the first buffer
+ * size; one more than the expected size finds the end without growing. */
+static int read_bounded(int fd, size_t cap, size_t max, char **out,
+			size_t *len)
+{
+	char *buf = malloc(cap + 1);
+	size_t n = 0;
+	ssize_t got = 1;
+	int saved;
+
+	while (buf && got > 0 && n <= max) {
+		if (n == cap && !(buf = grow_buf(buf, &cap, max)))
+			break;
+		got = read(fd, buf + n, cap - n);
+		if (got > 0)
+			n += (size_t)got;
+		else if (got < 0 && errno == EINTR)
+			got = 1;
+	}
+	if (!buf)
+		return NG_ENOMEM;
+	if (got < 0 || n > max) {
+		saved = errno;
+		free(buf);
+		errno = saved;
+		return got < 0 ? NG_EIO : NG_ELIMIT;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int too_large(const char *shown, ng_error *err)
+{
+	return pol_fail(err, NG_ELIMIT, shown, 0, 0,
+			"file is larger than %u bytes", POL_MAX_FILE_BYTES);
+}
+
+static int cannot_read(const char *shown, const char *why, ng_error *err)
+{
+	return pol_fail(err, NG_EIO, shown, 0, 0, "cannot read the file: %s",
+			why);
+}
+
+/* What the file is decides how it is read: a regular file's size is known
+ * before reading; a pipe or a device is read as a stream; a directory,
+ * socket or block device is not a configuration file. The descriptor was
+ * opened without blocking, so that a pipe without a writer cannot stall
+ * the open; reads block again. */
+static int check_type(int fd, const char *shown, size_t *hint,
+		      ng_error *err)
+{
+	struct stat st;
+	int fl;
+
+	if (fstat(fd, &st) < 0)
+		return cannot_read(shown, g_strerror(errno), err);
+	if (S_ISDIR(st.st_mode))
+		return cannot_read(shown, "it is a directory", err);
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > POL_MAX_FILE_BYTES)
+		return too_large(shown, err);
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
+	    !S_ISCHR(st.st_mode))
+		return cannot_read(shown, "not a regular file", err);
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return cannot_read(shown, g_strerror(errno), err);
+	*hint = S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536;
+	return 0;
+}
+
+/* The file's bytes, `hint` of them expected, with the error named. */
+static int read_whole(int fd, size_t hint, const char *shown, char **text,
+		      size_t *len, ng_error *err)
+{
+	size_t max = POL_MAX_FILE_BYTES;
+	int rc = read_bounded(fd, (hint < max ? hint : max) + 1, max, text, len);
+
+	if (rc == NG_ENOMEM)
+		return pol_fail(err, rc, shown, 0, 0, "out of memory");
+	if (rc == NG_ELIMIT)
+		return too_large(shown, err);
+	if (rc)
+		return cannot_read(shown, g_strerror(errno), err);
+	return 0;
+}
+
+int pol_read_file(const char *path, const char *shown, char **text,
+		  size_t *len, ng_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	size_t hint = 0;
 	int rc;
 
-	if (g_file_get_contents(path, text, &n, &ge)) {
-		*len = n;
-		if (n <= MAX_FILE_BYTES)
-			return 0;
-		g_free(*text);
-		return pol_fail(err, NG_ELIMIT, shown, 0, 0,
-				"file is larger than %u bytes", MAX_FILE_BYTES);
-	}
-	if (g_error_matches(ge, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-		rc = 1;
-	else
-		rc = pol_fail(err, NG_EIO, shown, 0, 0, "cannot read the file: %s",
-			      ge->message);
-	g_error_free(ge);
+	*text = NULL;
+	*len = 0;
+	if (fd < 0 && errno == ENOENT)
+		return 1;
+	if (fd < 0)
+		return cannot_read(shown, g_strerror(errno), err);
+	rc = check_type(fd, shown, &hint, err);
+	if (!rc)
+		rc = read_whole(fd, hint, shown, text, len, err);
+	close(fd);
 	return rc;
 }
 
@@ -871,14 +978,14 @@ static int load_path(pol_model *m, const char *dir, const char *name,
 	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
 	char *text = NULL;
 	size_t len = 0;
-	int rc = read_file(path, base, &text, &len, err);
+	int rc = pol_read_file(path, base, &text, &len, err);
 
 	g_free(path);
 	*found = rc != 1;
 	if (rc)
 		return rc == 1 ? 0 : rc;
 	rc = load_kind(m, fk, base, text, len, false, err);
-	g_free(text);
+	free(text);
 	return rc;
 }
 

@@ -288,6 +288,9 @@ int pol_compile(pol_model *m, pol_compiled **out, ng_error *err);
  * roles' among them) a policy may hold; past it pol_compile fails with
  * NG_ELIMIT. Bounds the work of one index check. */
 #define POL_MAX_PATTERNS 65536
+/* Bytes in one configuration file (node settings included), checked while
+ * reading: a file past it is read no further than one byte beyond. */
+#define POL_MAX_FILE_BYTES (64u << 20)
 /* Takes ownership of nothing; frees the model it was given too. */
 void pol_compiled_free(pol_compiled *pc);
 
@@ -470,6 +473,13 @@ int pol_maptab_new(const pol_model *m, void *role_ids, pol_maptab **out,
 void pol_maptab_apply(const pol_maptab *t, const pol_user *u,
 		      pol_word *roles, const char **why);
 void pol_maptab_free(pol_maptab *t);
+
+/* Read a configuration file whole: 0 with a NUL-terminated malloc'd text,
+ * 1 when it does not exist, or an error naming `shown`. Regular files,
+ * pipes and character devices are read, at most POL_MAX_FILE_BYTES + 1
+ * bytes (NG_ELIMIT past the limit); anything else is NG_EIO. */
+int pol_read_file(const char *path, const char *shown, char **text,
+		  size_t *len, ng_error *err);
 
 /* Helpers over a parsed libyaml document, shared by the readers. */
 typedef struct pol_ld {

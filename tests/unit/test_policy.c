@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "policy.h"
@@ -867,6 +869,203 @@ static void bad_setting_values_are_positioned_errors(void)
 }
 
 /* ---------------------------------------------------------------------
+ * Reading files: the size limit.
+ */
+
+/* A fresh directory under the system's temporary one. */
+static char *tmp_dir(void)
+{
+	char *dir = g_dir_make_tmp("ng-policy-XXXXXX", NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	return dir;
+}
+
+static void put_file(const char *dir, const char *name, const char *text,
+		     size_t len)
+{
+	char *path = g_build_filename(dir, name, NULL);
+
+	CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, text, (gssize)len,
+						 NULL));
+	g_free(path);
+}
+
+static void put_link(const char *dir, const char *name, const char *to)
+{
+	char *path = g_build_filename(dir, name, NULL);
+
+	CU_ASSERT_EQUAL_FATAL(symlink(to, path), 0);
+	g_free(path);
+}
+
+/* Remove the directory, its entries first, and free its name. */
+static void rm_dir(char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d && (name = g_dir_read_name(d)) != NULL) {
+		char *path = g_build_filename(dir, name, NULL);
+
+		unlink(path);
+		g_free(path);
+	}
+	if (d)
+		g_dir_close(d);
+	rmdir(dir);
+	g_free(dir);
+}
+
+/* `head`, then a comment of 'x' to make `n` bytes (and a terminator). */
+static char *padded(const char *head, size_t n)
+{
+	size_t h = strlen(head);
+	char *t = malloc(n + 1);
+
+	CU_ASSERT_FATAL(t != NULL && n > h + 1);
+	memcpy(t, head, h);
+	t[h] = '#';
+	memset(t + h + 1, 'x', n - h - 1);
+	t[n] = '\0';
+	return t;
+}
+
+static void file_of_max_bytes_loads_one_more_is_refused(void)
+{
+	char *dir = tmp_dir();
+	char *text = padded("_meta: {type: roles, config_version: 2}\n"
+			    "padded: {cluster_permissions: [read]}\n",
+			    POL_MAX_FILE_BYTES + 1);
+	pol_model *m;
+	ng_error e = { 0 };
+
+	put_file(dir, "roles.yml", text, POL_MAX_FILE_BYTES);
+	m = load_dir_ok(dir);
+	CU_ASSERT_PTR_NOT_NULL(find_role(m, "padded"));
+	pol_model_free(m);
+	put_file(dir, "roles.yml", text, POL_MAX_FILE_BYTES + 1);
+	CU_ASSERT_EQUAL(fail_at(dir, &e), NG_ELIMIT);
+	CU_ASSERT_STRING_EQUAL(e.file, "roles.yml");
+	CU_ASSERT_STRING_EQUAL(e.message, "file is larger than 67108864 bytes");
+	free(text);
+	rm_dir(dir);
+}
+
+/* A stream without an end is read no further than the limit. */
+static void endless_device_is_refused_as_too_large(void)
+{
+	char *dir = tmp_dir();
+	pol_model *m = (pol_model *)1;
+	ng_error e = { 0 };
+
+	put_link(dir, "roles.yml", "/dev/zero");
+	CU_ASSERT_EQUAL(fail_at(dir, &e), NG_ELIMIT);
+	CU_ASSERT_STRING_EQUAL(e.file, "roles.yml");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "larger than"));
+	rm_dir(dir);
+	CU_ASSERT_EQUAL(pol_model_load_dir(DATA "basic", "/dev/zero", &m, &e),
+			NG_ELIMIT);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_STRING_EQUAL(e.file, "zero");
+}
+
+/* Load DATA "basic" with the node settings read from a pipe that a child
+ * process writes `len` bytes of `text` into. */
+static int load_piped_settings(const char *text, size_t len, pol_model **m,
+			       ng_error *e)
+{
+	char path[32];
+	int fds[2], rc;
+	pid_t pid;
+
+	CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		for (size_t off = 0; off < len;) {
+			ssize_t n = write(fds[1], text + off, len - off);
+
+			if (n <= 0)
+				_exit(1);
+			off += (size_t)n;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
+	rc = pol_model_load_dir(DATA "basic", path, m, e);
+	close(fds[0]);
+	waitpid(pid, NULL, 0);
+	return rc;
+}
+
+static void pipe_of_max_bytes_is_read_one_more_refused(void)
+{
+	char *text = padded("plugins.security.nodes_dn: [\"CN=piped\"]\n",
+			    POL_MAX_FILE_BYTES + 1);
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(load_piped_settings(text, POL_MAX_FILE_BYTES,
+						  &m, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(m->config.nodes_dn.n, 1);
+	CU_ASSERT_STRING_EQUAL(m->config.nodes_dn.v[0], "CN=piped");
+	pol_model_free(m);
+	CU_ASSERT_EQUAL(load_piped_settings(text, POL_MAX_FILE_BYTES + 1, &m,
+					    &e), NG_ELIMIT);
+	CU_ASSERT_PTR_NULL(m);
+	free(text);
+}
+
+/* Opening a named pipe never waits for a writer: with none, it is empty. */
+static void pipe_without_a_writer_reads_as_empty(void)
+{
+	char *dir = tmp_dir(), *path = g_build_filename(dir, "roles.yml", NULL);
+	pol_model *m;
+
+	CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+	m = load_dir_ok(dir);
+	CU_ASSERT_EQUAL(m->nroles, 8);
+	pol_model_free(m);
+	g_free(path);
+	rm_dir(dir);
+}
+
+static size_t findings_in(const pol_lint *l, const char *name,
+			  const char **rule)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const char *f = strrchr(l->v[i].file, '/');
+
+		if (f && !strcmp(f + 1, name)) {
+			*rule = l->v[i].rule;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Lint's own pass and the model's load meet the same error. */
+static void lint_reports_a_file_past_a_limit_once(void)
+{
+	char *dir = tmp_dir();
+	const char *rule = NULL;
+	pol_lint *l = NULL;
+	ng_error e = { 0 };
+
+	put_link(dir, "roles.yml", "/dev/zero");
+	CU_ASSERT_EQUAL_FATAL(pol_lint_dir(dir, NULL, 0, &l, &e), 0);
+	CU_ASSERT_EQUAL(findings_in(l, "roles.yml", &rule), 1);
+	CU_ASSERT_STRING_EQUAL(rule, "file-unreadable");
+	pol_lint_free(l);
+	rm_dir(dir);
+}
+
+/* ---------------------------------------------------------------------
  * Search Guard: its built-ins and its role sections.
  */
 #define SG_REF SHARED "/reference/real-configs/31-sg-flx-static-builtins/"
@@ -1298,6 +1497,11 @@ void suite_policy(void)
 		NG_TEST(search_guard_sets_warn_only_about_real_dangling_names),
 		NG_TEST(explicit_node_settings_file_replaces_the_directory_one),
 		NG_TEST(bad_setting_values_are_positioned_errors),
+		NG_TEST(file_of_max_bytes_loads_one_more_is_refused),
+		NG_TEST(endless_device_is_refused_as_too_large),
+		NG_TEST(pipe_of_max_bytes_is_read_one_more_refused),
+		NG_TEST(pipe_without_a_writer_reads_as_empty),
+		NG_TEST(lint_reports_a_file_past_a_limit_once),
 		NG_TEST(real_configurations_load_or_fail_as_expected),
 		NG_TEST(shared_policy_directories_load),
 		NG_TEST(wazuh_fragments_load_as_their_kinds));
