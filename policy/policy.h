@@ -291,6 +291,9 @@ int pol_compile(pol_model *m, pol_compiled **out, ng_error *err);
 /* Bytes in one configuration file (node settings included), checked while
  * reading: a file past it is read no further than one byte beyond. */
 #define POL_MAX_FILE_BYTES (64u << 20)
+/* Mappings and sequences nested in one YAML file, counted before the
+ * document is built: libyaml's work grows with the square of the depth. */
+#define POL_MAX_YAML_DEPTH 64
 /* Takes ownership of nothing; frees the model it was given too. */
 void pol_compiled_free(pol_compiled *pc);
 
@@ -492,8 +495,9 @@ typedef struct pol_ld {
 } pol_ld;
 
 /* Parse `text` into ld->doc (a yaml_document_t the caller deletes after
- * a success; nothing to delete after a failure): one document, and no
- * duplicate keys in any mapping. */
+ * a success; nothing to delete after a failure). The text is nested at
+ * most POL_MAX_YAML_DEPTH deep; it holds one document, and no mapping has
+ * a key twice. Every error has the line and column of its cause. */
 int pol_ld_parse(pol_ld *ld, const char *text, size_t len);
 void *pol_ld_node(const pol_ld *ld, int id);
 /* The root node, NULL for an empty document. */

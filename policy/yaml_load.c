@@ -1,7 +1,7 @@
 /*
  * YAML documents with positions: parsing with libyaml, the checks every
- * file gets (one document, no duplicate keys) and typed accessors that
- * report wrong types at the node's line and column.
+ * file gets (bounded depth, one document, no duplicate keys) and typed
+ * accessors that report wrong types at the node's line and column.
  */
 #define POL_INTERNAL
 #include <glib.h>
@@ -101,6 +101,65 @@ static int syntax_error(pol_ld *ld, const yaml_parser_t *ps)
 			*ctx ? " " : "", ctx);
 }
 
+/* ---------------------------------------------------------------------
+ * A first pass over the events, before a document is built.
+ */
+
+/* One event of the first pass: a mapping or sequence opened past the
+ * depth limit is an error. */
+static int check_event(pol_ld *ld, const yaml_event_t *ev, int *depth)
+{
+	int line = (int)ev->start_mark.line + 1;
+	int col = (int)ev->start_mark.column + 1;
+
+	switch (ev->type) {
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (++*depth <= POL_MAX_YAML_DEPTH)
+			return 0;
+		return pol_fail(ld->err, NG_ELIMIT, ld->file, line, col,
+				"nested deeper than %d levels",
+				POL_MAX_YAML_DEPTH);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		(*depth)--;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* A first pass over the events of the whole stream, stopping at the first
+ * fault. libyaml's time grows with the square of the nesting depth; this
+ * pass stops where the limit is crossed, before a document is built. */
+static int check_events(pol_ld *ld, const char *text, size_t len)
+{
+	yaml_parser_t ps;
+	yaml_event_t ev;
+	int depth = 0, rc = 0;
+	bool end = false;
+
+	if (!yaml_parser_initialize(&ps))
+		return pol_fail(ld->err, NG_ENOMEM, ld->file, 0, 0,
+				"out of memory");
+	yaml_parser_set_input_string(&ps, (const unsigned char *)text, len);
+	while (!rc && !end) {
+		if (!yaml_parser_parse(&ps, &ev)) {
+			rc = syntax_error(ld, &ps);
+			break;
+		}
+		rc = check_event(ld, &ev, &depth);
+		end = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&ps);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Checks of the document.
+ */
+
 /* Keys of one mapping must be distinct, as in a strict YAML reader. */
 static int check_keys(pol_ld *ld, yaml_node_t *map, GHashTable *seen)
 {
@@ -161,6 +220,8 @@ int pol_ld_parse(pol_ld *ld, const char *text, size_t len)
 	int rc = 0;
 
 	memset(ld->doc, 0, sizeof(yaml_document_t));
+	if ((rc = check_events(ld, text, len)))
+		return rc;
 	if (!yaml_parser_initialize(&ps))
 		return pol_fail(ld->err, NG_ENOMEM, ld->file, 0, 0,
 				"out of memory");

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "policy.h"
@@ -869,7 +870,7 @@ static void bad_setting_values_are_positioned_errors(void)
 }
 
 /* ---------------------------------------------------------------------
- * Reading files: the size limit.
+ * Reading files: the size and nesting limits.
  */
 
 /* A fresh directory under the system's temporary one. */
@@ -1049,20 +1050,151 @@ static size_t findings_in(const pol_lint *l, const char *name,
 	return n;
 }
 
-/* Lint's own pass and the model's load meet the same error. */
+/* Lint's own pass and the model's load meet the same errors. */
 static void lint_reports_a_file_past_a_limit_once(void)
 {
 	char *dir = tmp_dir();
+	GString *deep = g_string_new("_meta: {type: rolesmapping, "
+				     "config_version: 2}\nr:\n  users: ");
 	const char *rule = NULL;
 	pol_lint *l = NULL;
 	ng_error e = { 0 };
 
+	for (int i = 0; i < 100000; i++)
+		g_string_append_c(deep, '[');
 	put_link(dir, "roles.yml", "/dev/zero");
+	put_file(dir, "roles_mapping.yml", deep->str, deep->len);
 	CU_ASSERT_EQUAL_FATAL(pol_lint_dir(dir, NULL, 0, &l, &e), 0);
 	CU_ASSERT_EQUAL(findings_in(l, "roles.yml", &rule), 1);
 	CU_ASSERT_STRING_EQUAL(rule, "file-unreadable");
+	CU_ASSERT_EQUAL(findings_in(l, "roles_mapping.yml", &rule), 1);
+	CU_ASSERT_STRING_EQUAL(rule, "yaml-syntax");
 	pol_lint_free(l);
+	g_string_free(deep, TRUE);
 	rm_dir(dir);
+}
+
+/* Load `len` bytes as `kind` over the built-ins. A failure must leave the
+ * model as it was: no role, group or warning added, the digest kept. */
+static int load_bytes(const char *kind, const char *text, size_t len,
+		      ng_error *e)
+{
+	pol_model *m = NULL;
+	char digest[sizeof(m->digest)];
+	size_t roles, groups;
+	int rc;
+
+	CU_ASSERT_EQUAL_FATAL(pol_model_new_empty(&m, e), 0);
+	roles = m->nroles;
+	groups = m->ngroups;
+	memcpy(digest, m->digest, sizeof(digest));
+	rc = pol_model_load_text(m, kind, text, len, e);
+	if (rc) {
+		CU_ASSERT_EQUAL(m->nroles, roles);
+		CU_ASSERT_EQUAL(m->ngroups, groups);
+		CU_ASSERT_EQUAL(m->warnings.n, 0);
+		CU_ASSERT_STRING_EQUAL(m->digest, digest);
+	}
+	pol_model_free(m);
+	return rc;
+}
+
+typedef struct bad_text {
+	const char *text;
+	size_t len;           /* 0: strlen(text) */
+	int line, col;
+	const char *message;
+} bad_text;
+
+static void check_bad_texts(const bad_text *cases, size_t n, int code)
+{
+	for (size_t i = 0; i < n; i++) {
+		const bad_text *c = &cases[i];
+		size_t len = c->len ? c->len : strlen(c->text);
+		ng_error e = { 0 };
+
+		CU_ASSERT_EQUAL(load_bytes("roles.yml", c->text, len, &e), code);
+		CU_ASSERT_STRING_EQUAL(e.file, "roles.yml");
+		CU_ASSERT_EQUAL(e.line, c->line);
+		CU_ASSERT_EQUAL(e.column, c->col);
+		CU_ASSERT_STRING_EQUAL(e.message, c->message);
+		if (e.line != c->line || e.column != c->col)
+			fprintf(stderr, "\ncase %zu: %d:%d: %s\n", i, e.line,
+				e.column, e.message);
+	}
+}
+
+/* `k` flow sequences in an unknown key of a role: k + 2 levels deep, with
+ * the top mapping and the role's. */
+static char *nested_roles(size_t k, const char *before)
+{
+	GString *s = g_string_new(before);
+
+	g_string_append(s, "r:\n  x: ");
+	for (size_t i = 0; i < k; i++)
+		g_string_append_c(s, '[');
+	for (size_t i = 0; i < k; i++)
+		g_string_append_c(s, ']');
+	g_string_append_c(s, '\n');
+	return g_string_free(s, FALSE);
+}
+
+/* "r:", "  x:", then mappings one more level in on each line: `depth`
+ * levels in all, the last holding one key. */
+static char *block_nested(size_t depth)
+{
+	GString *s = g_string_new("r:\n  x:\n");
+
+	for (size_t d = 3; d <= depth; d++)
+		g_string_append_printf(s, "%*s%s\n", (int)(2 * (d - 1)), "",
+				       d < depth ? "a:" : "a: 1");
+	return g_string_free(s, FALSE);
+}
+
+static void nesting_of_max_depth_loads_one_more_is_refused(void)
+{
+	char *flow_ok = nested_roles(POL_MAX_YAML_DEPTH - 2, "");
+	char *flow_over = nested_roles(POL_MAX_YAML_DEPTH - 1, "");
+	char *block_ok = block_nested(POL_MAX_YAML_DEPTH);
+	char *block_over = block_nested(POL_MAX_YAML_DEPTH + 1);
+	const char *msg = "nested deeper than 64 levels";
+	const bad_text over[] = {
+		{ flow_over, 0, 2, 6 + POL_MAX_YAML_DEPTH - 2, msg },
+		{ block_over, 0, POL_MAX_YAML_DEPTH + 1,
+		  2 * POL_MAX_YAML_DEPTH + 1, msg },
+	};
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(POL_MAX_YAML_DEPTH, 64);
+	CU_ASSERT_EQUAL(load_text("roles.yml", flow_ok, &m, &e), 0);
+	CU_ASSERT_PTR_NOT_NULL(m ? find_role(m, "r") : NULL);
+	pol_model_free(m);
+	CU_ASSERT_EQUAL(load_text("roles.yml", block_ok, &m, &e), 0);
+	pol_model_free(m);
+	check_bad_texts(over, 2, NG_ELIMIT);
+	g_free(flow_ok);
+	g_free(flow_over);
+	g_free(block_ok);
+	g_free(block_over);
+}
+
+/* 100000 brackets took libyaml about a minute to build; the first pass
+ * stops at the 65th, in the first document or in a later one. */
+static void deep_nesting_is_refused_without_building_it(void)
+{
+	char *one = nested_roles(100000, "");
+	char *second = nested_roles(100000, "a: {}\n---\n");
+	clock_t t0 = clock();
+	const bad_text over[] = {
+		{ one, 0, 2, 68, "nested deeper than 64 levels" },
+		{ second, 0, 4, 68, "nested deeper than 64 levels" },
+	};
+
+	check_bad_texts(over, 2, NG_ELIMIT);
+	CU_ASSERT((clock() - t0) / CLOCKS_PER_SEC < 2);
+	g_free(one);
+	g_free(second);
 }
 
 /* ---------------------------------------------------------------------
@@ -1502,6 +1634,8 @@ void suite_policy(void)
 		NG_TEST(pipe_of_max_bytes_is_read_one_more_refused),
 		NG_TEST(pipe_without_a_writer_reads_as_empty),
 		NG_TEST(lint_reports_a_file_past_a_limit_once),
+		NG_TEST(nesting_of_max_depth_loads_one_more_is_refused),
+		NG_TEST(deep_nesting_is_refused_without_building_it),
 		NG_TEST(real_configurations_load_or_fail_as_expected),
 		NG_TEST(shared_policy_directories_load),
 		NG_TEST(wazuh_fragments_load_as_their_kinds));
