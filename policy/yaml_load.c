@@ -1,7 +1,8 @@
 /*
  * YAML documents with positions: parsing with libyaml, the checks every
- * file gets (bounded depth, one document, no duplicate keys) and typed
- * accessors that report wrong types at the node's line and column.
+ * file gets (valid UTF-8, bounded depth, one document, no duplicate keys)
+ * and typed accessors that report wrong types at the node's line and
+ * column.
  */
 #define POL_INTERNAL
 #include <glib.h>
@@ -102,8 +103,67 @@ static int syntax_error(pol_ld *ld, const yaml_parser_t *ps)
 }
 
 /* ---------------------------------------------------------------------
- * A first pass over the events, before a document is built.
+ * Checks of the text and of its events, before a document is built.
  */
+
+/* UTF-16, with its byte order mark, is libyaml's to decode. */
+static bool is_utf16(const char *text, size_t len)
+{
+	return len >= 2 && ((text[0] == '\xff' && text[1] == '\xfe') ||
+			    (text[0] == '\xfe' && text[1] == '\xff'));
+}
+
+/* Line and column (from 1) of byte `off` of a text that is valid UTF-8
+ * before it, counted as libyaml counts them: columns in characters, a
+ * line ending at \n, \r\n or \r, a leading byte order mark not counted. */
+static void pos_at(const char *text, size_t off, int *line, int *col)
+{
+	size_t start = 0;
+
+	*line = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n' ||
+		    (text[i] == '\r' && (i + 1 == off || text[i + 1] != '\n'))) {
+			(*line)++;
+			start = i + 1;
+		}
+	}
+	if (!start && off >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		start = 3;
+	*col = (int)g_utf8_strlen(text + start, (gssize)(off - start)) + 1;
+}
+
+/* libyaml reports a bad byte at the start of the file; it is found here
+ * instead, so that the error names its line and column. */
+static int check_utf8(pol_ld *ld, const char *text, size_t len)
+{
+	const char *bad;
+	int line, col;
+
+	if (is_utf16(text, len) || g_utf8_validate(text, (gssize)len, &bad))
+		return 0;
+	pos_at(text, (size_t)(bad - text), &line, &col);
+	if (!*bad)
+		return pol_fail(ld->err, NG_ESYNTAX, ld->file, line, col,
+				"NUL byte in the file");
+	return pol_fail(ld->err, NG_ESYNTAX, ld->file, line, col,
+			"invalid UTF-8 byte 0x%02x", (unsigned char)*bad);
+}
+
+/* A parse error of the first pass. libyaml gives its reader's errors (a
+ * control character) as a byte offset, without a position. */
+static int stream_error(pol_ld *ld, const yaml_parser_t *ps,
+			const char *text, size_t len)
+{
+	int line, col;
+
+	if (ps->error != YAML_READER_ERROR || !ps->problem ||
+	    is_utf16(text, len) || ps->problem_offset >= len)
+		return syntax_error(ld, ps);
+	pos_at(text, ps->problem_offset, &line, &col);
+	return pol_fail(ld->err, NG_ESYNTAX, ld->file, line, col,
+			"%s (U+%04X)", ps->problem, (unsigned)ps->problem_value);
+}
 
 /* One event of the first pass: a mapping or sequence opened past the
  * depth limit is an error. */
@@ -145,7 +205,7 @@ static int check_events(pol_ld *ld, const char *text, size_t len)
 	yaml_parser_set_input_string(&ps, (const unsigned char *)text, len);
 	while (!rc && !end) {
 		if (!yaml_parser_parse(&ps, &ev)) {
-			rc = syntax_error(ld, &ps);
+			rc = stream_error(ld, &ps, text, len);
 			break;
 		}
 		rc = check_event(ld, &ev, &depth);
@@ -220,7 +280,8 @@ int pol_ld_parse(pol_ld *ld, const char *text, size_t len)
 	int rc = 0;
 
 	memset(ld->doc, 0, sizeof(yaml_document_t));
-	if ((rc = check_events(ld, text, len)))
+	if ((rc = check_utf8(ld, text, len)) ||
+	    (rc = check_events(ld, text, len)))
 		return rc;
 	if (!yaml_parser_initialize(&ps))
 		return pol_fail(ld->err, NG_ENOMEM, ld->file, 0, 0,

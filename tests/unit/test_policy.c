@@ -870,7 +870,7 @@ static void bad_setting_values_are_positioned_errors(void)
 }
 
 /* ---------------------------------------------------------------------
- * Reading files: the size and nesting limits.
+ * Reading files: the size and nesting limits, encodings.
  */
 
 /* A fresh directory under the system's temporary one. */
@@ -1195,6 +1195,44 @@ static void deep_nesting_is_refused_without_building_it(void)
 	CU_ASSERT((clock() - t0) / CLOCKS_PER_SEC < 2);
 	g_free(one);
 	g_free(second);
+}
+
+static void bad_encoding_is_reported_at_its_line_and_column(void)
+{
+	static const bad_text cases[] = {
+		{ "_meta:\n  type: roles\n  config_version: 2\nr:\n"
+		  "  description: caf\xe9\n", 0, 5, 19,
+		  "invalid UTF-8 byte 0xe9" },
+		{ "r:\n\n\n\n  description: \"h\xc3\xa9llo \xff\"\n", 0, 5, 23,
+		  "invalid UTF-8 byte 0xff" },
+		{ "r:\r\n  description: x\r\n  \xc3", 0, 3, 3,
+		  "invalid UTF-8 byte 0xc3" },
+		{ "\xef\xbb\xbfr: {description: \xe2\x82\xac\x80}\n", 0, 1, 19,
+		  "invalid UTF-8 byte 0x80" },
+		{ "r:\n  description: a\0b\n", 22, 2, 17,
+		  "NUL byte in the file" },
+		{ "r:\n  description: \"a\x01\"\n", 0, 2, 18,
+		  "control characters are not allowed (U+0001)" },
+	};
+
+	check_bad_texts(cases, sizeof(cases) / sizeof(cases[0]), NG_ESYNTAX);
+}
+
+/* libyaml decodes UTF-16 given its byte order mark; so it stays. */
+static void utf16_with_a_byte_order_mark_still_loads(void)
+{
+	const char *u8 = "r: {cluster_permissions: [read]}\n";
+	gsize n = 0;
+	char *u16 = g_convert(u8, -1, "UTF-16", "UTF-8", NULL, &n, NULL);
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u16);
+	CU_ASSERT_EQUAL_FATAL(pol_model_new_empty(&m, &e), 0);
+	CU_ASSERT_EQUAL(pol_model_load_text(m, "roles.yml", u16, n, &e), 0);
+	CU_ASSERT_PTR_NOT_NULL(find_role(m, "r"));
+	pol_model_free(m);
+	g_free(u16);
 }
 
 /* ---------------------------------------------------------------------
@@ -1636,6 +1674,8 @@ void suite_policy(void)
 		NG_TEST(lint_reports_a_file_past_a_limit_once),
 		NG_TEST(nesting_of_max_depth_loads_one_more_is_refused),
 		NG_TEST(deep_nesting_is_refused_without_building_it),
+		NG_TEST(bad_encoding_is_reported_at_its_line_and_column),
+		NG_TEST(utf16_with_a_byte_order_mark_still_loads),
 		NG_TEST(real_configurations_load_or_fail_as_expected),
 		NG_TEST(shared_policy_directories_load),
 		NG_TEST(wazuh_fragments_load_as_their_kinds));
