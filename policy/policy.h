@@ -496,9 +496,9 @@ typedef struct pol_ld {
 
 /* Parse `text` into ld->doc (a yaml_document_t the caller deletes after
  * a success; nothing to delete after a failure). The text is UTF-8 (or
- * UTF-16 with a byte order mark), nested at most POL_MAX_YAML_DEPTH deep;
- * it holds one document, and no mapping has a key twice. Every error has
- * the line and column of its cause. */
+ * UTF-16 with a byte order mark), nested at most POL_MAX_YAML_DEPTH deep,
+ * with no NUL in a scalar; it holds one document, and no mapping has a
+ * key twice. Every error has the line and column of its cause. */
 int pol_ld_parse(pol_ld *ld, const char *text, size_t len);
 void *pol_ld_node(const pol_ld *ld, int id);
 /* The root node, NULL for an empty document. */

@@ -1,8 +1,8 @@
 /*
  * YAML documents with positions: parsing with libyaml, the checks every
- * file gets (valid UTF-8, bounded depth, one document, no duplicate keys)
- * and typed accessors that report wrong types at the node's line and
- * column.
+ * file gets (valid UTF-8, bounded depth, no NUL in a string, one
+ * document, no duplicate keys) and typed accessors that report wrong
+ * types at the node's line and column.
  */
 #define POL_INTERNAL
 #include <glib.h>
@@ -166,13 +166,20 @@ static int stream_error(pol_ld *ld, const yaml_parser_t *ps,
 }
 
 /* One event of the first pass: a mapping or sequence opened past the
- * depth limit is an error. */
+ * depth limit, or a scalar holding U+0000 ("\0" or "\u0000" in double
+ * quotes), which every reader, taking scalars as C strings, would cut. */
 static int check_event(pol_ld *ld, const yaml_event_t *ev, int *depth)
 {
 	int line = (int)ev->start_mark.line + 1;
 	int col = (int)ev->start_mark.column + 1;
 
 	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		if (strlen((const char *)ev->data.scalar.value) ==
+		    ev->data.scalar.length)
+			return 0;
+		return pol_fail(ld->err, NG_ESYNTAX, ld->file, line, col,
+				"string holds a NUL character");
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
 		if (++*depth <= POL_MAX_YAML_DEPTH)

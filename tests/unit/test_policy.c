@@ -870,7 +870,7 @@ static void bad_setting_values_are_positioned_errors(void)
 }
 
 /* ---------------------------------------------------------------------
- * Reading files: the size and nesting limits, encodings.
+ * Reading files: the size and nesting limits, encodings, NUL characters.
  */
 
 /* A fresh directory under the system's temporary one. */
@@ -1233,6 +1233,21 @@ static void utf16_with_a_byte_order_mark_still_loads(void)
 	CU_ASSERT_PTR_NOT_NULL(find_role(m, "r"));
 	pol_model_free(m);
 	g_free(u16);
+}
+
+/* A string cut at its NUL would be read as another name ("re\"ad"). */
+static void string_holding_nul_is_refused_at_its_position(void)
+{
+	static const bad_text cases[] = {
+		{ "r:\n  cluster_permissions: [\"re\\\"ad\\u0000x\"]\n", 0, 2,
+		  25, "string holds a NUL character" },
+		{ "r:\n  description: \"a\\0\"\n", 0, 2, 16,
+		  "string holds a NUL character" },
+		{ "\"r\\0x\": {}\n\"r\\0y\": {}\n", 0, 1, 1,
+		  "string holds a NUL character" },
+	};
+
+	check_bad_texts(cases, sizeof(cases) / sizeof(cases[0]), NG_ESYNTAX);
 }
 
 /* ---------------------------------------------------------------------
@@ -1676,6 +1691,7 @@ void suite_policy(void)
 		NG_TEST(deep_nesting_is_refused_without_building_it),
 		NG_TEST(bad_encoding_is_reported_at_its_line_and_column),
 		NG_TEST(utf16_with_a_byte_order_mark_still_loads),
+		NG_TEST(string_holding_nul_is_refused_at_its_position),
 		NG_TEST(real_configurations_load_or_fail_as_expected),
 		NG_TEST(shared_policy_directories_load),
 		NG_TEST(wazuh_fragments_load_as_their_kinds));
