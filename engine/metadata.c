@@ -172,25 +172,121 @@ static bool find_path(const cJSON *node, const cJSON *target, int *ords,
 	return false;
 }
 
-/* "indices.logs-1.hidden", "aliases.a.indices[2]"; "top level" for root. */
-static void path_text(const cJSON *root, const int *ords, int depth,
-		      char *buf, size_t cap)
+/* Make s[0..n) printable on one line, in place: control characters become
+ * '?', bytes that are not UTF-8 too. When the caller `cut` s out of a
+ * longer text, a sequence cut short at its end is dropped. The length. */
+static size_t printable(char *s, size_t n, bool cut)
 {
-	const cJSON *node = root;
-	size_t used = 0;
+	size_t i = 0;
 
-	snprintf(buf, cap, "%s", depth ? "" : "top level");
-	for (int d = 0; d < depth && used < cap; d++) {
+	for (size_t k = 0; k < n; k++)
+		if ((unsigned char)s[k] < 0x20 || s[k] == 0x7f)
+			s[k] = '?';
+	while (i < n) {
+		gunichar c = g_utf8_get_char_validated(s + i, (gssize)(n - i));
+
+		if (c == (gunichar)-2 && cut)
+			break;	/* cut short: no NUL is left to be the cause */
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			s[i++] = '?';
+			continue;
+		}
+		i = (size_t)(g_utf8_next_char(s + i) - s);
+	}
+	s[i] = '\0';
+	return i;
+}
+
+/* s[0..n) in double quotes; bytes that are not printable UTF-8 as \xNN.
+ * With `escape`, '"' and '\\' get a backslash; without, s is a JSON
+ * literal's inside, whose own escapes are kept as they are. */
+static void put_quoted(GString *out, const char *s, size_t n, bool escape)
+{
+	g_string_append_c(out, '"');
+	for (size_t i = 0; i < n;) {
+		gunichar c = g_utf8_get_char_validated(s + i, (gssize)(n - i));
+		size_t k;
+
+		if (c >= 0x110000 || c < 0x20 || c == 0x7f) {
+			g_string_append_printf(out, "\\x%02x",
+					       (unsigned char)s[i++]);
+			continue;
+		}
+		k = (size_t)(g_utf8_next_char(s + i) - (s + i));
+		if (escape && (c == '"' || c == '\\'))
+			g_string_append_c(out, '\\');
+		g_string_append_len(out, s + i, (gssize)k);
+		i += k;
+	}
+	g_string_append_c(out, '"');
+}
+
+/* A name that reads unambiguously in a path without quotes. */
+static bool plain_name(const char *s)
+{
+	if (!*s || !g_utf8_validate(s, -1, NULL))
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f ||
+		    strchr(".[]\"\\", *s))
+			return false;
+	return true;
+}
+
+/* "indices.logs-1.hidden", "aliases.a.indices[2]"; "top level" for root.
+ * A name that is empty, not UTF-8 or holds '.', '[', a quote, a space or
+ * a control character is quoted, so that the path reads one way only. */
+static GString *path_text(const mdp *p, const int *ords, int depth)
+{
+	const cJSON *node = p->root;
+	GString *out = g_string_new(depth ? "" : "top level");
+
+	for (int d = 0; d < depth; d++) {
 		bool obj = cJSON_IsObject(node);
 
 		node = cJSON_GetArrayItem(node, ords[d]);
-		if (obj)
-			used += snprintf(buf + used, cap - used, "%s%s",
-					 d ? "." : "", node->string);
+		if (!obj) {
+			g_string_append_printf(out, "[%d]", ords[d]);
+			continue;
+		}
+		if (d)
+			g_string_append_c(out, '.');
+		if (plain_name(node->string))
+			g_string_append(out, node->string);
 		else
-			used += snprintf(buf + used, cap - used, "[%d]",
-					 ords[d]);
+			put_quoted(out, node->string, strlen(node->string),
+				   true);
 	}
+	return out;
+}
+
+/* Fail at `node`: "<path>: <why>", at byte offset `off` of the text, or
+ * at the node's value when `off` is SIZE_MAX. */
+static int md_failv(mdp *p, const cJSON *node, size_t off, int code,
+		    const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+
+static int md_failv(mdp *p, const cJSON *node, size_t off, int code,
+		    const char *fmt, va_list ap)
+{
+	int ords[PATH_MAX_DEPTH], depth = 0;
+	ng_error *e = p->err;
+	char why[300];
+	GString *path;
+
+	find_path(p->root, node, ords, 0, &depth);
+	path = path_text(p, ords, depth);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	if (off == SIZE_MAX)
+		off = locate(p->text, p->len, ords, depth);
+
+	e->code = code;
+	snprintf(e->file, sizeof(e->file), "%s", p->file ? p->file : "");
+	line_col(p->text, off, &e->line, &e->column);
+	snprintf(e->message, sizeof(e->message), "%s: %s", path->str, why);
+	printable(e->message, strlen(e->message), true);
+	g_string_free(path, TRUE);
+	return code;
 }
 
 /* Fail at `node`: "<path>: <why>", with the node's line and column. */
@@ -199,64 +295,46 @@ static int md_fail(mdp *p, const cJSON *node, int code, const char *fmt, ...)
 
 static int md_fail(mdp *p, const cJSON *node, int code, const char *fmt, ...)
 {
-	int ords[PATH_MAX_DEPTH], depth = 0;
-	char path[200], why[300];
-	ng_error *e = p->err;
 	va_list ap;
 
-	find_path(p->root, node, ords, 0, &depth);
-	path_text(p->root, ords, depth, path, sizeof(path));
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	md_failv(p, node, SIZE_MAX, code, fmt, ap);
 	va_end(ap);
-
-	e->code = code;
-	snprintf(e->file, sizeof(e->file), "%s", p->file ? p->file : "");
-	line_col(p->text, locate(p->text, p->len, ords, depth), &e->line,
-		 &e->column);
-	snprintf(e->message, sizeof(e->message), "%s: %s", path, why);
 	return code;
 }
 
-/* The length of s[0..k) without a cut UTF-8 sequence at its end. */
-static size_t utf8_whole(const char *s, size_t k)
-{
-	size_t lead = k, need;
-	unsigned char c;
+/* Fail at byte offset `off`, with no path: the text is not yet a tree. */
+static int md_fail_pos(mdp *p, size_t off, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-	while (lead && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
-		lead--;
-	if (!lead)
-		return k;
-	c = (unsigned char)s[lead - 1];
-	if (c < 0x80)
-		return k;
-	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-	return k - (lead - 1) >= need ? k : lead - 1;
+static int md_fail_pos(mdp *p, size_t off, int code, const char *fmt, ...)
+{
+	ng_error *e = p->err;
+	va_list ap;
+
+	e->code = code;
+	snprintf(e->file, sizeof(e->file), "%s", p->file ? p->file : "");
+	line_col(p->text, off, &e->line, &e->column);
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+	printable(e->message, strlen(e->message), true);
+	return code;
 }
 
 /* A syntax error at byte offset `off`, with a short quote of the text. */
 static int md_fail_syntax(mdp *p, size_t off, const char *what)
 {
-	ng_error *e = p->err;
 	char near[24];
-	size_t k = 0;
+	size_t k = 0, i;
 
-	for (size_t i = off; i < p->len && k < 16 && p->text[i] != '\n'; i++)
-		near[k++] = (unsigned char)p->text[i] < 0x20 ? '?' : p->text[i];
-	k = utf8_whole(near, k);
-	near[k] = '\0';
-
-	e->code = NG_ESYNTAX;
-	snprintf(e->file, sizeof(e->file), "%s", p->file ? p->file : "");
-	line_col(p->text, off, &e->line, &e->column);
+	for (i = off; i < p->len && k < 16 && p->text[i] != '\n'; i++)
+		near[k++] = p->text[i];
+	k = printable(near, k, k == 16 && i < p->len);
 	if (k)
-		snprintf(e->message, sizeof(e->message), "%s near \"%s\"",
-			 what, near);
-	else
-		snprintf(e->message, sizeof(e->message), "%s at end of input",
-			 what);
-	return NG_ESYNTAX;
+		return md_fail_pos(p, off, NG_ESYNTAX, "%s near \"%s\"",
+				   what, near);
+	return md_fail_pos(p, off, NG_ESYNTAX, "%s at end of input", what);
 }
 
 /* ---------------------------------------------------------------------

@@ -362,6 +362,41 @@ static void column_counts_characters_not_bytes(void)
 			       "expected a boolean");
 }
 
+/* A message is one line of UTF-8, whatever the names in it hold. */
+static void assert_printable(const char *msg)
+{
+	CU_ASSERT_TRUE(g_utf8_validate(msg, -1, NULL));
+	for (const char *c = msg; *c; c++)
+		CU_ASSERT_FALSE((unsigned char)*c < 0x20);
+}
+
+static void unusual_names_are_quoted_in_error_paths(void)
+{
+	ng_error err;
+
+	parse_fails("{\"indices\": {\".sec\": {\"hidden\": 1}}}", NG_ESCHEMA,
+		    &err);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "indices.\".sec\".hidden: expected a boolean");
+	parse_fails("{\"indices\": {\"a\\\"b\\t\": {\"closed\": 0}}}",
+		    NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices.\"a\\\"b\\x09\".closed: "
+			       "expected a boolean");
+	assert_printable(err.message);
+}
+
+static void syntax_error_quotes_stay_valid_utf8(void)
+{
+	ng_error err;
+
+	parse_fails("{\"indices\": \xff\xfe\x01}", NG_ESYNTAX, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "malformed JSON near \"???}\"");
+	assert_printable(err.message);
+	parse_fails("{\"indices\": {}} \xc3", NG_ESYNTAX, &err);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "unexpected text after the JSON value near \"?\"");
+}
+
 static void dangling_alias_member_is_an_error_naming_it(void)
 {
 	ng_metadata *m = NULL;
@@ -606,6 +641,8 @@ void suite_metadata(void)
 		NG_TEST(empty_input_is_a_syntax_error_at_the_start),
 		NG_TEST(wrong_type_names_the_json_path_and_position),
 		NG_TEST(column_counts_characters_not_bytes),
+		NG_TEST(unusual_names_are_quoted_in_error_paths),
+		NG_TEST(syntax_error_quotes_stay_valid_utf8),
 		NG_TEST(dangling_alias_member_is_an_error_naming_it),
 		NG_TEST(dangling_write_index_is_an_error),
 		NG_TEST(dangling_stream_references_are_errors),
