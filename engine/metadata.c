@@ -46,6 +46,11 @@ typedef struct md_pair {
 #define TAB_KIND(v) ((md_kind)(GPOINTER_TO_UINT(v) >> TAB_SHIFT))
 #define TAB_ID(v) (GPOINTER_TO_UINT(v) & ((1u << TAB_SHIFT) - 1))
 
+/* The longest name a cluster holds, in bytes, and the characters none
+ * holds: those OpenSearch refuses in file names, and '#'. */
+#define NAME_MAX_BYTES 255
+#define NAME_FORBIDDEN "\\/*?\"<>| ,#"
+
 /* How deep an error path is recorded; values read are never deeper. */
 #define PATH_MAX_DEPTH 32
 
@@ -377,17 +382,29 @@ static int get_setting_bool(mdp *p, const cJSON *v, bool *out)
 	return md_fail(p, v, NG_ESCHEMA, "expected a boolean");
 }
 
+/* A string read must be text: cJSON passes bytes that are not UTF-8
+ * through, and names from here reach decisions and messages. */
+static int check_string(mdp *p, const cJSON *v)
+{
+	if (!g_utf8_validate(v->valuestring, -1, NULL))
+		return md_fail(p, v, NG_ESCHEMA, "string is not valid UTF-8");
+	return 0;
+}
+
 /* A string, or NULL for absent or null. */
 static int get_str(mdp *p, const cJSON *obj, const char *key,
 		   const cJSON **out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	int rc;
 
 	*out = NULL;
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsString(v))
 		return md_fail(p, v, NG_ESCHEMA, "expected a string");
+	if ((rc = check_string(p, v)))
+		return rc;
 	*out = v;
 	return 0;
 }
@@ -397,6 +414,7 @@ static int get_str_array(mdp *p, const cJSON *obj, const char *key,
 			 const cJSON **out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key), *e;
+	int rc;
 
 	*out = NULL;
 	if (!v || cJSON_IsNull(v))
@@ -404,9 +422,12 @@ static int get_str_array(mdp *p, const cJSON *obj, const char *key,
 	if (!cJSON_IsArray(v))
 		return md_fail(p, v, NG_ESCHEMA,
 			       "expected an array of strings");
-	cJSON_ArrayForEach(e, v)
+	cJSON_ArrayForEach(e, v) {
 		if (!cJSON_IsString(e))
 			return md_fail(p, e, NG_ESCHEMA, "expected a string");
+		if ((rc = check_string(p, e)))
+			return rc;
+	}
 	*out = v;
 	return 0;
 }
@@ -436,12 +457,71 @@ static const char *kind_text(md_kind k)
 							  : "a data stream";
 }
 
-/* Claim `node`'s name for a new record; fails when already taken. */
+static const char *kind_noun(md_kind k)
+{
+	return k == MD_INDEX ? "index" : k == MD_ALIAS ? "alias"
+						       : "data stream";
+}
+
+/* A character with a lowercase form other than itself: what OpenSearch
+ * finds when it compares a name with its toLowerCase(). */
+static bool has_upper(const char *s)
+{
+	for (; *s; s = g_utf8_next_char(s)) {
+		gunichar c = g_utf8_get_char(s);
+
+		if (g_unichar_tolower(c) != c)
+			return true;
+	}
+	return false;
+}
+
+/* Why no cluster holds `name` as one of `kind`, or NULL; `buf` holds the
+ * text when it names a character. OpenSearch's rules for index and alias
+ * names, and lowercase for indices and data streams (docs/formats.md). */
+static const char *name_fault(const char *name, md_kind kind, char *buf,
+			      size_t cap)
+{
+	const char *bad;
+
+	if (!g_utf8_validate(name, -1, NULL))
+		return "is not valid UTF-8";
+	if (!*name)
+		return "is empty";
+	if (strlen(name) > NAME_MAX_BYTES) {
+		snprintf(buf, cap, "is longer than %d bytes", NAME_MAX_BYTES);
+		return buf;
+	}
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return "cannot be \".\" or \"..\"";
+	if (strchr("_-+", name[0])) {
+		snprintf(buf, cap, "cannot start with '%c'", name[0]);
+		return buf;
+	}
+	if ((bad = strpbrk(name, NAME_FORBIDDEN))) {
+		if (*bad == ' ')
+			return "cannot contain a space";
+		snprintf(buf, cap, "cannot contain '%c'", *bad);
+		return buf;
+	}
+	if (kind != MD_ALIAS && has_upper(name))
+		return "must be lowercase";
+	return NULL;
+}
+
+/* Claim `node`'s name for a new record; fails when already taken, or
+ * when it is no name a cluster could hold. */
 static int claim_name(mdp *p, const cJSON *node, const char *name,
 		      md_kind kind, uint32_t id, const char **interned)
 {
 	gpointer old = g_hash_table_lookup(p->tab, name);
+	const char *why;
+	char buf[40];
 
+	why = name_fault(name, kind, buf, sizeof(buf));
+	if (why)
+		return md_fail(p, node, NG_ESCHEMA, "%s name %s",
+			       kind_noun(kind), why);
 	if (old)
 		return md_fail(p, node, NG_ESCHEMA,
 			       "\"%s\" is already the name of %s", name,

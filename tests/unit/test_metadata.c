@@ -378,11 +378,14 @@ static void unusual_names_are_quoted_in_error_paths(void)
 		    &err);
 	CU_ASSERT_STRING_EQUAL(err.message,
 			       "indices.\".sec\".hidden: expected a boolean");
-	parse_fails("{\"indices\": {\"a\\\"b\\t\": {\"closed\": 0}}}",
+	parse_fails("{\"indices\": {\"a\\tb\": {\"closed\": 0}}}",
 		    NG_ESCHEMA, &err);
-	CU_ASSERT_STRING_EQUAL(err.message, "indices.\"a\\\"b\\x09\".closed: "
-			       "expected a boolean");
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "indices.\"a\\x09b\".closed: expected a boolean");
 	assert_printable(err.message);
+	parse_fails("{\"indices\": {\"a\\\"b\": {}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices.\"a\\\"b\": "
+			       "index name cannot contain '\"'");
 }
 
 static void syntax_error_quotes_stay_valid_utf8(void)
@@ -395,6 +398,148 @@ static void syntax_error_quotes_stay_valid_utf8(void)
 	parse_fails("{\"indices\": {}} \xc3", NG_ESYNTAX, &err);
 	CU_ASSERT_STRING_EQUAL(err.message,
 			       "unexpected text after the JSON value near \"?\"");
+}
+
+/* Parse `json`, expecting a schema error that says `msg`. */
+static void refused(const char *json, const char *msg)
+{
+	ng_error err;
+
+	parse_fails(json, NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, msg);
+	assert_printable(err.message);
+}
+
+static void names_that_are_not_utf8_are_refused(void)
+{
+	ng_error err;
+
+	parse_fails("{\"indices\": {\"logs-\xff\": {}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices.\"logs-\\xff\": "
+			       "index name is not valid UTF-8");
+	CU_ASSERT_EQUAL(err.line, 1);
+	CU_ASSERT_EQUAL(err.column, 24);
+	/* overlong, a surrogate, a sequence cut short */
+	refused("{\"indices\": {}, \"aliases\": {\"\xc0\xaf\": {}}}",
+		"aliases.\"\\xc0\\xaf\": alias name is not valid UTF-8");
+	refused("{\"indices\": {}, \"data_streams\": {\"s\xed\xa0\x80\": {}}}",
+		"data_streams.\"s\\xed\\xa0\\x80\": "
+		"data stream name is not valid UTF-8");
+	refused("{\"metadata\": {\"indices\": {\"a\": {\"aliases\": "
+		"{\"\xe2\x82\": {}}}}}}", "metadata.indices.a.aliases."
+		"\"\\xe2\\x82\": alias name is not valid UTF-8");
+	/* names given as strings, and the other strings read */
+	refused("{\"indices\": {\"a\": {\"aliases\": [\"x\xfe\"]}}}",
+		"indices.a.aliases[0]: string is not valid UTF-8");
+	refused("{\"indices\": {\"a\": {}}, \"aliases\": {\"x\": "
+		"{\"indices\": [\"a\", \"\xff\"]}}}",
+		"aliases.x.indices[1]: string is not valid UTF-8");
+	refused("{\"indices\": {}, \"remote_clusters\": [\"\xff\"]}",
+		"remote_clusters[0]: string is not valid UTF-8");
+}
+
+/* A name no cluster holds, and the reason the error gives. */
+static const struct {
+	const char *json;	/* inside the JSON quotes */
+	const char *why;
+} bad_names[] = {
+	{ "", "is empty" },
+	{ ".", "cannot be \".\" or \"..\"" },
+	{ "..", "cannot be \".\" or \"..\"" },
+	{ "-logs", "cannot start with '-'" },
+	{ "_logs", "cannot start with '_'" },
+	{ "+logs", "cannot start with '+'" },
+	{ "logs-*", "cannot contain '*'" },
+	{ "lo?s", "cannot contain '?'" },
+	{ "a,b", "cannot contain ','" },
+	{ "a\\\"b", "cannot contain '\"'" },
+	{ "a\\\\b", "cannot contain '\\'" },
+	{ "a/b", "cannot contain '/'" },
+	{ "a|b", "cannot contain '|'" },
+	{ "a<b", "cannot contain '<'" },
+	{ "a>b", "cannot contain '>'" },
+	{ "a b", "cannot contain a space" },
+	{ "a#b", "cannot contain '#'" },
+};
+
+/* Where each kind of name is given, and what the error calls it. */
+static const struct {
+	const char *fmt, *noun;
+} name_places[] = {
+	{ "{\"indices\": {\"%s\": {}}}", "index" },
+	{ "{\"indices\": {}, \"aliases\": {\"%s\": {}}}", "alias" },
+	{ "{\"indices\": {}, \"data_streams\": {\"%s\": {}}}", "data stream" },
+	{ "{\"indices\": {\"a\": {\"aliases\": [\"%s\"]}}}", "alias" },
+	{ "{\"metadata\": {\"indices\": {\"%s\": {}}}}", "index" },
+};
+
+static void names_no_cluster_holds_are_refused(void)
+{
+	for (size_t w = 0; w < G_N_ELEMENTS(name_places); w++)
+		for (size_t i = 0; i < G_N_ELEMENTS(bad_names); i++) {
+			char *json = g_strdup_printf(name_places[w].fmt,
+						     bad_names[i].json);
+			char *tail = g_strdup_printf(": %s name %s",
+						     name_places[w].noun,
+						     bad_names[i].why);
+			ng_error err;
+
+			parse_fails(json, NG_ESCHEMA, &err);
+			CU_ASSERT_TRUE(g_str_has_suffix(err.message, tail));
+			assert_printable(err.message);
+			g_free(json);
+			g_free(tail);
+		}
+}
+
+static void index_and_stream_names_must_be_lowercase(void)
+{
+	refused("{\"indices\": {\"Logs\": {}}}",
+		"indices.Logs: index name must be lowercase");
+	refused("{\"indices\": {\"\\u00c9t\\u00e9\": {}}}",
+		"indices.\xc3\x89t\xc3\xa9: index name must be lowercase");
+	refused("{\"indices\": {}, \"data_streams\": {\"Metrics\": {}}}",
+		"data_streams.Metrics: data stream name must be lowercase");
+}
+
+static void a_name_longer_than_255_bytes_is_refused(void)
+{
+	GString *s = g_string_new("{\"indices\": {\"");
+	ng_metadata *m = NULL;
+	ng_error err;
+
+	/* 255 bytes: 85 three-byte characters */
+	for (int i = 0; i < 85; i++)
+		g_string_append(s, "\xe2\x82\xac");
+	g_string_append(s, "\": {}}}");
+	CU_ASSERT_EQUAL(md_parse(s->str, s->len, NULL, &m, &err), 0);
+	ng_metadata_release(m);
+
+	g_string_insert(s, 14, "x");
+	parse_fails(s->str, NG_ESCHEMA, &err);
+	CU_ASSERT_TRUE(g_str_has_suffix(err.message,
+					": index name is longer than 255 bytes"));
+	g_string_free(s, TRUE);
+}
+
+static void names_clusters_hold_are_accepted(void)
+{
+	const char *json =
+		"{\"indices\": {\".ds-logs-app-000001\": {}, \".kibana_1\": {},"
+		" \"logs:2019\": {}, \"a+b-c_d.e\": {}, \"\xc3\xa9t\xc3\xa9\": {},"
+		" \"x\": {\"aliases\": [\"MyAlias\", \".kibana\"]}},"
+		" \"data_streams\": {\".logs-deprecation.elasticsearch-default\":"
+		" {\"indices\": [\".ds-logs-app-000001\"]}}}";
+	ng_metadata *m = NULL;
+	ng_error err;
+
+	CU_ASSERT_EQUAL_FATAL(md_parse(json, strlen(json), NULL, &m, &err), 0);
+	CU_ASSERT_EQUAL(m->nindices, 6);
+	CU_ASSERT_PTR_NOT_NULL(find(m, "MyAlias"));
+	CU_ASSERT_PTR_NOT_NULL(find(m, "logs:2019"));
+	CU_ASSERT_PTR_NOT_NULL(
+		find(m, ".logs-deprecation.elasticsearch-default"));
+	ng_metadata_release(m);
 }
 
 static void dangling_alias_member_is_an_error_naming_it(void)
@@ -643,6 +788,11 @@ void suite_metadata(void)
 		NG_TEST(column_counts_characters_not_bytes),
 		NG_TEST(unusual_names_are_quoted_in_error_paths),
 		NG_TEST(syntax_error_quotes_stay_valid_utf8),
+		NG_TEST(names_that_are_not_utf8_are_refused),
+		NG_TEST(names_no_cluster_holds_are_refused),
+		NG_TEST(index_and_stream_names_must_be_lowercase),
+		NG_TEST(a_name_longer_than_255_bytes_is_refused),
+		NG_TEST(names_clusters_hold_are_accepted),
 		NG_TEST(dangling_alias_member_is_an_error_naming_it),
 		NG_TEST(dangling_write_index_is_an_error),
 		NG_TEST(dangling_stream_references_are_errors),
