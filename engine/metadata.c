@@ -51,6 +51,12 @@ typedef struct md_pair {
 #define NAME_MAX_BYTES 255
 #define NAME_FORBIDDEN "\\/*?\"<>| ,#"
 
+/* Where a key or string holding a NUL starts in the text: its offset,
+ * and whether it is the node's key rather than its string value. */
+#define NUL_PACK(off, key) GSIZE_TO_POINTER((((gsize)(off) + 1) << 1) | (key))
+#define NUL_OFF(v) ((size_t)(GPOINTER_TO_SIZE(v) >> 1) - 1)
+#define NUL_KEY(v) ((bool)(GPOINTER_TO_SIZE(v) & 1))
+
 /* How deep an error path is recorded; values read are never deeper. */
 #define PATH_MAX_DEPTH 32
 
@@ -63,6 +69,7 @@ typedef struct mdp {
 	ng_metadata *m;
 	md_pool *pool;
 	GHashTable *tab;          /* name -> TAB_PACK(kind, id) */
+	GHashTable *nuls;         /* cJSON* -> NUL_PACK(offset, key), or NULL */
 	GArray *apairs;           /* md_pair: alias, index */
 	GArray *spairs;           /* md_pair: stream, index */
 	size_t capaliases;
@@ -238,9 +245,30 @@ static bool plain_name(const char *s)
 	return true;
 }
 
+/* The offset of the literal of `node`'s key (or of its string) when it
+ * holds a NUL, which cJSON cut it at; SIZE_MAX when it does not. */
+static size_t nul_at(const mdp *p, const cJSON *node, bool key)
+{
+	gpointer v = p->nuls ? g_hash_table_lookup(p->nuls, node) : NULL;
+
+	return v && NUL_KEY(v) == key ? NUL_OFF(v) : SIZE_MAX;
+}
+
+/* The string literal at s[off] as the text has it, quoted and printable. */
+static void put_literal(GString *out, const mdp *p, size_t off)
+{
+	size_t end = skip_string(p->text, p->len, off);
+
+	/* the inside, without the closing quote when there is one */
+	if (end > off + 1 && p->text[end - 1] == '"')
+		end--;
+	put_quoted(out, p->text + off + 1, end - off - 1, false);
+}
+
 /* "indices.logs-1.hidden", "aliases.a.indices[2]"; "top level" for root.
  * A name that is empty, not UTF-8 or holds '.', '[', a quote, a space or
- * a control character is quoted, so that the path reads one way only. */
+ * a control character is quoted, so that the path reads one way only; a
+ * key cut at a NUL is shown as the text spells it. */
 static GString *path_text(const mdp *p, const int *ords, int depth)
 {
 	const cJSON *node = p->root;
@@ -256,7 +284,9 @@ static GString *path_text(const mdp *p, const int *ords, int depth)
 		}
 		if (d)
 			g_string_append_c(out, '.');
-		if (plain_name(node->string))
+		if (nul_at(p, node, true) != SIZE_MAX)
+			put_literal(out, p, nul_at(p, node, true));
+		else if (plain_name(node->string))
 			g_string_append(out, node->string);
 		else
 			put_quoted(out, node->string, strlen(node->string),
@@ -308,6 +338,22 @@ static int md_fail(mdp *p, const cJSON *node, int code, const char *fmt, ...)
 	return code;
 }
 
+/* Fail at `node`, reporting the line and column of byte offset `off`. */
+static int md_fail_at(mdp *p, const cJSON *node, size_t off, int code,
+		      const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int md_fail_at(mdp *p, const cJSON *node, size_t off, int code,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	md_failv(p, node, off, code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 /* Fail at byte offset `off`, with no path: the text is not yet a tree. */
 static int md_fail_pos(mdp *p, size_t off, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -343,6 +389,102 @@ static int md_fail_syntax(mdp *p, size_t off, const char *what)
 }
 
 /* ---------------------------------------------------------------------
+ * NUL characters. cJSON ends a string at its first NUL, so "a\u0000b" is
+ * read as "a" and "hidden\u0000x" as "hidden". When the text holds a NUL
+ * byte or the escape, it is walked beside the tree to note each key and
+ * string holding one; the reads refuse those they meet.
+ */
+
+/* Past the whitespace cJSON skips: every byte up to the space. */
+static size_t skip_blank(const char *s, size_t n, size_t i)
+{
+	while (i < n && (unsigned char)s[i] <= ' ')
+		i++;
+	return i;
+}
+
+/* Whether the string literal at s[i] holds a NUL, raw or escaped. */
+static bool literal_has_nul(const char *s, size_t n, size_t i)
+{
+	for (i++; i < n && s[i] != '"'; i++) {
+		if (!s[i])
+			return true;
+		if (s[i] != '\\')
+			continue;
+		if (i + 5 < n && !memcmp(s + i + 1, "u0000", 5))
+			return true;
+		i++;
+	}
+	return false;
+}
+
+static void note_nul(mdp *p, const cJSON *node, size_t off, bool key)
+{
+	if (!p->nuls)
+		p->nuls = g_hash_table_new(NULL, NULL);
+	if (!g_hash_table_contains(p->nuls, node))
+		g_hash_table_insert(p->nuls, (gpointer)node, NUL_PACK(off, key));
+}
+
+/* Walk the value of `node`, which starts at s[i], beside the tree; the
+ * offset past it. The text is what cJSON parsed, so the two agree. */
+static size_t mark_nuls(mdp *p, const cJSON *node, size_t i)
+{
+	const char *s = p->text;
+	size_t n = p->len;
+	bool obj = cJSON_IsObject(node);
+	const cJSON *c;
+
+	if (cJSON_IsString(node)) {
+		if (literal_has_nul(s, n, i))
+			note_nul(p, node, i, false);
+		return skip_string(s, n, i);
+	}
+	if (!obj && !cJSON_IsArray(node)) {
+		while (i < n && (unsigned char)s[i] > ' ' && !strchr(",]}", s[i]))
+			i++;
+		return i;
+	}
+	i = skip_blank(s, n, i + 1);
+	cJSON_ArrayForEach(c, node) {
+		if (obj) {
+			if (literal_has_nul(s, n, i))
+				note_nul(p, c, i, true);
+			i = skip_blank(s, n, skip_string(s, n, i));
+			i = skip_blank(s, n, i + 1);	/* past ':' */
+		}
+		i = skip_blank(s, n, mark_nuls(p, c, i));
+		if (c->next)
+			i = skip_blank(s, n, i + 1);	/* past ',' */
+	}
+	return i + 1;	/* past the closing bracket */
+}
+
+/* Note the keys and strings holding a NUL, when the text has any. */
+static void find_nuls(mdp *p, const cJSON *root)
+{
+	size_t i = p->len >= 3 && !memcmp(p->text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+
+	if (!memchr(p->text, '\0', p->len) &&
+	    !memmem(p->text, p->len, "\\u0000", 6))
+		return;
+	mark_nuls(p, root, skip_blank(p->text, p->len, i));
+}
+
+/* No member of an object read has a key cut at a NUL. */
+static int check_members(mdp *p, const cJSON *obj)
+{
+	const cJSON *c;
+	size_t off;
+
+	cJSON_ArrayForEach(c, obj)
+		if (p->nuls && (off = nul_at(p, c, true)) != SIZE_MAX)
+			return md_fail_at(p, c, off, NG_ESCHEMA,
+					  "key holds a NUL character");
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
  * Typed reads. An absent member or JSON null leaves the default.
  */
 
@@ -350,7 +492,7 @@ static int want_object(mdp *p, const cJSON *v)
 {
 	if (!cJSON_IsObject(v))
 		return md_fail(p, v, NG_ESCHEMA, "expected an object");
-	return 0;
+	return check_members(p, v);
 }
 
 static int get_bool(mdp *p, const cJSON *obj, const char *key, bool *out)
@@ -365,6 +507,26 @@ static int get_bool(mdp *p, const cJSON *obj, const char *key, bool *out)
 	return 0;
 }
 
+/* A string read must be whole text: cJSON passes bytes that are not
+ * UTF-8 through and cuts at a NUL, and names reach decisions. */
+static int check_string(mdp *p, const cJSON *v)
+{
+	size_t off = nul_at(p, v, false);
+	GString *lit;
+
+	if (off != SIZE_MAX) {
+		lit = g_string_new("");
+		put_literal(lit, p, off);
+		md_fail_at(p, v, off, NG_ESCHEMA,
+			   "string %s holds a NUL character", lit->str);
+		g_string_free(lit, TRUE);
+		return NG_ESCHEMA;
+	}
+	if (!g_utf8_validate(v->valuestring, -1, NULL))
+		return md_fail(p, v, NG_ESCHEMA, "string is not valid UTF-8");
+	return 0;
+}
+
 /* A setting: true/false as a boolean or as the strings Java writes. */
 static int get_setting_bool(mdp *p, const cJSON *v, bool *out)
 {
@@ -374,21 +536,14 @@ static int get_setting_bool(mdp *p, const cJSON *v, bool *out)
 		*out = cJSON_IsTrue(v);
 		return 0;
 	}
+	if (cJSON_IsString(v) && check_string(p, v))
+		return NG_ESCHEMA;
 	if (cJSON_IsString(v) && (!strcmp(v->valuestring, "true") ||
 				  !strcmp(v->valuestring, "false"))) {
 		*out = v->valuestring[0] == 't';
 		return 0;
 	}
 	return md_fail(p, v, NG_ESCHEMA, "expected a boolean");
-}
-
-/* A string read must be text: cJSON passes bytes that are not UTF-8
- * through, and names from here reach decisions and messages. */
-static int check_string(mdp *p, const cJSON *v)
-{
-	if (!g_utf8_validate(v->valuestring, -1, NULL))
-		return md_fail(p, v, NG_ESCHEMA, "string is not valid UTF-8");
-	return 0;
 }
 
 /* A string, or NULL for absent or null. */
@@ -444,7 +599,7 @@ static int get_obj(mdp *p, const cJSON *obj, const char *key,
 	if (!cJSON_IsObject(v))
 		return md_fail(p, v, NG_ESCHEMA, "expected an object");
 	*out = v;
-	return 0;
+	return check_members(p, v);
 }
 
 /* ---------------------------------------------------------------------
@@ -918,6 +1073,8 @@ static int state_index_aliases(mdp *p, const cJSON *node, uint32_t ix)
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (cJSON_IsObject(v)) {
+		if ((rc = check_members(p, v)))
+			return rc;
 		cJSON_ArrayForEach(e, v)
 			if ((rc = state_alias_entry(p, e, ix)))
 				return rc;
@@ -1213,6 +1370,7 @@ static int parse_json(mdp *p, cJSON **out)
 		return md_fail_syntax(p, off, "unexpected text after the JSON "
 					      "value");
 	}
+	find_nuls(p, *out);
 	return 0;
 }
 
@@ -1273,6 +1431,8 @@ int md_parse(const char *json, size_t len, const char *file,
 	cJSON_Delete(root);
 	if (p.tab)
 		g_hash_table_destroy(p.tab);
+	if (p.nuls)
+		g_hash_table_destroy(p.nuls);
 	g_array_free(p.apairs, TRUE);
 	g_array_free(p.spairs, TRUE);
 	if (rc)

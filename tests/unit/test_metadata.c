@@ -542,6 +542,70 @@ static void names_clusters_hold_are_accepted(void)
 	ng_metadata_release(m);
 }
 
+static void a_nul_in_a_name_is_refused_not_cut(void)
+{
+	static const char raw[] = "{\"indices\": {\"a\0b\": {}}}";
+	ng_metadata *m = NULL;
+	ng_error err;
+
+	parse_fails("{\"indices\": {\"a\\u0000b\": {}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices.\"a\\u0000b\": "
+			       "key holds a NUL character");
+	CU_ASSERT_EQUAL(err.line, 1);
+	CU_ASSERT_EQUAL(err.column, 14);
+
+	memset(&err, 0, sizeof(err));
+	CU_ASSERT_EQUAL(md_parse(raw, sizeof(raw) - 1, NULL, &m, &err),
+			NG_ESCHEMA);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices.\"a\\x00b\": "
+			       "key holds a NUL character");
+
+	refused("{\"indices\": {\"a\": {\"aliases\": [\"x\\u0000y\"]}}}",
+		"indices.a.aliases[0]: string \"x\\u0000y\" holds a NUL "
+		"character");
+	refused("{\"indices\": {}, \"remote_clusters\": [\"eu\\u0000x\"]}",
+		"remote_clusters[0]: string \"eu\\u0000x\" holds a NUL "
+		"character");
+}
+
+static void a_nul_in_any_key_or_string_read_is_refused(void)
+{
+	/* found past values of every kind, and whitespace cJSON skips */
+	refused("{\"version\": 1, \"indices\": {\"a\": {\"hidden\": false,\n"
+		"\t\"n\": [1, -2.5e3, null, {}, [], {\"k\": \"v\"}] ,\r\n"
+		"\"aliases\" :\x01[ \"z\", \"y\\u0000\" ]}}}",
+		"indices.a.aliases[1]: string \"y\\u0000\" holds a NUL "
+		"character");
+	refused("{\"indices\": {\"a\": {\"hidden\\u0000x\": true}}}",
+		"indices.a.\"hidden\\u0000x\": key holds a NUL character");
+	refused("{\"indices\\u0000\": {}}",
+		"\"indices\\u0000\": key holds a NUL character");
+	refused("{\"metadata\": {\"indices\": {\"a\": {\"state\": "
+		"\"open\\u0000x\"}}}}", "metadata.indices.a.state: string "
+		"\"open\\u0000x\" holds a NUL character");
+	refused("{\"metadata\": {\"indices\": {\"a\": {\"settings\": "
+		"{\"index.hidden\": \"true\\u0000\"}}}}}",
+		"metadata.indices.a.settings.\"index.hidden\": string "
+		"\"true\\u0000\" holds a NUL character");
+}
+
+static void a_nul_where_nothing_is_read_is_no_error(void)
+{
+	/* an escaped backslash before u0000, a NUL inside an alias filter,
+	 * and a NUL after the value, where a C caller's terminator is */
+	static const char json[] =
+		"{\"indices\": {\"a\": {\"note\": \"x\\\\u0000\"}},"
+		" \"aliases\": {\"x\": {\"indices\": [\"a\"],"
+		" \"filter\": {\"term\": {\"f\": \"\\u0000\"}}}}}";
+	ng_metadata *m = NULL;
+	ng_error err;
+
+	CU_ASSERT_EQUAL_FATAL(md_parse(json, sizeof(json), NULL, &m, &err), 0);
+	CU_ASSERT_TRUE(alias_of(m, "x")->filtered);
+	ng_metadata_release(m);
+}
+
 static void dangling_alias_member_is_an_error_naming_it(void)
 {
 	ng_metadata *m = NULL;
@@ -793,6 +857,9 @@ void suite_metadata(void)
 		NG_TEST(index_and_stream_names_must_be_lowercase),
 		NG_TEST(a_name_longer_than_255_bytes_is_refused),
 		NG_TEST(names_clusters_hold_are_accepted),
+		NG_TEST(a_nul_in_a_name_is_refused_not_cut),
+		NG_TEST(a_nul_in_any_key_or_string_read_is_refused),
+		NG_TEST(a_nul_where_nothing_is_read_is_no_error),
 		NG_TEST(dangling_alias_member_is_an_error_naming_it),
 		NG_TEST(dangling_write_index_is_an_error),
 		NG_TEST(dangling_stream_references_are_errors),
