@@ -295,6 +295,15 @@ static GString *path_text(const mdp *p, const int *ords, int depth)
 	return out;
 }
 
+/* The line and column of `node`'s value. */
+static void node_pos(const mdp *p, const cJSON *node, int *line, int *col)
+{
+	int ords[PATH_MAX_DEPTH], depth = 0;
+
+	find_path(p->root, node, ords, 0, &depth);
+	line_col(p->text, locate(p->text, p->len, ords, depth), line, col);
+}
+
 /* Fail at `node`: "<path>: <why>", at byte offset `off` of the text, or
  * at the node's value when `off` is SIZE_MAX. */
 static int md_failv(mdp *p, const cJSON *node, size_t off, int code,
@@ -471,17 +480,66 @@ static void find_nuls(mdp *p, const cJSON *root)
 	mark_nuls(p, root, skip_blank(p->text, p->len, i));
 }
 
-/* No member of an object read has a key cut at a NUL. */
+/* ---------------------------------------------------------------------
+ * Keys of the objects read.
+ */
+
+/* Objects with more members than this find repeated keys by hashing. */
+#define MEMBERS_HASHED 16
+
+static int key_again(mdp *p, const cJSON *first, const cJSON *again)
+{
+	int line, col;
+
+	node_pos(p, first, &line, &col);
+	return md_fail(p, again, NG_ESCHEMA,
+		       "duplicate key; first at line %d, column %d", line, col);
+}
+
+static int repeats_pairwise(mdp *p, const cJSON *obj)
+{
+	for (const cJSON *c = obj->child; c; c = c->next)
+		for (const cJSON *d = obj->child; d != c; d = d->next)
+			if (!strcmp(c->string, d->string))
+				return key_again(p, d, c);
+	return 0;
+}
+
+static int repeats_hashed(mdp *p, const cJSON *obj)
+{
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	const cJSON *c, *first;
+	int rc = 0;
+
+	cJSON_ArrayForEach(c, obj) {
+		first = g_hash_table_lookup(seen, c->string);
+		if (first) {
+			rc = key_again(p, first, c);
+			break;
+		}
+		g_hash_table_insert(seen, c->string, (gpointer)c);
+	}
+	g_hash_table_destroy(seen);
+	return rc;
+}
+
+/* Every member of an object read has a whole key, given once. cJSON cuts
+ * a key at a NUL, and keeps a repeated key as a sibling that lookups
+ * never reach: either would be read silently as something else. */
 static int check_members(mdp *p, const cJSON *obj)
 {
 	const cJSON *c;
 	size_t off;
+	int n = 0;
 
-	cJSON_ArrayForEach(c, obj)
+	cJSON_ArrayForEach(c, obj) {
 		if (p->nuls && (off = nul_at(p, c, true)) != SIZE_MAX)
 			return md_fail_at(p, c, off, NG_ESCHEMA,
 					  "key holds a NUL character");
-	return 0;
+		n++;
+	}
+	return n > MEMBERS_HASHED ? repeats_hashed(p, obj)
+				  : repeats_pairwise(p, obj);
 }
 
 /* ---------------------------------------------------------------------

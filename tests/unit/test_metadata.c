@@ -407,6 +407,8 @@ static void refused(const char *json, const char *msg)
 
 	parse_fails(json, NG_ESCHEMA, &err);
 	CU_ASSERT_STRING_EQUAL(err.message, msg);
+	if (strcmp(err.message, msg))
+		fprintf(stderr, "\n  got: %s\n", err.message);
 	assert_printable(err.message);
 }
 
@@ -669,13 +671,72 @@ static void a_name_used_twice_is_an_error(void)
 		    NG_ESCHEMA, &err);
 	CU_ASSERT_STRING_EQUAL(err.message, "indices.b.aliases[0]: \"a\" is "
 			       "already the name of an index");
-	parse_fails("{\"indices\": {\"a\": {}, \"a\": {}}}", NG_ESCHEMA, &err);
-	CU_ASSERT_STRING_EQUAL(err.message,
-			       "indices.a: \"a\" is already the name of an index");
 	parse_fails("{\"indices\": {\"a\": {\"aliases\": [\"s\"]}}, "
 		    "\"data_streams\": {\"s\": {}}}", NG_ESCHEMA, &err);
 	CU_ASSERT_STRING_EQUAL(err.message, "indices.a.aliases[0]: \"s\" is "
 			       "already the name of a data stream");
+}
+
+static void a_key_given_twice_is_an_error_at_every_level_read(void)
+{
+	ng_error err;
+
+	parse_fails("{\"indices\": {\"a\": {}},\n \"indices\": {\"b\": {}}}",
+		    NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices: duplicate key; "
+			       "first at line 1, column 13");
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_EQUAL(err.column, 13);
+	refused("{\"indices\": {\"a\": {}, \"a\": {\"closed\": true}}}",
+		"indices.a: duplicate key; first at line 1, column 19");
+	refused("{\"indices\": {\"a\": {\"hidden\": false, \"hidden\": true}}}",
+		"indices.a.hidden: duplicate key; first at line 1, column 30");
+	refused("{\"indices\": {\"a\": {}, \"b\": {}}, \"aliases\": "
+		"{\"x\": {\"indices\": [\"a\"]}, \"x\": {\"indices\": [\"b\"]}}}",
+		"aliases.x: duplicate key; first at line 1, column 50");
+	refused("{\"indices\": {}, \"data_streams\": {\"s\": {}, \"s\": {}}}",
+		"data_streams.s: duplicate key; first at line 1, column 39");
+}
+
+static void cluster_state_keys_given_twice_are_errors(void)
+{
+	refused("{\"metadata\": {\"indices\": {}}, \"metadata\": "
+		"{\"indices\": {\"a\": {}}}}",
+		"metadata: duplicate key; first at line 1, column 14");
+	refused("{\"metadata\": {\"indices\": {\"a\": {\"aliases\": {\"x\": {},"
+		" \"x\": {\"is_write_index\": true}}}}}}",
+		"metadata.indices.a.aliases.x: duplicate key; "
+		"first at line 1, column 50");
+	refused("{\"metadata\": {\"indices\": {\"a\": {\"settings\": {\"index\":"
+		" {\"hidden\": \"true\", \"hidden\": \"false\"}}}}}}",
+		"metadata.indices.a.settings.index.hidden: duplicate key; "
+		"first at line 1, column 66");
+}
+
+static void a_repeat_among_many_keys_is_found(void)
+{
+	GString *s = g_string_new("{\"indices\": {");
+	ng_error err;
+
+	for (int i = 0; i < 40; i++)
+		g_string_append_printf(s, "\"i-%d\": {}, ", i);
+	g_string_append(s, "\"i-7\": {}}}");
+	parse_fails(s->str, NG_ESCHEMA, &err);
+	CU_ASSERT_TRUE(g_str_has_prefix(err.message,
+					"indices.i-7: duplicate key; first at"));
+	g_string_free(s, TRUE);
+}
+
+static void a_key_given_twice_where_nothing_is_read_is_no_error(void)
+{
+	const char *json =
+		"{\"indices\": {\"a\": {}}, \"aliases\": {\"x\": {\"indices\":"
+		" [\"a\"], \"filter\": {\"term\": {\"f\": 1, \"f\": 2}}}}}";
+	ng_metadata *m = NULL;
+	ng_error err;
+
+	CU_ASSERT_EQUAL(md_parse(json, strlen(json), NULL, &m, &err), 0);
+	ng_metadata_release(m);
 }
 
 static void two_write_indices_are_an_error(void)
@@ -865,6 +926,10 @@ void suite_metadata(void)
 		NG_TEST(dangling_stream_references_are_errors),
 		NG_TEST(index_in_two_streams_is_an_error),
 		NG_TEST(a_name_used_twice_is_an_error),
+		NG_TEST(a_key_given_twice_is_an_error_at_every_level_read),
+		NG_TEST(cluster_state_keys_given_twice_are_errors),
+		NG_TEST(a_repeat_among_many_keys_is_found),
+		NG_TEST(a_key_given_twice_where_nothing_is_read_is_no_error),
 		NG_TEST(two_write_indices_are_an_error),
 		NG_TEST(wrong_shapes_are_schema_errors),
 		NG_TEST(cluster_state_wrong_values_are_schema_errors),
