@@ -1409,22 +1409,56 @@ static size_t error_offset(const mdp *p, size_t off)
 	return p->len;	/* nothing but whitespace */
 }
 
+/* The offset of the first bracket nested deeper than MD_MAX_DEPTH in the
+ * JSON value the text starts with, or SIZE_MAX. cJSON has a limit of its
+ * own, but fails past it as if the text were malformed; this one is lower
+ * and answers first, and bounds the walks of the tree as well. */
+static size_t too_deep(const char *s, size_t n)
+{
+	int depth = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			i = skip_string(s, n, i) - 1;
+		else if ((s[i] == '{' || s[i] == '[') && ++depth > MD_MAX_DEPTH)
+			return i;
+		else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
+			break;
+	}
+	return SIZE_MAX;
+}
+
+static int fail_deep(mdp *p, size_t off)
+{
+	return md_fail_pos(p, off, NG_ELIMIT, "nested deeper than %d levels",
+			   MD_MAX_DEPTH);
+}
+
+/* cJSON failed at `end`: past a bracket too deep, that is the error. */
+static int fail_parse(mdp *p, const char *end, size_t deep)
+{
+	size_t off = end && end >= p->text ? (size_t)(end - p->text) : 0;
+
+	if (deep != SIZE_MAX && off >= deep)
+		return fail_deep(p, deep);
+	return md_fail_syntax(p, error_offset(p, off), "malformed JSON");
+}
+
 /* The tree, or a syntax error with its position. */
 static int parse_json(mdp *p, cJSON **out)
 {
+	size_t deep = too_deep(p->text, p->len), off;
 	const char *end = NULL;
-	size_t off;
 
 	*out = cJSON_ParseWithLengthOpts(p->text, p->len, &end, 0);
-	if (!*out) {
-		off = end && end >= p->text ? (size_t)(end - p->text) : 0;
-		return md_fail_syntax(p, error_offset(p, off),
-				      "malformed JSON");
-	}
+	if (!*out)
+		return fail_parse(p, end, deep);
 	off = skip_ws(p->text, p->len, (size_t)(end - p->text));
-	if (off < p->len && p->text[off] != '\0') {
+	if (deep != SIZE_MAX || (off < p->len && p->text[off] != '\0')) {
 		cJSON_Delete(*out);
 		*out = NULL;
+		if (deep != SIZE_MAX)
+			return fail_deep(p, deep);
 		return md_fail_syntax(p, off, "unexpected text after the JSON "
 					      "value");
 	}

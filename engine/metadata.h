@@ -73,6 +73,9 @@ struct ng_metadata {
 	void *pool;                  /* owned strings */
 };
 
+/* How deep arrays and objects may nest in a metadata text. */
+#define MD_MAX_DEPTH 512
+
 /* Parse either JSON form; errors name the JSON path and line. */
 int md_parse(const char *json, size_t len, const char *file,
 	     ng_metadata **out, ng_error *err);

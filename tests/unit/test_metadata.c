@@ -608,6 +608,68 @@ static void a_nul_where_nothing_is_read_is_no_error(void)
 	ng_metadata_release(m);
 }
 
+/* An index holding arrays nested so that the text is `depth` deep. */
+static GString *nested(int depth)
+{
+	GString *s = g_string_new("{\"indices\": {\"a\": {\"x\": ");
+
+	for (int i = 3; i < depth; i++)
+		g_string_append_c(s, '[');
+	for (int i = 3; i < depth; i++)
+		g_string_append_c(s, ']');
+	g_string_append(s, "}}}");
+	return s;
+}
+
+static void nesting_is_limited_with_its_own_error(void)
+{
+	GString *s = nested(MD_MAX_DEPTH);
+	ng_metadata *m = NULL;
+	ng_error err;
+
+	CU_ASSERT_EQUAL(md_parse(s->str, s->len, NULL, &m, &err), 0);
+	ng_metadata_release(m);
+	g_string_free(s, TRUE);
+
+	s = nested(MD_MAX_DEPTH + 1);
+	parse_fails(s->str, NG_ELIMIT, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "nested deeper than 512 levels");
+	CU_ASSERT_EQUAL(err.line, 1);
+	CU_ASSERT_EQUAL(err.column, 24 + MD_MAX_DEPTH + 1 - 3);
+	g_string_free(s, TRUE);
+
+	/* past cJSON's own limit, where it would say "malformed" */
+	s = nested(5000);
+	parse_fails(s->str, NG_ELIMIT, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "nested deeper than 512 levels");
+	g_string_free(s, TRUE);
+}
+
+static void a_syntax_error_before_deep_nesting_is_reported_first(void)
+{
+	GString *s = nested(2000);
+	ng_error err;
+
+	s->str[10] = '?';	/* {"indices"? ... */
+	parse_fails(s->str, NG_ESYNTAX, &err);
+	CU_ASSERT_TRUE(g_str_has_prefix(err.message, "malformed JSON near"));
+	g_string_free(s, TRUE);
+}
+
+static void brackets_in_strings_do_not_nest(void)
+{
+	GString *s = g_string_new("{\"indices\": {\"a\": {\"x\": \"");
+	ng_metadata *m = NULL;
+	ng_error err;
+
+	for (int i = 0; i < 2 * MD_MAX_DEPTH; i++)
+		g_string_append(s, "[{\\\"");
+	g_string_append(s, "\"}}}");
+	CU_ASSERT_EQUAL(md_parse(s->str, s->len, NULL, &m, &err), 0);
+	ng_metadata_release(m);
+	g_string_free(s, TRUE);
+}
+
 static void dangling_alias_member_is_an_error_naming_it(void)
 {
 	ng_metadata *m = NULL;
@@ -921,6 +983,9 @@ void suite_metadata(void)
 		NG_TEST(a_nul_in_a_name_is_refused_not_cut),
 		NG_TEST(a_nul_in_any_key_or_string_read_is_refused),
 		NG_TEST(a_nul_where_nothing_is_read_is_no_error),
+		NG_TEST(nesting_is_limited_with_its_own_error),
+		NG_TEST(a_syntax_error_before_deep_nesting_is_reported_first),
+		NG_TEST(brackets_in_strings_do_not_nest),
 		NG_TEST(dangling_alias_member_is_an_error_naming_it),
 		NG_TEST(dangling_write_index_is_an_error),
 		NG_TEST(dangling_stream_references_are_errors),
