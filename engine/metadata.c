@@ -12,10 +12,12 @@
  * it along the path, only when an error is reported.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 #include <glib.h>
@@ -1630,30 +1632,103 @@ static int api_fail(int code, const char *file, const char *what,
 	return code;
 }
 
-/* The whole file, NUL-terminated; 0 or an errno value. */
-static int read_file(const char *path, char **text, size_t *len)
+/* Fail to read the file at `path`, into *e. */
+static int read_fail(ng_error *e, int code, const char *path,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int read_fail(ng_error *e, int code, const char *path,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	e->code = code;
+	snprintf(e->file, sizeof(e->file), "%s", path);
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* The room to read into next: doubled, up to one byte past the limit. */
+static size_t grow(size_t cap, size_t max)
+{
+	if (!cap)
+		return max < (1 << 16) ? max + 1 : 1 << 16;
+	return cap > max / 2 ? max + 1 : 2 * cap;
+}
+
+/* Read `f` to its end into buf[0..*n), growing buf; stops past `max`
+ * bytes and at a NUL byte, which no JSON text holds, so that a device
+ * such as /dev/zero fails on its first block. 0 or an errno value. */
+static int read_stream(FILE *f, size_t max, char **buf, size_t *n)
+{
+	size_t cap = 0, got = 0;
+	char *grown;
+
+	do {
+		if (*n > max || (*n && memchr(*buf + *n - got, '\0', got)))
+			return 0;
+		if (*n == cap) {
+			cap = grow(cap, max);
+			if (!(grown = realloc(*buf, cap + 1)))
+				return ENOMEM;
+			*buf = grown;
+		}
+		got = fread(*buf + *n, 1, cap - *n, f);
+		*n += got;
+	} while (got > 0);
+	return ferror(f) ? (errno ? errno : EIO) : 0;
+}
+
+/* What read_stream() stopped at: more than `max` bytes, or a NUL. */
+static int read_check(const char *path, const char *text, size_t n,
+		      size_t max, ng_error *e)
+{
+	const char *nul = memchr(text, '\0', n);
+
+	if (nul) {
+		line_col(text, (size_t)(nul - text), &e->line, &e->column);
+		return read_fail(e, NG_ESYNTAX, path, "metadata file holds a "
+				 "NUL byte: it is not a JSON text");
+	}
+	if (n > max)
+		return read_fail(e, NG_ELIMIT, path, "metadata file exceeds "
+				 "the limit of %zu bytes", max);
+	return 0;
+}
+
+/* The whole file, NUL-terminated, of at most `max` bytes. A regular file
+ * larger than that fails before it is read; any other stops at max. */
+static int read_file(const char *path, size_t max, char **text,
+		     size_t *len, ng_error *e)
 {
 	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf = NULL, *grown;
-	int rc = 0;
+	struct stat st;
+	char *buf = NULL;
+	size_t n = 0;
+	int rc;
 
 	if (!f)
-		return errno;
-	do {
-		if (!(grown = realloc(buf, cap + 1))) {
-			rc = ENOMEM;
-			break;
-		}
-		buf = grown;
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (n == cap)
-			cap *= 2;
-	} while (got > 0);
-	if (!rc && ferror(f))
-		rc = errno ? errno : EIO;
+		return read_fail(e, NG_EIO, path, "cannot read metadata "
+				 "file: %s", strerror(errno));
+	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) &&
+	    (uintmax_t)st.st_size > max) {
+		fclose(f);
+		return read_fail(e, NG_ELIMIT, path, "metadata file of %jd "
+				 "bytes exceeds the limit of %zu bytes",
+				 (intmax_t)st.st_size, max);
+	}
+	rc = read_stream(f, max, &buf, &n);
 	fclose(f);
+	if (rc == ENOMEM)
+		rc = read_fail(e, NG_ENOMEM, path,
+			       "out of memory reading metadata");
+	else if (rc)
+		rc = read_fail(e, NG_EIO, path, "cannot read metadata file: "
+			       "%s", strerror(rc));
+	else
+		rc = read_check(path, buf, n, max, e);
 	if (rc) {
 		free(buf);
 		return rc;
@@ -1662,6 +1737,21 @@ static int read_file(const char *path, char **text, size_t *len)
 	*text = buf;
 	*len = n;
 	return 0;
+}
+
+int md_load(const char *path, size_t max_bytes, ng_metadata **out,
+	    ng_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	rc = read_file(path, max_bytes, &text, &len, err);
+	if (!rc)
+		rc = md_parse(text, len, path, out, err);
+	free(text);
+	return rc;
 }
 
 int ng_metadata_parse(const char *json, size_t len, ng_metadata **out)
@@ -1683,8 +1773,6 @@ int ng_metadata_parse(const char *json, size_t len, ng_metadata **out)
 
 int ng_metadata_load(const char *path, ng_metadata **out)
 {
-	char *text = NULL;
-	size_t len = 0;
 	ng_error e;
 	int rc;
 
@@ -1693,16 +1781,8 @@ int ng_metadata_load(const char *path, ng_metadata **out)
 	if (!path || !out)
 		return api_fail(NG_EINVAL, NULL,
 				"ng_metadata_load: null argument", NULL);
-	rc = read_file(path, &text, &len);
-	if (rc == ENOMEM)
-		return api_fail(NG_ENOMEM, path,
-				"out of memory reading metadata", NULL);
-	if (rc)
-		return api_fail(NG_EIO, path, "cannot read metadata file",
-				strerror(rc));
 	memset(&e, 0, sizeof(e));
-	rc = md_parse(text, len, path, out, &e);
-	free(text);
+	rc = md_load(path, MD_MAX_FILE_BYTES, out, &e);
 	if (rc)
 		ng_set_last_error(&e);
 	return rc;

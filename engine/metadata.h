@@ -76,9 +76,18 @@ struct ng_metadata {
 /* How deep arrays and objects may nest in a metadata text. */
 #define MD_MAX_DEPTH 512
 
+/* The largest metadata file ng_metadata_load() reads: 1 GiB. A cluster
+ * of 100,000 indices is about 10 MB in the compact form. */
+#define MD_MAX_FILE_BYTES ((size_t)1 << 30)
+
 /* Parse either JSON form; errors name the JSON path and line. */
 int md_parse(const char *json, size_t len, const char *file,
 	     ng_metadata **out, ng_error *err);
+
+/* Read the file at `path`, refusing one of more than `max_bytes` (less
+ * than SIZE_MAX), and parse it as md_parse() does. */
+int md_load(const char *path, size_t max_bytes, ng_metadata **out,
+	    ng_error *err);
 
 /* The name's entry, or NULL. */
 const md_name *md_lookup(const ng_metadata *m, const char *name, size_t n);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -871,6 +872,139 @@ static void missing_file_is_an_io_error_naming_the_path(void)
 			       "No such file or directory");
 }
 
+/* A temporary file holding `len` bytes of `text`, or of zeros when NULL
+ * (a sparse file); its name, to unlink and free. */
+static char *temp_file(const char *text, size_t len)
+{
+	char *name = NULL;
+	int fd = g_file_open_tmp("ng-metadata-XXXXXX.json", &name, NULL);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	if (text) {
+		CU_ASSERT_EQUAL(write(fd, text, len), (ssize_t)len);
+	} else {
+		CU_ASSERT_EQUAL(ftruncate(fd, (off_t)len), 0);
+	}
+	close(fd);
+	return name;
+}
+
+/* 64 bytes of metadata: one index, padded with spaces. */
+static void text64(char *buf)
+{
+	memset(buf, ' ', 64);
+	memcpy(buf, "{\"indices\": {\"a\": {}}}", 22);
+	buf[64] = '\0';
+}
+
+static void a_file_over_the_size_limit_is_refused_unread(void)
+{
+	char buf[65], *name;
+	ng_metadata *m = NULL;
+	ng_error err;
+
+	text64(buf);
+	name = temp_file(buf, 64);
+	memset(&err, 0, sizeof(err));
+	CU_ASSERT_EQUAL(md_load(name, 64, &m, &err), 0);
+	CU_ASSERT_EQUAL(ng_metadata_index_count(m), 1);
+	ng_metadata_release(m);
+
+	CU_ASSERT_EQUAL(md_load(name, 63, &m, &err), NG_ELIMIT);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_STRING_EQUAL(err.file, name);
+	CU_ASSERT_STRING_EQUAL(err.message, "metadata file of 64 bytes "
+			       "exceeds the limit of 63 bytes");
+	unlink(name);
+	g_free(name);
+}
+
+/* Load `len` bytes of `text` through a pipe, which has no size to ask. */
+static int load_piped(const char *text, size_t len, size_t max,
+		      ng_metadata **m, ng_error *err)
+{
+	int fds[2], rc;
+	char path[64];
+
+	CU_ASSERT_FATAL(pipe(fds) == 0);
+	CU_ASSERT_EQUAL(write(fds[1], text, len), (ssize_t)len);
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
+	memset(err, 0, sizeof(*err));
+	rc = md_load(path, max, m, err);
+	close(fds[0]);
+	return rc;
+}
+
+static void a_stream_is_read_up_to_the_size_limit_only(void)
+{
+	ng_metadata *m = NULL;
+	ng_error err;
+	char buf[65];
+
+	text64(buf);
+	CU_ASSERT_EQUAL(load_piped(buf, 64, 64, &m, &err), 0);
+	CU_ASSERT_EQUAL(ng_metadata_index_count(m), 1);
+	ng_metadata_release(m);
+
+	CU_ASSERT_EQUAL(load_piped(buf, 64, 63, &m, &err), NG_ELIMIT);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_STRING_EQUAL(err.message,
+			       "metadata file exceeds the limit of 63 bytes");
+}
+
+static void the_size_limit_is_one_gib(void)
+{
+	char *name = temp_file(NULL, MD_MAX_FILE_BYTES + 1);
+	ng_metadata *m = NULL;
+
+	/* one byte over: refused from its size, without reading it */
+	CU_ASSERT_EQUAL(ng_metadata_load(name, &m), NG_ELIMIT);
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->message,
+			       "metadata file of 1073741825 bytes exceeds "
+			       "the limit of 1073741824 bytes");
+	unlink(name);
+	g_free(name);
+
+	/* at the limit: read, and refused on its first byte, a NUL */
+	name = temp_file(NULL, MD_MAX_FILE_BYTES);
+	CU_ASSERT_EQUAL(ng_metadata_load(name, &m), NG_ESYNTAX);
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->message,
+			       "metadata file holds a NUL byte: "
+			       "it is not a JSON text");
+	unlink(name);
+	g_free(name);
+}
+
+static void an_endless_device_fails_at_once(void)
+{
+	struct timespec t0, t1;
+	ng_metadata *m = NULL;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CU_ASSERT_EQUAL(ng_metadata_load("/dev/zero", &m), NG_ESYNTAX);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->file, "/dev/zero");
+	CU_ASSERT_EQUAL(ng_last_error()->line, 1);
+	CU_ASSERT_EQUAL(ng_last_error()->column, 1);
+	CU_ASSERT_TRUE((t1.tv_sec - t0.tv_sec) +
+		       (t1.tv_nsec - t0.tv_nsec) / 1e9 < 0.5);
+}
+
+static void a_nul_byte_in_a_file_names_its_position(void)
+{
+	static const char text[] = "{\"indices\":\n {\"a\0\": {}}}";
+	char *name = temp_file(text, sizeof(text) - 1);
+	ng_metadata *m = NULL;
+
+	CU_ASSERT_EQUAL(ng_metadata_load(name, &m), NG_ESYNTAX);
+	CU_ASSERT_EQUAL(ng_last_error()->line, 2);
+	CU_ASSERT_EQUAL(ng_last_error()->column, 5);
+	unlink(name);
+	g_free(name);
+}
+
 static void public_parse_checks_arguments_and_reports_errors(void)
 {
 	ng_metadata *m = NULL;
@@ -999,6 +1133,11 @@ void suite_metadata(void)
 		NG_TEST(wrong_shapes_are_schema_errors),
 		NG_TEST(cluster_state_wrong_values_are_schema_errors),
 		NG_TEST(missing_file_is_an_io_error_naming_the_path),
+		NG_TEST(a_file_over_the_size_limit_is_refused_unread),
+		NG_TEST(a_stream_is_read_up_to_the_size_limit_only),
+		NG_TEST(the_size_limit_is_one_gib),
+		NG_TEST(an_endless_device_fails_at_once),
+		NG_TEST(a_nul_byte_in_a_file_names_its_position),
 		NG_TEST(public_parse_checks_arguments_and_reports_errors),
 		NG_TEST(retain_and_release_count_references),
 		NG_TEST(hundred_thousand_indices_parse_well_under_a_second));
