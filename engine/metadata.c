@@ -7,6 +7,11 @@
  * aliases and stream. Alias membership is the union of both sides.
  * Finally every name goes into one sorted array and a hash table.
  *
+ * Names are held to the rules a cluster keeps (docs/formats.md), and the
+ * keys of every object read to being whole and given once: cJSON cuts a
+ * string at a NUL and keeps a repeated key beside the first, and neither
+ * may pass unnoticed.
+ *
  * Errors name the JSON path of the value at fault and its line and column,
  * which cJSON does not keep: they are found again in the text, by walking
  * it along the path, only when an error is reported.
@@ -1698,13 +1703,25 @@ static int read_check(const char *path, const char *text, size_t n,
 	return 0;
 }
 
-/* The whole file, NUL-terminated, of at most `max` bytes. A regular file
- * larger than that fails before it is read; any other stops at max. */
+/* A regular file says its size: one too large fails before it is read.
+ * Pipes and devices say none, and are stopped at the limit instead. */
+static int check_size(FILE *f, const char *path, size_t max, ng_error *e)
+{
+	struct stat st;
+
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) ||
+	    (uintmax_t)st.st_size <= max)
+		return 0;
+	return read_fail(e, NG_ELIMIT, path, "metadata file of %jd bytes "
+			 "exceeds the limit of %zu bytes",
+			 (intmax_t)st.st_size, max);
+}
+
+/* The whole file, NUL-terminated, of at most `max` bytes. */
 static int read_file(const char *path, size_t max, char **text,
 		     size_t *len, ng_error *e)
 {
 	FILE *f = fopen(path, "rb");
-	struct stat st;
 	char *buf = NULL;
 	size_t n = 0;
 	int rc;
@@ -1712,12 +1729,9 @@ static int read_file(const char *path, size_t max, char **text,
 	if (!f)
 		return read_fail(e, NG_EIO, path, "cannot read metadata "
 				 "file: %s", strerror(errno));
-	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) &&
-	    (uintmax_t)st.st_size > max) {
+	if ((rc = check_size(f, path, max, e))) {
 		fclose(f);
-		return read_fail(e, NG_ELIMIT, path, "metadata file of %jd "
-				 "bytes exceeds the limit of %zu bytes",
-				 (intmax_t)st.st_size, max);
+		return rc;
 	}
 	rc = read_stream(f, max, &buf, &n);
 	fclose(f);
