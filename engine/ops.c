@@ -746,6 +746,15 @@ static void put(text *t, const char *s)
 	t->buf[t->len] = '\0';
 }
 
+static void put_list(text *t, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			put(t, ", ");
+		put(t, v[i]);
+	}
+}
+
 /* The user as the peer prints it in a denial, at most 1,023 bytes. */
 static const char *user_text(dc_ctx *c)
 {
@@ -755,11 +764,7 @@ static const char *user_text(dc_ctx *c)
 	put(&t, "User [name=");
 	put(&t, c->user.name);
 	put(&t, ", backend_roles=[");
-	for (size_t i = 0; i < c->user.nbackend; i++) {
-		if (i)
-			put(&t, ", ");
-		put(&t, c->user.backend_roles[i]);
-	}
+	put_list(&t, c->user.backend_roles, c->user.nbackend);
 	put(&t, "], requestedTenant=null]");
 	return ng_arena_strdup(c->a, buf);
 }
@@ -772,11 +777,7 @@ static const char *denial_text(dc_ctx *c, const run_state *rs)
 	const char *user = user_text(c);
 
 	put(&t, "no permissions for [");
-	for (size_t i = 0; i < rs->missing.n; i++) {
-		if (i)
-			put(&t, ", ");
-		put(&t, rs->missing.v[i]);
-	}
+	put_list(&t, rs->missing.v, rs->missing.n);
 	put(&t, "] and ");
 	put(&t, user ? user : "");
 	return ng_arena_strdup(c->a, buf);

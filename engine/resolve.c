@@ -97,6 +97,25 @@ static int row_seen(ng_arena *a, rs_result *o, const rs_row *row, bool *seen)
 	return 0;
 }
 
+/* Room for one more row (the arena keeps the old array until reset). */
+static int grow_rows(ng_arena *a, rs_result *o)
+{
+	size_t cap;
+	rs_row *rows;
+
+	if (o->nrows < o->cap)
+		return 0;
+	cap = o->cap ? o->cap * 2 : 16;
+	rows = ng_arena_alloc(a, cap * sizeof(*rows));
+	if (!rows)
+		return NG_ENOMEM;
+	if (o->nrows)
+		memcpy(rows, o->rows, o->nrows * sizeof(*rows));
+	o->rows = rows;
+	o->cap = cap;
+	return 0;
+}
+
 int rs_add_row(ng_arena *a, rs_result *o, const rs_row *row)
 {
 	bool seen;
@@ -105,17 +124,8 @@ int rs_add_row(ng_arena *a, rs_result *o, const rs_row *row)
 		return NG_ENOMEM;
 	if (seen)
 		return 0;
-	if (o->nrows == o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 16;
-		rs_row *rows = ng_arena_alloc(a, cap * sizeof(*rows));
-
-		if (!rows)
-			return NG_ENOMEM;
-		if (o->nrows)
-			memcpy(rows, o->rows, o->nrows * sizeof(*rows));
-		o->rows = rows;
-		o->cap = cap;
-	}
+	if (grow_rows(a, o) != 0)
+		return NG_ENOMEM;
 	o->rows[o->nrows++] = *row;
 	if (o->seen && o->seen_n == o->nrows - 1)
 		o->seen_n = o->nrows;
@@ -127,17 +137,8 @@ int rs_add_row(ng_arena *a, rs_result *o, const rs_row *row)
  * look in the set, which is marked stale and rebuilt on its next use. */
 static int push_row(ng_arena *a, rs_result *o, const rs_row *row)
 {
-	if (o->nrows == o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 16;
-		rs_row *rows = ng_arena_alloc(a, cap * sizeof(*rows));
-
-		if (!rows)
-			return NG_ENOMEM;
-		if (o->nrows)
-			memcpy(rows, o->rows, o->nrows * sizeof(*rows));
-		o->rows = rows;
-		o->cap = cap;
-	}
+	if (grow_rows(a, o) != 0)
+		return NG_ENOMEM;
 	o->rows[o->nrows++] = *row;
 	o->seen_n = SIZE_MAX;
 	return 0;
