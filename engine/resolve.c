@@ -235,7 +235,9 @@ static int select_all(rs_ctx *c)
 	return rc;
 }
 
-/* Glob with '*' and '?', no escapes; linear with one backtrack point. */
+/* Glob with '*' only, as the cluster expands a request's names ('?' is
+ * a character like any other there, and no index name holds one); no
+ * escapes; linear with one backtrack point. */
 static bool glob(const char *p, const char *s)
 {
 	const char *star = NULL, *resume = NULL;
@@ -244,7 +246,7 @@ static bool glob(const char *p, const char *s)
 		if (*p == '*') {
 			star = p++;
 			resume = s;
-		} else if (*p == '?' || *p == *s) {
+		} else if (*p == *s) {
 			p++;
 			s++;
 		} else if (star) {
@@ -264,7 +266,7 @@ static bool glob(const char *p, const char *s)
 static int select_wildcard(rs_ctx *c, const char *pat)
 {
 	const ng_metadata *m = c->e->md;
-	size_t plen = strcspn(pat, "*?"), first, count;
+	size_t plen = strcspn(pat, "*"), first, count;
 	bool dot = pat[0] == '.', fresh = c->out->nrows == 0;
 	bool prefix_only = pat[plen] == '*' && pat[plen + 1] == '\0';
 	int rc = 0;

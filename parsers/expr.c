@@ -117,7 +117,7 @@ bool prs_valid_index_name(const char *name, size_t n, const char **why)
 
 bool prs_has_wildcard(const char *s)
 {
-	return s && strpbrk(s, "*?") != NULL;
+	return s && strchr(s, '*') != NULL;
 }
 
 long prs_remote_sep(const char *s, size_t n)

@@ -154,7 +154,8 @@ int prs_datemath(const char *expr, size_t n, int64_t now_ms, char *out,
 int prs_query_sources(ng_arena *a, bool ppl, const char *text, size_t n,
 		      const char ***names, size_t *count, const char **why);
 
-/* Does the element contain a wildcard ('*' or '?')? */
+/* Does the element name a pattern? Only '*' is one in a request, as the
+ * cluster expands names ('?' is no wildcard there). */
 bool prs_has_wildcard(const char *s);
 
 /* Where "cluster:index" (or "-cluster:index") splits: the offset of the

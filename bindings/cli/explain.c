@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -79,18 +80,42 @@ static int parse_args(int argc, char **argv, explain_opts *o)
 	return -1;
 }
 
-static char *read_all(const char *path, size_t *len)
+/* A body is at most what the library takes (100 MiB); one byte more
+ * tells a larger file, an endless device or a pipe that goes on. */
+#define MAX_BODY ((size_t)100 << 20)
+
+/* The body file whole, regular file or pipe; NULL when it cannot be read,
+ * is a directory, or holds more than MAX_BODY bytes (*why says which). */
+static char *read_all(const char *path, size_t *len, const char **why)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
+	size_t cap = 1 << 16, n = 0, got;
+	char *buf = NULL, *nb;
+	struct stat st;
 
+	*why = "cannot be read";
 	if (!f)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1))) {
-		*len = fread(buf, 1, (size_t)n, f);
-		buf[*len] = '\0';
+	if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
+		*why = "is a directory, not a body file";
+		fclose(f);
+		return NULL;
+	}
+	while ((nb = realloc(buf, cap + 1)) != NULL) {
+		buf = nb;
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (n < cap || n > MAX_BODY)
+			break;
+		cap *= 2;
+	}
+	if (!nb || ferror(f) || n > MAX_BODY) {
+		*why = n > MAX_BODY ? "holds more than 100 MiB" : "cannot be read";
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[n] = '\0';
+		*len = n;
 	}
 	fclose(f);
 	return buf;
@@ -119,11 +144,12 @@ static int build_request(const explain_opts *o, ng_request **out)
 {
 	const char *sp = strchr(o->request, ' ');
 	char *body = NULL;
+	const char *why;
 	size_t blen = 0;
 	int rc;
 
-	if (o->body_file && !(body = read_all(o->body_file, &blen))) {
-		fprintf(stderr, "%s: cannot read the body file\n", o->body_file);
+	if (o->body_file && !(body = read_all(o->body_file, &blen, &why))) {
+		fprintf(stderr, "%s: the body file %s\n", o->body_file, why);
 		return CLI_USAGE;
 	}
 	rc = ng_request_new(out);

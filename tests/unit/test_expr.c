@@ -128,10 +128,11 @@ static void invalid_index_names_say_why(void)
 	CU_ASSERT_TRUE(prs_valid_index_name(longname, 255, NULL));
 }
 
-static void wildcards_are_star_and_question_mark(void)
+/* The cluster expands only '*' in a request's names. */
+static void only_the_star_is_a_wildcard(void)
 {
 	CU_ASSERT_TRUE(prs_has_wildcard("logs-*"));
-	CU_ASSERT_TRUE(prs_has_wildcard("log?"));
+	CU_ASSERT_FALSE(prs_has_wildcard("log?"));
 	CU_ASSERT_FALSE(prs_has_wildcard("logs-1"));
 	CU_ASSERT_FALSE(prs_has_wildcard(""));
 	CU_ASSERT_FALSE(prs_has_wildcard(NULL));
@@ -579,7 +580,7 @@ void suite_expr(void)
 		NG_TEST(percent_decode_stops_at_the_given_length),
 		NG_TEST(valid_index_names_are_accepted),
 		NG_TEST(invalid_index_names_say_why),
-		NG_TEST(wildcards_are_star_and_question_mark),
+		NG_TEST(only_the_star_is_a_wildcard),
 		NG_TEST(split_keeps_every_element_and_exclusion),
 		NG_TEST(split_of_nothing_gives_no_elements),
 		NG_TEST(split_appends_to_the_elements_already_there),
