@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "engine.h"
 #include "errors.h"
 
@@ -68,16 +70,27 @@ void ng_request_free(ng_request *r)
 }
 
 /* Copy a counted string into the request's arena. */
-static int set_str(ng_request *r, char **dst, const char *s, size_t n)
+/* A copy of a request value. A NUL would cut the value short where C
+ * strings are compared: a certificate name "admin\0evil" must not read
+ * as "admin". A name, a role or a path that is not UTF-8 would be
+ * echoed into the decision JSON, which must be valid: it is refused too.
+ * Bodies are the parsers' to read and are not scanned here. */
+static int copy_value(ng_request *r, char **dst, const char *s, size_t n,
+		      bool text)
 {
 	if (!s && n)
 		return ng_fail(NG_EINVAL, "null string with a length");
-	/* a NUL would cut the value short where C strings are compared: a
-	 * certificate name "admin\0evil" must not read as "admin" */
 	if (n && memchr(s, '\0', n))
 		return ng_fail(NG_EINVAL, "a request value holds a NUL character");
+	if (text && n && !g_utf8_validate(s, (gssize)n, NULL))
+		return ng_fail(NG_EINVAL, "a request value is not valid UTF-8");
 	*dst = ng_arena_strndup(&r->strings, s ? s : "", n);
 	return *dst ? 0 : ng_fail(NG_ENOMEM, "out of memory");
+}
+
+static int set_str(ng_request *r, char **dst, const char *s, size_t n)
+{
+	return copy_value(r, dst, s, n, true);
 }
 
 static int push_str(ng_request *r, ng_strv *v, const char *s, size_t n)
@@ -141,7 +154,7 @@ int ng_request_set_rest(ng_request *r, const char *method, size_t mlen,
 	if (!rc)
 		rc = set_str(r, &r->path, path, plen);
 	if (!rc && body) {
-		rc = set_str(r, &r->body, body, blen);
+		rc = copy_value(r, &r->body, body, blen, false);
 		r->body_len = blen;
 	}
 	r->is_transport = false;
@@ -393,6 +406,9 @@ static int read_request(ng_request *r, const cJSON *root)
 		rc = read_user(r, user);
 	if (rc || r->parse_status)
 		return rc;
+	if (rest && tr)
+		return bad_line(r, "%s: gives both \"rest\" and \"transport\"",
+				"request");
 	if (cJSON_IsObject(rest))
 		rc = read_rest(r, rest);
 	else if (cJSON_IsObject(tr))
@@ -544,7 +560,15 @@ static bool blank_from(const char *p, const char *end)
 static cJSON *parse_line(const char *json, size_t len)
 {
 	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	cJSON *root;
+
+	/* JSON text is UTF-8, and cJSON does not check it */
+	if (!g_utf8_validate(json, (gssize)len, &end)) {
+		ng_fail(NG_ESYNTAX, "not valid UTF-8 at column %zu",
+			(size_t)(end - json) + 1);
+		return NULL;
+	}
+	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 
 	if (!root) {
 		const char *at = cJSON_GetErrorPtr();
@@ -657,7 +681,7 @@ static bool parse_instant(const char *s, int f[6], int *offset)
 	*offset = 0;
 	if (f[1] < 1 || f[1] > 12 || f[2] < 1 ||
 	    f[2] > days_in_month(f[0], f[1]) || f[3] > 23 || f[4] > 59 ||
-	    f[5] > 60)
+	    f[5] > 59)
 		return false;
 	if (*p == 'Z' || *p == 'z')
 		return p[1] == '\0';

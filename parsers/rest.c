@@ -21,6 +21,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <glib.h>
+
 #include "parsers.h"
 
 #define MSG_MAX 200
@@ -238,8 +240,10 @@ static size_t split_path(const char *p, size_t n, seg *out, size_t cap)
 }
 
 /* Decode a path segment or query component into the arena. A NUL byte
- * would cut the name short of what the peer sees, so it is refused.
- * Returns NULL with *bad set when the text cannot be decoded. */
+ * would cut the name short of what the peer sees, so it is refused, and
+ * so are bytes that are not UTF-8 (%FF): no name holds them, and the
+ * decision JSON must not. Returns NULL with *bad set when the text cannot
+ * be decoded. */
 static char *decode(ng_arena *a, const char *s, size_t n, bool plus,
 		    bool *bad)
 {
@@ -253,7 +257,8 @@ static char *decode(ng_arena *a, const char *s, size_t n, bool plus,
 		if (d[i] == '+')
 			d[i] = ' ';
 	len = prs_percent_decode(d, n);
-	if (len < 0 || memchr(d, '\0', (size_t)len)) {
+	if (len < 0 || memchr(d, '\0', (size_t)len) ||
+	    !g_utf8_validate(d, len, NULL)) {
 		*bad = true;
 		return NULL;
 	}
@@ -613,7 +618,7 @@ static int parse_query(prs_ctx *c, const char *q, size_t n)
 					 : "";
 		if (bad)
 			return prs_fail(c, NG_EBADREQ, -1, "bad query string: "
-					"invalid percent-encoding");
+					"invalid percent-encoding or UTF-8");
 		if (!ps[k].key || !ps[k].value)
 			return NG_ENOMEM;
 		k++;
@@ -690,8 +695,8 @@ static int decode_path(prs_ctx *c, const seg *sg, size_t ns, char **dec)
 		dec[i] = decode(c->a, sg[i].raw, sg[i].len, false, &bad);
 		if (bad)
 			return prs_fail(c, NG_EBADREQ, -1,
-					"bad path: invalid percent-encoding in "
-					"segment %zu", i + 1);
+					"bad path: invalid percent-encoding or "
+					"UTF-8 in segment %zu", i + 1);
 		if (!dec[i])
 			return NG_ENOMEM;
 		c->segs[i] = dec[i];

@@ -58,15 +58,16 @@ static unsigned flags_of(const char *action)
 	return PRS_EMPTY_ALL;
 }
 
-/* An action a node can send: "kind:path" with no pattern characters
- * ('*', '?', a /regex/), no space and no control character. A pattern
- * would be matched by the roles' action patterns as if it were a name. */
+/* An action a node can send: "kind:path" in printable ASCII, as every
+ * action name is, with no pattern characters ('*', '?', a /regex/) and no
+ * space. A pattern would be matched by the roles' action patterns as if
+ * it were a name. */
 static bool valid_action(const char *a)
 {
 	if (a[0] == '/' || !strchr(a, ':'))
 		return false;
 	for (const unsigned char *p = (const unsigned char *)a; *p; p++)
-		if (*p <= ' ' || *p == 0x7f || *p == '*' || *p == '?')
+		if (*p <= ' ' || *p >= 0x7f || *p == '*' || *p == '?')
 			return false;
 	return true;
 }

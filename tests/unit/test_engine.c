@@ -244,12 +244,14 @@ static const char *text_of(const cJSON *d, const char *key)
  * request, whatever a lenient reader would make of it. */
 static void request_line_is_one_object_and_nothing_more(void)
 {
+	ng_request *r0 = NULL;
 	static const char *const bad[] = {
 		"{\"id\":\"a\",\"user\":{\"name\":\"ann\"},\"rest\":{\"method\":"
 		"\"GET\",\"path\":\"/people/_search\"}} xyz",
 		"{\"id\":\"a\",\"user\":{\"name\":\"ann\"}},",
 		"{\"id\":\"a\",\"user\":{\"name\":\"ann\"}} {\"id\":\"b\"}",
 		"[1, 2]", "null", "\"text\"",
+		"{\"id\":\"a\",\"user\":{\"name\":\"ann\xff\"}}",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -260,7 +262,14 @@ static void request_line_is_one_object_and_nothing_more(void)
 		CU_ASSERT_PTR_NULL(r);
 	}
 	CU_ASSERT_PTR_NOT_NULL(strstr(ng_last_error()->message,
+				      "not valid UTF-8 at column 30"));
+	CU_ASSERT_EQUAL(ng_request_from_json("[1]", 3, &r0), NG_ESYNTAX);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ng_last_error()->message,
 				      "not a JSON object"));
+	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r0), 0);
+	CU_ASSERT_EQUAL(ng_request_set_user(r0, "ann\xff", 4), NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_request_set_user(r0, "ann\xc3\xa9", 5), 0);
+	ng_request_free(r0);
 }
 
 /* Each line is decided 400 with its id: a repeated key (readers differ on
@@ -293,6 +302,15 @@ static void request_line_members_are_checked(void)
 		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"time\":"
 		  "\"2026-03-23T25:61:61Z\",\"rest\":{\"method\":\"GET\",\"path\":"
 		  "\"/people\"}}", "time: expected an ISO-8601 instant" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"time\":"
+		  "\"2026-03-22T23:59:60Z\",\"rest\":{\"method\":\"GET\",\"path\":"
+		  "\"/people\"}}", "time: expected an ISO-8601 instant" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"rest\":{\"method\":"
+		  "\"GET\",\"path\":\"/people\"},\"transport\":{\"action\":"
+		  "\"indices:data/read/get\"}}", "gives both" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"rest\":{\"method\":"
+		  "\"GET\",\"path\":\"/people-%FF/_search\"}}",
+		  "invalid percent-encoding or UTF-8" },
 	};
 	ng_engine *e = open_engine(DATA "dls");
 	ng_request *r = NULL;

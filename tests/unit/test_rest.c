@@ -1338,6 +1338,10 @@ static void transport_request_that_does_not_fit_is_400(void)
 		   "not an action name");
 	expect_bad(transport("indices:data/read/search\n", ix, 1), NG_EBADREQ,
 		   "not an action name");
+	expect_bad(transport("indices:data/read/\xc2\x85search", ix, 1),
+		   NG_EBADREQ, "not an action name");
+	expect_bad(transport("indices:data/read/search\xc3\xa9", ix, 1),
+		   NG_EBADREQ, "not an action name");
 	CU_ASSERT_EQUAL(transport("indices:data/write/bulk[s]", ix, 1)->status,
 			0);
 	limits.max_expr_parts = 1;
