@@ -135,7 +135,7 @@ check "diff: the unreadable line is named" bash -c '{ cat "$1"; echo "not json";
 check "eval: an endless input line stops the run, exit 2" bash -c \
   'timeout 30 "$0" eval --policy "$1/old" --metadata "$1/metadata.json" /dev/zero \
      2>"$2/zero.err" >/dev/null; [ $? = 2 ] &&
-   grep -q "^line 1: longer than 134217728 bytes" "$2/zero.err"' "$ng" "$one" "$tmp"
+   grep -q "^/dev/zero:1: longer than 134217728 bytes" "$2/zero.err"' "$ng" "$one" "$tmp"
 
 # --- matrix -------------------------------------------------------------
 check "matrix text" bash -c '"$0" matrix --policy "$1/old" --metadata "$1/metadata.json" |

@@ -265,6 +265,42 @@ static bool items_match(const cJSON *want, const cJSON *dec, char *why,
 	return true;
 }
 
+static bool string_list(const cJSON *expect, const char *key, char *why,
+			size_t cap)
+{
+	const cJSON *l = cJSON_GetObjectItem(expect, key), *el;
+
+	if (!l)
+		return true;
+	if (!cJSON_IsArray(l))
+		return snprintf(why, cap, "expect.%s is not a list", key), false;
+	cJSON_ArrayForEach(el, l)
+		if (!cJSON_IsString(el))
+			return snprintf(why, cap, "expect.%s holds a value that "
+					"is not a string", key), false;
+	return true;
+}
+
+/* expect.items: a list of objects whose status, when given, is a
+ * number and whose indices, when given, are strings. */
+static bool item_list(const cJSON *expect, char *why, size_t cap)
+{
+	const cJSON *l = cJSON_GetObjectItem(expect, "items"), *el, *st;
+
+	if (!l)
+		return true;
+	if (!cJSON_IsArray(l))
+		return snprintf(why, cap, "expect.items is not a list"), false;
+	cJSON_ArrayForEach(el, l) {
+		st = cJSON_GetObjectItem(el, "status");
+		if (!cJSON_IsObject(el) || (st && !cJSON_IsNumber(st)) ||
+		    !string_list(el, "indices", why, cap))
+			return snprintf(why, cap, "expect.items holds an item "
+					"that is not {\"status\": N}"), false;
+	}
+	return true;
+}
+
 /* An expectation this tool cannot read fails the line rather than pass
  * it unchecked. */
 static bool valid_expect(const cJSON *expect, char *why, size_t cap)
@@ -293,7 +329,9 @@ static bool valid_expect(const cJSON *expect, char *why, size_t cap)
 	el = cJSON_GetObjectItem(expect, "decision");
 	if (el && !cJSON_IsString(el))
 		return snprintf(why, cap, "expect.decision is not a string"), false;
-	return true;
+	return string_list(expect, "indices", why, cap) &&
+	       string_list(expect, "indices_raw", why, cap) &&
+	       item_list(expect, why, cap);
 }
 
 static bool items_count_match(const cJSON *want, const cJSON *dec, int got,
@@ -387,8 +425,8 @@ static void count(eval_stats *s, const ng_decision *d, bool kinds)
 		count_kind(s, d);
 }
 
-static void check_line(eval_stats *s, const char *line, size_t len,
-		       const ng_decision *d, size_t lineno)
+static void check_line(const char *input, eval_stats *s, const char *line,
+		       size_t len, const ng_decision *d, size_t lineno)
 {
 	cJSON *req = cJSON_ParseWithLength(line, len);
 	cJSON *dec = cJSON_Parse(ng_decision_json(d));
@@ -403,7 +441,7 @@ static void check_line(eval_stats *s, const char *line, size_t len,
 		const cJSON *id = cJSON_GetObjectItem(req, "id");
 
 		s->failed++;
-		fprintf(stderr, "line %zu: %s: %s\n", lineno,
+		fprintf(stderr, "%s:%zu: %s: %s\n", input, lineno,
 			cJSON_IsString(id) ? id->valuestring : "?", why);
 	}
 	cJSON_Delete(req);
@@ -411,6 +449,12 @@ static void check_line(eval_stats *s, const char *line, size_t len,
 }
 
 /* A line that is not a request still gets an answer, in order. */
+/* The input as diagnostics name it. */
+static const char *input_name(const eval_opts *o)
+{
+	return o->input && strcmp(o->input, "-") ? o->input : "<stdin>";
+}
+
 /* A line that is no request still gets its answer, in order: a 400
  * named after the line, as JSON (the message may hold quotes). The
  * diagnostic names the file and line. */
@@ -432,9 +476,7 @@ static void answer_bad_line(const eval_opts *o, eval_stats *s, size_t lineno,
 	puts(text ? text : "{\"status\":400,\"decision\":\"deny\"}");
 	cJSON_free(text);
 	cJSON_Delete(d);
-	fprintf(stderr, "%s:%zu: %s\n",
-		o->input && strcmp(o->input, "-") ? o->input : "<stdin>",
-		lineno, msg);
+	fprintf(stderr, "%s:%zu: %s\n", input_name(o), lineno, msg);
 	s->deny++;
 	s->by_status[1]++;
 	if (o->check)
@@ -531,7 +573,8 @@ static void emit_slot(const eval_opts *o, eval_stats *s, slot *sl)
 	puts(ng_decision_json(sl->d));
 	count(s, sl->d, o->summary);
 	if (o->check)
-		check_line(s, sl->line, sl->len, sl->d, s->lines);
+		check_line(input_name(o), s, sl->line, sl->len, sl->d,
+			   s->lines);
 	ng_decision_free(sl->d);
 	sl->d = NULL;
 }
@@ -578,8 +621,8 @@ static ssize_t read_line(FILE *in, char **out)
 
 /* Read up to BATCH lines; returns how many. *stop is set when a line
  * was too long: the lines before it are still decided, none after. */
-static size_t read_batch(FILE *in, slot *slots, size_t first_line,
-			 bool *stop)
+static size_t read_batch(FILE *in, const char *name, slot *slots,
+			 size_t first_line, bool *stop)
 {
 	size_t n = 0;
 
@@ -587,8 +630,8 @@ static size_t read_batch(FILE *in, slot *slots, size_t first_line,
 		ssize_t len = read_line(in, &slots[n].line);
 
 		if (len == -2) {
-			fprintf(stderr, "line %zu: longer than %zu bytes, or out "
-				"of memory; not a request file\n",
+			fprintf(stderr, "%s:%zu: longer than %zu bytes, or out "
+				"of memory; not a request file\n", name,
 				first_line + n, MAX_LINE);
 			*stop = true;
 			break;
@@ -622,7 +665,8 @@ static int run(const ng_engine *e, const eval_opts *o, FILE *in)
 
 	if (!slots)
 		return fprintf(stderr, "eval: out of memory\n"), CLI_USAGE;
-	while (!stop && (b.n = read_batch(in, slots, s.lines + 1, &stop)) > 0) {
+	while (!stop && (b.n = read_batch(in, input_name(o), slots,
+					   s.lines + 1, &stop)) > 0) {
 		decide_batch(&b);
 		for (size_t i = 0; i < b.n; i++) {
 			emit_slot(o, &s, &slots[i]);
