@@ -1473,6 +1473,26 @@ static int parse_json(mdp *p, cJSON **out)
 	return 0;
 }
 
+/* A cluster-state body holds none of the compact form's keys: a file
+ * giving both forms would otherwise be read as one of them, the other
+ * dropped in silence. The first such key, in the text's order, fails. */
+static int one_form(mdp *p, const cJSON *root)
+{
+	static const char *const compact[] = {
+		"indices", "aliases", "data_streams"
+	};
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, root)
+		for (size_t i = 0; i < G_N_ELEMENTS(compact); i++)
+			if (!strcmp(c->string, compact[i]))
+				return md_fail(p, c, NG_ESCHEMA,
+					       "compact form beside "
+					       "\"metadata\": a file holds "
+					       "one form only");
+	return 0;
+}
+
 static int parse_tree(mdp *p, const cJSON *root)
 {
 	const cJSON *md;
@@ -1481,6 +1501,8 @@ static int parse_tree(mdp *p, const cJSON *root)
 	if (rc)
 		return rc;
 	md = cJSON_GetObjectItemCaseSensitive(root, "metadata");
+	if (md && (rc = one_form(p, root)))
+		return rc;
 	rc = md ? parse_state(p, md) : parse_compact(p, root);
 	if (!rc)
 		rc = read_remotes(p, root);

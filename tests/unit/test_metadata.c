@@ -815,6 +815,27 @@ static void two_write_indices_are_an_error(void)
 			       "alias \"x\" has more than one write index");
 }
 
+static void a_file_mixing_both_forms_is_refused(void)
+{
+	ng_error err;
+
+	parse_fails("{\"metadata\": {\"indices\": {\"a\": {}}},\n"
+		    " \"indices\": {\"b\": {}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "indices: compact form beside "
+			       "\"metadata\": a file holds one form only");
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_EQUAL(err.column, 13);
+	refused("{\"indices\": null, \"metadata\": {\"indices\": {}}}",
+		"indices: compact form beside \"metadata\": "
+		"a file holds one form only");
+	refused("{\"metadata\": {\"indices\": {}}, \"aliases\": {}}",
+		"aliases: compact form beside \"metadata\": "
+		"a file holds one form only");
+	refused("{\"metadata\": {\"indices\": {}}, \"data_streams\": {}}",
+		"data_streams: compact form beside \"metadata\": "
+		"a file holds one form only");
+}
+
 static void wrong_shapes_are_schema_errors(void)
 {
 	ng_error err;
@@ -1130,6 +1151,7 @@ void suite_metadata(void)
 		NG_TEST(a_repeat_among_many_keys_is_found),
 		NG_TEST(a_key_given_twice_where_nothing_is_read_is_no_error),
 		NG_TEST(two_write_indices_are_an_error),
+		NG_TEST(a_file_mixing_both_forms_is_refused),
 		NG_TEST(wrong_shapes_are_schema_errors),
 		NG_TEST(cluster_state_wrong_values_are_schema_errors),
 		NG_TEST(missing_file_is_an_io_error_naming_the_path),
