@@ -302,13 +302,19 @@ static GString *path_text(const mdp *p, const int *ords, int depth)
 	return out;
 }
 
-/* The line and column of `node`'s value. */
-static void node_pos(const mdp *p, const cJSON *node, int *line, int *col)
+/* The byte offset of `node`'s value in the text. */
+static size_t node_off(const mdp *p, const cJSON *node)
 {
 	int ords[PATH_MAX_DEPTH], depth = 0;
 
 	find_path(p->root, node, ords, 0, &depth);
-	line_col(p->text, locate(p->text, p->len, ords, depth), line, col);
+	return locate(p->text, p->len, ords, depth);
+}
+
+/* The line and column of `node`'s value. */
+static void node_pos(const mdp *p, const cJSON *node, int *line, int *col)
+{
+	line_col(p->text, node_off(p, node), line, col);
 }
 
 /* Fail at `node`: "<path>: <why>", at byte offset `off` of the text, or
@@ -1057,22 +1063,42 @@ static int parse_compact(mdp *p, const cJSON *top)
  * The body of GET _cluster/state/metadata.
  */
 
+/* The setting "index.<name>" of `settings`, or NULL when absent. The body
+ * nests it ("index": {"hidden": ...}) or, with flat_settings=true, gives
+ * it as one key ("index.hidden"). A setting given both ways fails, at the
+ * later of the two: they may disagree, and neither may win unseen. */
+static int index_setting(mdp *p, const cJSON *settings, const cJSON *index,
+			 const char *name, const cJSON **out)
+{
+	char flat[64];
+	const cJSON *f, *n, *first, *again;
+	int line, col;
+
+	snprintf(flat, sizeof(flat), "index.%s", name);
+	f = cJSON_GetObjectItemCaseSensitive(settings, flat);
+	n = index ? cJSON_GetObjectItemCaseSensitive(index, name) : NULL;
+	*out = f ? f : n;
+	if (!f || !n)
+		return 0;
+	first = node_off(p, f) < node_off(p, n) ? f : n;
+	again = first == f ? n : f;
+	node_pos(p, first, &line, &col);
+	return md_fail(p, again, NG_ESCHEMA, "setting \"%s\" given both flat "
+		       "and nested; first at line %d, column %d", flat, line,
+		       col);
+}
+
 static int state_hidden(mdp *p, const cJSON *node, bool *hidden)
 {
-	const cJSON *settings, *index;
+	const cJSON *settings, *index, *v;
 	int rc = get_obj(p, node, "settings", &settings);
 
 	if (rc || !settings)
 		return rc;
-	/* flat_settings=true writes "index.hidden" as one key */
-	rc = get_setting_bool(p, cJSON_GetObjectItemCaseSensitive(
-					 settings, "index.hidden"), hidden);
+	rc = get_obj(p, settings, "index", &index);
 	if (!rc)
-		rc = get_obj(p, settings, "index", &index);
-	if (!rc && index)
-		rc = get_setting_bool(p, cJSON_GetObjectItemCaseSensitive(
-						 index, "hidden"), hidden);
-	return rc;
+		rc = index_setting(p, settings, index, "hidden", &v);
+	return rc ? rc : get_setting_bool(p, v, hidden);
 }
 
 static int state_index(mdp *p, const cJSON *node)

@@ -776,6 +776,49 @@ static void cluster_state_keys_given_twice_are_errors(void)
 		"first at line 1, column 66");
 }
 
+static void a_setting_given_flat_and_nested_is_refused(void)
+{
+	ng_error err;
+
+	parse_fails("{\"metadata\": {\"indices\": {\"a\": {\"settings\": "
+		    "{\"index.hidden\": \"true\",\n \"index\": "
+		    "{\"hidden\": \"false\"}}}}}}", NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "metadata.indices.a.settings.index"
+			       ".hidden: setting \"index.hidden\" given both "
+			       "flat and nested; first at line 1, column 62");
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_EQUAL(err.column, 22);
+	/* nested first: the flat key is the later one; agreeing values and
+	 * a null are no excuse */
+	refused("{\"metadata\": {\"indices\": {\"a\": {\"settings\": "
+		"{\"index\": {\"hidden\": true}, \"index.hidden\": true}}}}}",
+		"metadata.indices.a.settings.\"index.hidden\": setting "
+		"\"index.hidden\" given both flat and nested; "
+		"first at line 1, column 66");
+	refused("{\"metadata\": {\"indices\": {\"a\": {\"settings\": "
+		"{\"index\": {\"hidden\": null}, \"index.hidden\": true}}}}}",
+		"metadata.indices.a.settings.\"index.hidden\": setting "
+		"\"index.hidden\" given both flat and nested; "
+		"first at line 1, column 66");
+}
+
+static void a_setting_given_one_way_is_read(void)
+{
+	const char *json =
+		"{\"metadata\": {\"indices\": {"
+		"\"a\": {\"settings\": {\"index.hidden\": \"true\", "
+		"\"index\": {\"number_of_shards\": \"1\"}}},"
+		"\"b\": {\"settings\": {\"index.number_of_shards\": \"1\", "
+		"\"index\": {\"hidden\": true}}}}}}";
+	ng_metadata *m = NULL;
+	ng_error err;
+
+	CU_ASSERT_EQUAL_FATAL(md_parse(json, strlen(json), NULL, &m, &err), 0);
+	CU_ASSERT_TRUE(index_of(m, "a")->hidden);
+	CU_ASSERT_TRUE(index_of(m, "b")->hidden);
+	ng_metadata_release(m);
+}
+
 static void a_repeat_among_many_keys_is_found(void)
 {
 	GString *s = g_string_new("{\"indices\": {");
@@ -1148,6 +1191,8 @@ void suite_metadata(void)
 		NG_TEST(a_name_used_twice_is_an_error),
 		NG_TEST(a_key_given_twice_is_an_error_at_every_level_read),
 		NG_TEST(cluster_state_keys_given_twice_are_errors),
+		NG_TEST(a_setting_given_flat_and_nested_is_refused),
+		NG_TEST(a_setting_given_one_way_is_read),
 		NG_TEST(a_repeat_among_many_keys_is_found),
 		NG_TEST(a_key_given_twice_where_nothing_is_read_is_no_error),
 		NG_TEST(two_write_indices_are_an_error),
