@@ -815,6 +815,32 @@ static void add_pair(GArray *pairs, uint32_t set, uint32_t index,
 	g_array_append_val(pairs, pr);
 }
 
+static gint pair_by_set(gconstpointer a, gconstpointer b)
+{
+	const md_pair *x = a, *y = b;
+
+	if (x->set != y->set)
+		return x->set < y->set ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Sort, drop repeated (set, index) pairs; the count left. */
+static size_t pairs_unique(GArray *pairs)
+{
+	md_pair *v = (md_pair *)(void *)pairs->data;
+	size_t n = 0;
+
+	g_array_sort(pairs, pair_by_set);
+	for (size_t i = 0; i < pairs->len; i++)
+		if (!n || v[n - 1].set != v[i].set ||
+		    v[n - 1].index != v[i].index)
+			v[n++] = v[i];
+	g_array_set_size(pairs, n);
+	return n;
+}
+
 /* Index `ix` belongs to stream `sid`; an index has one stream at most. */
 static int stream_member(mdp *p, const cJSON *node, uint32_t sid,
 			 uint32_t ix)
@@ -833,7 +859,8 @@ static int stream_member(mdp *p, const cJSON *node, uint32_t sid,
 	return 0;
 }
 
-/* Make `ix` the write index of alias `aid`. */
+/* Make `ix` the write index of alias `aid`; the caller has it listed as a
+ * member, or checks that it is once all members are known. */
 static int set_write_index(mdp *p, const cJSON *node, uint32_t aid,
 			   uint32_t ix)
 {
@@ -844,8 +871,19 @@ static int set_write_index(mdp *p, const cJSON *node, uint32_t aid,
 			       "alias \"%s\" has more than one write index",
 			       a->name);
 	a->write_index = ix;
-	add_pair(p->apairs, aid, ix, 0);
 	return 0;
+}
+
+/* Whether index `ix` is a member of alias `aid`, from either side. The
+ * alias pairs must be sorted, as pairs_unique() leaves them. An empty
+ * array's data is NULL, which bsearch() may not be given. */
+static bool alias_member(const mdp *p, uint32_t aid, uint32_t ix)
+{
+	md_pair key = { aid, ix, 0 };
+
+	return p->apairs->len &&
+	       bsearch(&key, p->apairs->data, p->apairs->len, sizeof(key),
+		       pair_by_set) != NULL;
 }
 
 /* Room for every index of the `indices` object, before reading any. */
@@ -1008,10 +1046,33 @@ static int compact_alias(mdp *p, const cJSON *node)
 	return rc;
 }
 
+/* Each alias's "write_index" is one of its members, listed by the alias
+ * or naming it: OpenSearch writes through an alias only to a member. Run
+ * once every membership is known. */
+static int compact_write_members(mdp *p, const cJSON *aliases)
+{
+	const cJSON *c, *w;
+	int64_t aid, ix;
+
+	pairs_unique(p->apairs);
+	cJSON_ArrayForEach(c, aliases) {
+		get_str(p, c, "write_index", &w);
+		if (!w)
+			continue;
+		aid = find_named(p, c->string, MD_ALIAS);
+		ix = find_named(p, w->valuestring, MD_INDEX);
+		if (!alias_member(p, (uint32_t)aid, (uint32_t)ix))
+			return md_fail(p, w, NG_ESCHEMA, "write index \"%s\" "
+				       "is not a member of alias \"%s\"",
+				       w->valuestring, c->string);
+	}
+	return 0;
+}
+
 static int compact_stream_members(mdp *p, const cJSON *streams)
 {
 	const cJSON *s, *list, *e;
-	uint32_t sid = 0, ix;
+	uint32_t sid = 0, ix = 0;
 	int rc;
 
 	cJSON_ArrayForEach(s, streams) {
@@ -1056,7 +1117,7 @@ static int parse_compact(mdp *p, const cJSON *top)
 	cJSON_ArrayForEach(c, indices)
 		if ((rc = compact_index_refs(p, c, ix++)))
 			return rc;
-	return 0;
+	return compact_write_members(p, aliases);
 }
 
 /* ---------------------------------------------------------------------
@@ -1252,17 +1313,6 @@ static int parse_state(mdp *p, const cJSON *md)
  * Finishing: member lists, sorted names, the lookup table.
  */
 
-static gint pair_by_set(gconstpointer a, gconstpointer b)
-{
-	const md_pair *x = a, *y = b;
-
-	if (x->set != y->set)
-		return x->set < y->set ? -1 : 1;
-	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
 static gint pair_by_index(gconstpointer a, gconstpointer b)
 {
 	const md_pair *x = a, *y = b;
@@ -1270,21 +1320,6 @@ static gint pair_by_index(gconstpointer a, gconstpointer b)
 	if (x->index != y->index)
 		return x->index < y->index ? -1 : 1;
 	return x->set < y->set ? -1 : x->set > y->set;
-}
-
-/* Sort, drop repeated (set, index) pairs; the count left. */
-static size_t pairs_unique(GArray *pairs)
-{
-	md_pair *v = (md_pair *)(void *)pairs->data;
-	size_t n = 0;
-
-	g_array_sort(pairs, pair_by_set);
-	for (size_t i = 0; i < pairs->len; i++)
-		if (!n || v[n - 1].set != v[i].set ||
-		    v[n - 1].index != v[i].index)
-			v[n++] = v[i];
-	g_array_set_size(pairs, n);
-	return n;
 }
 
 /* Aliases' member lists, from pairs sorted by alias. */

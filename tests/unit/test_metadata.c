@@ -695,6 +695,65 @@ static void dangling_write_index_is_an_error(void)
 			       "aliases.x.write_index: unknown index \"b\"");
 }
 
+static void a_write_index_that_is_no_member_is_refused(void)
+{
+	ng_error err;
+
+	parse_fails("{\"indices\": {\"a\": {}, \"b\": {}}, \"aliases\": "
+		    "{\"x\": {\"indices\": [\"a\"],\n \"write_index\": \"b\"}}}",
+		    NG_ESCHEMA, &err);
+	CU_ASSERT_STRING_EQUAL(err.message, "aliases.x.write_index: write "
+			       "index \"b\" is not a member of alias \"x\"");
+	CU_ASSERT_EQUAL(err.line, 2);
+	CU_ASSERT_EQUAL(err.column, 17);
+	/* the write index alone does not make the index a member */
+	refused("{\"indices\": {\"a\": {}}, \"aliases\": "
+		"{\"x\": {\"write_index\": \"a\"}}}",
+		"aliases.x.write_index: write index \"a\" is not a member "
+		"of alias \"x\"");
+	refused("{\"indices\": {\"a\": {\"aliases\": [\"x\"]}, \"b\": "
+		"{\"aliases\": [\"y\"]}}, \"aliases\": "
+		"{\"x\": {\"write_index\": \"b\"}}}",
+		"aliases.x.write_index: write index \"b\" is not a member "
+		"of alias \"x\"");
+}
+
+static void a_write_index_listed_on_either_side_is_accepted(void)
+{
+	const char *json =
+		"{\"indices\": {\"a\": {\"aliases\": [\"x\"]}, \"b\": {}},"
+		" \"aliases\": {\"x\": {\"write_index\": \"a\"},"
+		" \"y\": {\"indices\": [\"a\", \"b\"], \"write_index\": \"b\"}}}";
+	ng_metadata *m = NULL;
+	ng_error err;
+
+	CU_ASSERT_EQUAL_FATAL(md_parse(json, strlen(json), NULL, &m, &err), 0);
+	CU_ASSERT_EQUAL(alias_of(m, "x")->write_index, index_of(m, "a")->id);
+	CU_ASSERT_EQUAL(alias_of(m, "x")->nindices, 1);
+	CU_ASSERT_EQUAL(alias_of(m, "y")->write_index, index_of(m, "b")->id);
+	ng_metadata_release(m);
+}
+
+/* In the cluster-state form is_write_index sits in an index's own entry
+ * for the alias, so the write index is always one of the members. */
+static void a_cluster_state_write_index_is_a_member(void)
+{
+	const char *json =
+		"{\"metadata\": {\"indices\": {\"a\": {\"aliases\": "
+		"{\"x\": {\"is_write_index\": true}}}, \"b\": {\"aliases\": "
+		"[\"x\"]}}}}";
+	ng_metadata *m = NULL;
+	ng_error err;
+	char buf[64];
+
+	CU_ASSERT_EQUAL_FATAL(md_parse(json, strlen(json), NULL, &m, &err), 0);
+	members(m, alias_of(m, "x")->indices, alias_of(m, "x")->nindices, buf,
+		sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "a,b");
+	CU_ASSERT_EQUAL(alias_of(m, "x")->write_index, index_of(m, "a")->id);
+	ng_metadata_release(m);
+}
+
 static void dangling_stream_references_are_errors(void)
 {
 	ng_error err;
@@ -1186,6 +1245,9 @@ void suite_metadata(void)
 		NG_TEST(brackets_in_strings_do_not_nest),
 		NG_TEST(dangling_alias_member_is_an_error_naming_it),
 		NG_TEST(dangling_write_index_is_an_error),
+		NG_TEST(a_write_index_that_is_no_member_is_refused),
+		NG_TEST(a_write_index_listed_on_either_side_is_accepted),
+		NG_TEST(a_cluster_state_write_index_is_a_member),
 		NG_TEST(dangling_stream_references_are_errors),
 		NG_TEST(index_in_two_streams_is_an_error),
 		NG_TEST(a_name_used_twice_is_an_error),
