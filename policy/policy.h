@@ -524,7 +524,9 @@ int pol_ld_meta(const pol_ld *ld, const void *val, const char *type);
 /* The error for a configuration in the legacy v1 format. */
 int pol_ld_legacy(const pol_ld *ld, const void *node, const char *what);
 
-/* config.yml's dynamic section and the node settings into m->config. */
+/* config.yml's dynamic section and the node settings into m->config. A
+ * node setting whose dotted name, nested keys joined, is given twice is
+ * NG_ESYNTAX at the second. */
 int pol_read_config(const pol_ld *ld, const void *root);
 int pol_read_node_settings(const pol_ld *ld, const void *root);
 void pol_config_defaults(pol_config *c);

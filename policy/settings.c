@@ -227,44 +227,83 @@ static int leaf(const pol_ld *ld, const char *full, ynode *v)
 	return 0;
 }
 
-static int flatten(const pol_ld *ld, ynode *n, GString *key, int depth)
+/* A walk over the settings: the dotted name so far, and the key node of
+ * every setting met, by name. */
+typedef struct walk {
+	const pol_ld *ld;
+	GString *key;
+	GHashTable *seen;
+} walk;
+
+/* A setting given twice, nested or flat, is refused as a node refuses it:
+ * reading the last one would let a later line override an earlier one
+ * (an admin_dn) without a word. `at` is the setting's innermost key. */
+static int claim(walk *w, const ynode *at)
+{
+	const ynode *first = g_hash_table_lookup(w->seen, w->key->str);
+
+	if (first)
+		return pol_ld_fail(w->ld, at, NG_ESYNTAX,
+				   "setting %s is given twice; first at "
+				   "line %d", w->key->str,
+				   pol_ld_pos(w->ld, first).line);
+	g_hash_table_insert(w->seen, g_strdup(w->key->str), (gpointer)at);
+	return 0;
+}
+
+static int flatten(walk *w, ynode *n, const ynode *at, int depth);
+
+/* The pairs of one mapping, each under its dotted name. */
+static int flatten_map(walk *w, ynode *n, int depth)
 {
 	int rc = 0;
 
-	if (depth > SETTINGS_DEPTH)
-		return pol_ld_fail(ld, n, NG_ELIMIT,
-				   "settings nested deeper than %d levels",
-				   SETTINGS_DEPTH);
-	if (!n || n->type != YAML_MAPPING_NODE)
-		return leaf(ld, key->str, n);
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
 	     !rc && pr < n->data.mapping.pairs.top; pr++) {
-		ynode *k = pol_ld_node(ld, pr->key);
-		size_t keep = key->len;
+		ynode *k = pol_ld_node(w->ld, pr->key);
+		size_t keep = w->key->len;
 
 		if (!k || k->type != YAML_SCALAR_NODE)
-			return pol_ld_fail(ld, k, NG_ESCHEMA,
+			return pol_ld_fail(w->ld, k, NG_ESCHEMA,
 					   "expected a string key");
 		if (keep)
-			g_string_append_c(key, '.');
-		g_string_append(key, (const char *)k->data.scalar.value);
-		rc = flatten(ld, pol_ld_node(ld, pr->value), key, depth + 1);
-		g_string_truncate(key, keep);
+			g_string_append_c(w->key, '.');
+		g_string_append(w->key, (const char *)k->data.scalar.value);
+		rc = flatten(w, pol_ld_node(w->ld, pr->value), k, depth + 1);
+		g_string_truncate(w->key, keep);
 	}
 	return rc;
 }
 
+static int flatten(walk *w, ynode *n, const ynode *at, int depth)
+{
+	int rc;
+
+	if (depth > SETTINGS_DEPTH)
+		return pol_ld_fail(w->ld, n, NG_ELIMIT,
+				   "settings nested deeper than %d levels",
+				   SETTINGS_DEPTH);
+	if (n && n->type == YAML_MAPPING_NODE)
+		return flatten_map(w, n, depth);
+	if ((rc = claim(w, at)))
+		return rc;
+	return leaf(w->ld, w->key->str, n);
+}
+
 int pol_read_node_settings(const pol_ld *ld, const void *root)
 {
-	GString *key = g_string_new(NULL);
+	walk w = { ld, g_string_new(NULL),
+		   g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					 NULL) };
 	int rc;
 
 	if (((const ynode *)root)->type != YAML_MAPPING_NODE)
 		rc = pol_ld_fail(ld, root, NG_ESCHEMA,
 				 "expected a mapping at the top level");
 	else
-		rc = flatten(ld, (ynode *)root, key, 0);
-	g_string_free(key, TRUE);
+		rc = flatten_map(&w, (ynode *)root, 0);
+	g_string_free(w.key, TRUE);
+	g_hash_table_destroy(w.seen);
 	return rc;
 }
 

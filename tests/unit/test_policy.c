@@ -1074,6 +1074,56 @@ static void lint_reports_a_file_past_a_limit_once(void)
 	rm_dir(dir);
 }
 
+/* Nested keys are joined into dotted names first; a name met twice is
+ * refused at the second, whichever way each is written. */
+static void setting_given_twice_is_refused_at_the_second(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(load_text("opensearch.yml",
+		"plugins:\n  security:\n    authcz:\n"
+		"      admin_dn: [\"CN=admin\"]\n"
+		"plugins.security.authcz.admin_dn: [\"CN=lena\"]\n", &m, &e),
+		NG_ESYNTAX);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL(e.line, 5);
+	CU_ASSERT_EQUAL(e.column, 1);
+	CU_ASSERT_STRING_EQUAL(e.message, "setting plugins.security.authcz."
+			       "admin_dn is given twice; first at line 4");
+	CU_ASSERT_EQUAL(load_text("opensearch.yml",
+		"plugins.security.nodes_dn: [\"CN=a\"]\n"
+		"plugins:\n  security.nodes_dn: [\"CN=b\"]\n", &m, &e),
+		NG_ESYNTAX);
+	CU_ASSERT_EQUAL(e.line, 3);
+	CU_ASSERT_EQUAL(e.column, 3);
+	CU_ASSERT_STRING_EQUAL(e.message, "setting plugins.security.nodes_dn "
+			       "is given twice; first at line 1");
+	CU_ASSERT_EQUAL(load_text("opensearch.yml",
+		"plugins.security.nodes_dn: [\"CN=a\"]\n"
+		"plugins.security.nodes_dn: [\"CN=b\"]\n", &m, &e),
+		NG_ESYNTAX);
+	CU_ASSERT_EQUAL(e.line, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "duplicate key"));
+}
+
+static void setting_given_twice_is_a_lint_error(void)
+{
+	char *dir = tmp_dir();
+	static const char text[] = "searchguard.nodes_dn: [\"CN=a\"]\n"
+				   "searchguard:\n  nodes_dn: [\"CN=b\"]\n";
+	const char *rule = NULL;
+	pol_lint *l = NULL;
+	ng_error e = { 0 };
+
+	put_file(dir, "elasticsearch.yml", text, sizeof(text) - 1);
+	CU_ASSERT_EQUAL_FATAL(pol_lint_dir(dir, NULL, 0, &l, &e), 0);
+	CU_ASSERT_EQUAL(findings_in(l, "elasticsearch.yml", &rule), 1);
+	CU_ASSERT_STRING_EQUAL(rule, "yaml-syntax");
+	pol_lint_free(l);
+	rm_dir(dir);
+}
+
 /* Load `len` bytes as `kind` over the built-ins. A failure must leave the
  * model as it was: no role, group or warning added, the digest kept. */
 static int load_bytes(const char *kind, const char *text, size_t len,
@@ -1681,6 +1731,8 @@ void suite_policy(void)
 		NG_TEST(section_keys_are_checked_per_section),
 		NG_TEST(search_guard_sets_warn_only_about_real_dangling_names),
 		NG_TEST(explicit_node_settings_file_replaces_the_directory_one),
+		NG_TEST(setting_given_twice_is_refused_at_the_second),
+		NG_TEST(setting_given_twice_is_a_lint_error),
 		NG_TEST(bad_setting_values_are_positioned_errors),
 		NG_TEST(file_of_max_bytes_loads_one_more_is_refused),
 		NG_TEST(endless_device_is_refused_as_too_large),
