@@ -841,8 +841,9 @@ void pol_model_free(pol_model *m)
 }
 
 /* ---------------------------------------------------------------------
- * Files, read with their size bounded while reading: a symbolic link to
- * /dev/zero, or a file that grows, costs at most one byte past the limit.
+ * Files: regular files only, their size bounded while reading too, so
+ * that a file that grows after its size is taken costs at most one byte
+ * past the limit.
  */
 
 /* Grow the buffer, to at most max + 1 bytes (and the terminator). */
@@ -907,30 +908,25 @@ static int cannot_read(const char *shown, const char *why, ng_error *err)
 			why);
 }
 
-/* What the file is decides how it is read: a regular file's size is known
- * before reading; a pipe or a device is read as a stream; a directory,
- * socket or block device is not a configuration file. The descriptor was
- * opened without blocking, so that a pipe without a writer cannot stall
- * the open; reads block again. */
+/* Only a regular file, after links, is a configuration file. A named
+ * pipe without a writer would read as empty and a device as whatever it
+ * yields, so either could silently replace a policy; both are refused.
+ * The descriptor was opened without blocking, so that a pipe cannot
+ * stall the open; a regular file's reads ignore the flag. */
 static int check_type(int fd, const char *shown, size_t *hint,
 		      ng_error *err)
 {
 	struct stat st;
-	int fl;
 
 	if (fstat(fd, &st) < 0)
 		return cannot_read(shown, g_strerror(errno), err);
 	if (S_ISDIR(st.st_mode))
 		return cannot_read(shown, "it is a directory", err);
-	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > POL_MAX_FILE_BYTES)
-		return too_large(shown, err);
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
-	    !S_ISCHR(st.st_mode))
+	if (!S_ISREG(st.st_mode))
 		return cannot_read(shown, "not a regular file", err);
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
-		return cannot_read(shown, g_strerror(errno), err);
-	*hint = S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536;
+	if ((uintmax_t)st.st_size > POL_MAX_FILE_BYTES)
+		return too_large(shown, err);
+	*hint = (size_t)st.st_size;
 	return 0;
 }
 

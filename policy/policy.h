@@ -478,9 +478,10 @@ void pol_maptab_apply(const pol_maptab *t, const pol_user *u,
 void pol_maptab_free(pol_maptab *t);
 
 /* Read a configuration file whole: 0 with a NUL-terminated malloc'd text,
- * 1 when it does not exist, or an error naming `shown`. Regular files,
- * pipes and character devices are read, at most POL_MAX_FILE_BYTES + 1
- * bytes (NG_ELIMIT past the limit); anything else is NG_EIO. */
+ * 1 when it does not exist, or an error naming `shown`. Only a regular
+ * file (links followed) is read, at most POL_MAX_FILE_BYTES + 1 bytes
+ * (NG_ELIMIT past the limit); a pipe, device, socket or directory is
+ * NG_EIO, without waiting for a pipe's writer. */
 int pol_read_file(const char *path, const char *shown, char **text,
 		  size_t *len, ng_error *err);
 

@@ -953,27 +953,30 @@ static void file_of_max_bytes_loads_one_more_is_refused(void)
 	rm_dir(dir);
 }
 
-/* A stream without an end is read no further than the limit. */
-static void endless_device_is_refused_as_too_large(void)
+/* A device is no configuration file, however it reads: an endless one
+ * and an empty one, as a policy file or as the node settings. */
+static void device_is_refused_as_not_a_regular_file(void)
 {
 	char *dir = tmp_dir();
 	pol_model *m = (pol_model *)1;
 	ng_error e = { 0 };
 
 	put_link(dir, "roles.yml", "/dev/zero");
-	CU_ASSERT_EQUAL(fail_at(dir, &e), NG_ELIMIT);
+	CU_ASSERT_EQUAL(fail_at(dir, &e), NG_EIO);
 	CU_ASSERT_STRING_EQUAL(e.file, "roles.yml");
-	CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "larger than"));
+	CU_ASSERT_STRING_EQUAL(e.message,
+			       "cannot read the file: not a regular file");
 	rm_dir(dir);
-	CU_ASSERT_EQUAL(pol_model_load_dir(DATA "basic", "/dev/zero", &m, &e),
-			NG_ELIMIT);
+	CU_ASSERT_EQUAL(pol_model_load_dir(DATA "basic", "/dev/null", &m, &e),
+			NG_EIO);
 	CU_ASSERT_PTR_NULL(m);
-	CU_ASSERT_STRING_EQUAL(e.file, "zero");
+	CU_ASSERT_STRING_EQUAL(e.file, "null");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "not a regular file"));
 }
 
 /* Load DATA "basic" with the node settings read from a pipe that a child
- * process writes `len` bytes of `text` into. */
-static int load_piped_settings(const char *text, size_t len, pol_model **m,
+ * process writes `text` into. */
+static int load_piped_settings(const char *text, pol_model **m,
 			       ng_error *e)
 {
 	char path[32];
@@ -985,14 +988,7 @@ static int load_piped_settings(const char *text, size_t len, pol_model **m,
 	CU_ASSERT_FATAL(pid >= 0);
 	if (pid == 0) {
 		close(fds[0]);
-		for (size_t off = 0; off < len;) {
-			ssize_t n = write(fds[1], text + off, len - off);
-
-			if (n <= 0)
-				_exit(1);
-			off += (size_t)n;
-		}
-		_exit(0);
+		_exit(write(fds[1], text, strlen(text)) < 0);
 	}
 	close(fds[1]);
 	snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
@@ -1002,35 +998,46 @@ static int load_piped_settings(const char *text, size_t len, pol_model **m,
 	return rc;
 }
 
-static void pipe_of_max_bytes_is_read_one_more_refused(void)
+static void pipe_with_a_writer_is_refused(void)
 {
-	char *text = padded("plugins.security.nodes_dn: [\"CN=piped\"]\n",
-			    POL_MAX_FILE_BYTES + 1);
-	pol_model *m = NULL;
+	pol_model *m = (pol_model *)1;
 	ng_error e = { 0 };
 
-	CU_ASSERT_EQUAL_FATAL(load_piped_settings(text, POL_MAX_FILE_BYTES,
-						  &m, &e), 0);
-	CU_ASSERT_EQUAL_FATAL(m->config.nodes_dn.n, 1);
-	CU_ASSERT_STRING_EQUAL(m->config.nodes_dn.v[0], "CN=piped");
-	pol_model_free(m);
-	CU_ASSERT_EQUAL(load_piped_settings(text, POL_MAX_FILE_BYTES + 1, &m,
-					    &e), NG_ELIMIT);
+	CU_ASSERT_EQUAL(load_piped_settings("plugins.security.nodes_dn: "
+					    "[\"CN=piped\"]\n", &m, &e),
+			NG_EIO);
 	CU_ASSERT_PTR_NULL(m);
-	free(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "not a regular file"));
 }
 
-/* Opening a named pipe never waits for a writer: with none, it is empty. */
-static void pipe_without_a_writer_reads_as_empty(void)
+/* A named pipe without a writer once read as empty, dropping every role
+ * of the file; it is refused without waiting for a writer. */
+static void pipe_without_a_writer_is_refused(void)
 {
 	char *dir = tmp_dir(), *path = g_build_filename(dir, "roles.yml", NULL);
-	pol_model *m;
+	ng_error e = { 0 };
 
 	CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
-	m = load_dir_ok(dir);
-	CU_ASSERT_EQUAL(m->nroles, 8);
-	pol_model_free(m);
+	CU_ASSERT_EQUAL(fail_at(dir, &e), NG_EIO);
+	CU_ASSERT_STRING_EQUAL(e.file, "roles.yml");
+	CU_ASSERT_STRING_EQUAL(e.message,
+			       "cannot read the file: not a regular file");
 	g_free(path);
+	rm_dir(dir);
+}
+
+/* A link to a regular file is read as the file. */
+static void link_to_a_regular_file_loads(void)
+{
+	char *dir = tmp_dir(), *to = realpath(DATA "basic/roles.yml", NULL);
+	pol_model *m;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(to);
+	put_link(dir, "roles.yml", to);
+	m = load_dir_ok(dir);
+	CU_ASSERT_PTR_NOT_NULL(find_role(m, "logs_reader"));
+	pol_model_free(m);
+	free(to);
 	rm_dir(dir);
 }
 
@@ -1059,10 +1066,13 @@ static void lint_reports_a_file_past_a_limit_once(void)
 	const char *rule = NULL;
 	pol_lint *l = NULL;
 	ng_error e = { 0 };
+	char *big = g_build_filename(dir, "roles.yml", NULL);
 
 	for (int i = 0; i < 100000; i++)
 		g_string_append_c(deep, '[');
-	put_link(dir, "roles.yml", "/dev/zero");
+	put_file(dir, "roles.yml", "", 0);
+	CU_ASSERT_EQUAL_FATAL(truncate(big, POL_MAX_FILE_BYTES + 1), 0);
+	g_free(big);
 	put_file(dir, "roles_mapping.yml", deep->str, deep->len);
 	CU_ASSERT_EQUAL_FATAL(pol_lint_dir(dir, NULL, 0, &l, &e), 0);
 	CU_ASSERT_EQUAL(findings_in(l, "roles.yml", &rule), 1);
@@ -1071,6 +1081,23 @@ static void lint_reports_a_file_past_a_limit_once(void)
 	CU_ASSERT_STRING_EQUAL(rule, "yaml-syntax");
 	pol_lint_free(l);
 	g_string_free(deep, TRUE);
+	rm_dir(dir);
+}
+
+/* Lint refuses a named pipe as the loader does: one finding. */
+static void lint_reports_a_pipe_as_unreadable(void)
+{
+	char *dir = tmp_dir(), *path = g_build_filename(dir, "roles.yml", NULL);
+	const char *rule = NULL;
+	pol_lint *l = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+	CU_ASSERT_EQUAL_FATAL(pol_lint_dir(dir, NULL, 0, &l, &e), 0);
+	CU_ASSERT_EQUAL(findings_in(l, "roles.yml", &rule), 1);
+	CU_ASSERT_STRING_EQUAL(rule, "file-unreadable");
+	pol_lint_free(l);
+	g_free(path);
 	rm_dir(dir);
 }
 
@@ -1735,10 +1762,12 @@ void suite_policy(void)
 		NG_TEST(setting_given_twice_is_a_lint_error),
 		NG_TEST(bad_setting_values_are_positioned_errors),
 		NG_TEST(file_of_max_bytes_loads_one_more_is_refused),
-		NG_TEST(endless_device_is_refused_as_too_large),
-		NG_TEST(pipe_of_max_bytes_is_read_one_more_refused),
-		NG_TEST(pipe_without_a_writer_reads_as_empty),
+		NG_TEST(device_is_refused_as_not_a_regular_file),
+		NG_TEST(pipe_with_a_writer_is_refused),
+		NG_TEST(pipe_without_a_writer_is_refused),
+		NG_TEST(link_to_a_regular_file_loads),
 		NG_TEST(lint_reports_a_file_past_a_limit_once),
+		NG_TEST(lint_reports_a_pipe_as_unreadable),
 		NG_TEST(nesting_of_max_depth_loads_one_more_is_refused),
 		NG_TEST(deep_nesting_is_refused_without_building_it),
 		NG_TEST(bad_encoding_is_reported_at_its_line_and_column),
