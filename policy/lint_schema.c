@@ -189,6 +189,15 @@ static void check_regex(sdoc *d, const ynode *item, const char *text)
 	lint_add(d->c, "invalid-regex", POL_SEV_ERROR, &pos, "%s", e.message);
 }
 
+/* The loader refuses a null item, which it would otherwise drop. */
+static void null_item(sdoc *d, const ynode *item, const char *key)
+{
+	pol_pos p = pos_of(d, item);
+
+	lint_add(d->c, "schema-type", POL_SEV_ERROR, &p,
+		 "expected a string, got null, in \"%s\"", key);
+}
+
 static void check_list(sdoc *d, const ynode *v, const char *key)
 {
 	if (is_null(v))
@@ -204,6 +213,10 @@ static void check_list(sdoc *d, const ynode *v, const char *key)
 
 		if (!s) {
 			type_error(d, item, key, "a list of strings");
+			continue;
+		}
+		if (is_null(item)) {
+			null_item(d, item, key);
 			continue;
 		}
 		if (strcmp(key, "fls") && strcmp(key, "masked_fields"))

@@ -512,8 +512,8 @@ int pol_ld_warn(const pol_ld *ld, const void *node, const char *fmt, ...)
 /* NULL for a YAML null, else the scalar text; *is_scalar false when the
  * node is a sequence or mapping. */
 const char *pol_ld_scalar(const void *node, bool *is_scalar);
-/* A sequence of strings; null is empty. With `lenient` a single string
- * is a one-element list. */
+/* A sequence of strings; null is empty, a null item NG_ESCHEMA at its
+ * position. With `lenient` a single string is a one-element list. */
 int pol_ld_strlist(const pol_ld *ld, const void *node, const char *key,
 		   bool lenient, pol_strlist *out);
 int pol_ld_str(const pol_ld *ld, const void *node, const char *key,

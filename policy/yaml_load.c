@@ -316,20 +316,23 @@ static int wrong_list(const pol_ld *ld, const yaml_node_t *n, const char *key)
 			   "expected a list of strings for \"%s\"", key);
 }
 
-/* Count the string items of a sequence, failing on any other item. */
-static int count_items(const pol_ld *ld, const yaml_node_t *seq,
-		       const char *key, size_t *n)
+/* Every item of a sequence must be a string. A null item (null, ~ or an
+ * empty "- ") is refused rather than dropped: a list that loses an item
+ * without a word grants or maps something other than what was written. */
+static int check_items(const pol_ld *ld, const yaml_node_t *seq,
+		       const char *key)
 {
-	*n = 0;
 	for (yaml_node_item_t *it = seq->data.sequence.items.start;
 	     it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *item = pol_ld_node(ld, *it);
 		bool sc;
 
 		if (pol_ld_scalar(item, &sc))
-			(*n)++;
-		else if (!sc)
+			continue;
+		if (!sc)
 			return wrong_list(ld, item, key);
+		return pol_ld_fail(ld, item, NG_ESCHEMA, "expected a string, "
+				   "got null, in \"%s\"", key);
 	}
 	return 0;
 }
@@ -377,16 +380,14 @@ int pol_ld_strlist(const pol_ld *ld, const void *node, const char *key,
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
 		return wrong_list(ld, n, key);
-	if ((rc = count_items(ld, n, key, &count)) ||
+	count = (size_t)(n->data.sequence.items.top -
+			 n->data.sequence.items.start);
+	if ((rc = check_items(ld, n, key)) ||
 	    (rc = list_alloc(ld, out, count)))
 		return rc;
 	for (yaml_node_item_t *it = n->data.sequence.items.start;
-	     !rc && it < n->data.sequence.items.top; it++) {
-		yaml_node_t *item = pol_ld_node(ld, *it);
-
-		if (pol_ld_scalar(item, &sc))
-			rc = list_push(ld, out, item);
-	}
+	     !rc && it < n->data.sequence.items.top; it++)
+		rc = list_push(ld, out, pol_ld_node(ld, *it));
 	return rc;
 }
 

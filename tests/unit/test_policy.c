@@ -274,6 +274,40 @@ static void string_where_a_role_list_is_needed_is_refused(void)
 	CU_ASSERT_PTR_NULL(m);
 }
 
+/* A null item of a string list was dropped without a word; each
+ * spelling of it is refused at its position. A quoted "null" is a
+ * string, and a list that is null as a whole is still empty. */
+static void null_in_a_string_list_is_a_schema_error(void)
+{
+	static const char *const texts[] = {
+		"r:\n  index_permissions:\n  - index_patterns: [logs, null]\n",
+		"r:\n  index_permissions:\n  - index_patterns: [logs, ~]\n",
+		"r:\n  index_permissions:\n  - index_patterns:\n    - logs\n"
+		"    -\n",
+	};
+	static const int lines[] = { 3, 3, 5 }, cols[] = { 28, 28, 6 };
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	for (size_t i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(load_text("roles.yml", texts[i], &m, &e),
+				NG_ESCHEMA);
+		CU_ASSERT_PTR_NULL(m);
+		CU_ASSERT_EQUAL(e.line, lines[i]);
+		CU_ASSERT_EQUAL(e.column, cols[i]);
+		CU_ASSERT_STRING_EQUAL(e.message, "expected a string, got "
+				       "null, in \"index_patterns\"");
+	}
+	CU_ASSERT_EQUAL(load_text("roles_mapping.yml",
+				  "r:\n  users: [~]\n", &m, &e), NG_ESCHEMA);
+	CU_ASSERT_EQUAL(e.line, 2);
+	CU_ASSERT_EQUAL_FATAL(load_text("roles.yml", "r:\n  cluster_"
+					"permissions: ['null']\n"
+					"s:\n  cluster_permissions: ~\n",
+					&m, &e), 0);
+	pol_model_free(m);
+}
+
 static void invalid_regex_is_an_error_at_its_position(void)
 {
 	ng_error e = { 0 };
@@ -1101,6 +1135,32 @@ static void lint_reports_a_pipe_as_unreadable(void)
 	rm_dir(dir);
 }
 
+static void null_in_a_string_list_is_a_lint_error(void)
+{
+	char *dir = tmp_dir();
+	static const char text[] = "_meta: {type: rolesmapping, "
+				   "config_version: 2}\n"
+				   "r:\n  backend_roles: [admins, null]\n";
+	const char *rule = NULL;
+	pol_lint *l = NULL;
+	ng_error e = { 0 };
+
+	put_file(dir, "roles_mapping.yml", text, sizeof(text) - 1);
+	CU_ASSERT_EQUAL_FATAL(pol_lint_dir(dir, NULL, 0, &l, &e), 0);
+	CU_ASSERT_EQUAL(findings_in(l, "roles_mapping.yml", &rule), 1);
+	CU_ASSERT_STRING_EQUAL(rule, "schema-type");
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i].rule, "schema-type"))
+			continue;
+		CU_ASSERT_EQUAL(l->v[i].line, 3);
+		CU_ASSERT_EQUAL(l->v[i].col, 27);
+		CU_ASSERT_STRING_EQUAL(l->v[i].message, "expected a string, "
+				       "got null, in \"backend_roles\"");
+	}
+	pol_lint_free(l);
+	rm_dir(dir);
+}
+
 /* Nested keys are joined into dotted names first; a name met twice is
  * refused at the second, whichever way each is written. */
 static void setting_given_twice_is_refused_at_the_second(void)
@@ -1713,6 +1773,7 @@ void suite_policy(void)
 		NG_TEST(duplicate_key_is_an_error_at_the_second_key),
 		NG_TEST(mapping_where_a_list_is_needed_is_a_schema_error),
 		NG_TEST(string_where_a_role_list_is_needed_is_refused),
+		NG_TEST(null_in_a_string_list_is_a_schema_error),
 		NG_TEST(invalid_regex_is_an_error_at_its_position),
 		NG_TEST(legacy_v1_format_is_refused),
 		NG_TEST(meta_of_the_wrong_type_is_refused),
@@ -1768,6 +1829,7 @@ void suite_policy(void)
 		NG_TEST(link_to_a_regular_file_loads),
 		NG_TEST(lint_reports_a_file_past_a_limit_once),
 		NG_TEST(lint_reports_a_pipe_as_unreadable),
+		NG_TEST(null_in_a_string_list_is_a_lint_error),
 		NG_TEST(nesting_of_max_depth_loads_one_more_is_refused),
 		NG_TEST(deep_nesting_is_refused_without_building_it),
 		NG_TEST(bad_encoding_is_reported_at_its_line_and_column),
