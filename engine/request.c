@@ -642,15 +642,16 @@ static int days_in_month(int y, int m)
 	return m == 2 && leap ? 29 : days[m - 1];
 }
 
-/* "+hh:mm", "+hhmm", "-..." after the seconds, into minutes east. */
+/* "+hh:mm", "+hhmm", "-..." after the seconds, into minutes east. The
+ * length is known before any character past the sign is read. */
 static bool read_offset(const char *s, int *minutes)
 {
+	size_t n = strlen(s), colon = n == 6;
 	int oh, om;
-	size_t colon = s[3] == ':';
 
-	if ((s[0] != '+' && s[0] != '-') || !digits(s + 1, 2, &oh) ||
-	    !digits(s + 3 + colon, 2, &om) || s[5 + colon] || oh > 23 ||
-	    om > 59)
+	if ((n != 5 && n != 6) || (s[0] != '+' && s[0] != '-') ||
+	    (colon && s[3] != ':') || !digits(s + 1, 2, &oh) ||
+	    !digits(s + 3 + colon, 2, &om) || oh > 23 || om > 59)
 		return false;
 	*minutes = (s[0] == '+' ? 1 : -1) * (oh * 60 + om);
 	return true;

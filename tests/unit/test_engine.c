@@ -305,6 +305,19 @@ static void request_line_members_are_checked(void)
 		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"time\":"
 		  "\"2026-03-22T23:59:60Z\",\"rest\":{\"method\":\"GET\",\"path\":"
 		  "\"/people\"}}", "time: expected an ISO-8601 instant" },
+		/* short tails after the seconds, once read past their end */
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"time\":"
+		  "\"2026-03-23T10:00:00d\",\"rest\":{\"method\":\"GET\",\"path\":"
+		  "\"/people\"}}", "time: expected an ISO-8601 instant" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"time\":"
+		  "\"2026-03-23T10:00:00+0\",\"rest\":{\"method\":\"GET\",\"path\":"
+		  "\"/people\"}}", "time: expected an ISO-8601 instant" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"time\":"
+		  "\"2026-03-23T10:00:00+01:0\",\"rest\":{\"method\":\"GET\","
+		  "\"path\":\"/people\"}}", "time: expected an ISO-8601 instant" },
+		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"time\":"
+		  "\"2026-03-23T10:00:00+01-00\",\"rest\":{\"method\":\"GET\","
+		  "\"path\":\"/people\"}}", "time: expected an ISO-8601 instant" },
 		{ "{\"id\":\"d\",\"user\":{\"name\":\"ann\"},\"rest\":{\"method\":"
 		  "\"GET\",\"path\":\"/people\"},\"transport\":{\"action\":"
 		  "\"indices:data/read/get\"}}", "gives both" },
