@@ -89,6 +89,9 @@ check "lint exit 2 on a bad format" status_is 2 "$ng" lint "$data/lint/yaml-synt
 check "lint text names file:line:col" bash -c \
   '"$0" lint "$1" | grep -q "roles.yml:[0-9]*:[0-9]*: error: unknown action group \"raed\"; did you mean \"read\"? \[unknown-action-group\]"' \
   "$ng" "$data/lint/unknown-action-group/bad"
+check "lint text ends with the counts on stderr, singular for one" bash -c \
+  '[ "$("$0" lint "$1" 2>&1 >/dev/null)" = "1 error, 0 warnings, 1 note" ]' \
+  "$ng" "$data/lint/unknown-action-group/bad"
 check "lint sarif is a SARIF 2.1.0 log" bash -c '"$0" lint "$1" --format sarif | python3 -c "
 import json, sys
 log = json.load(sys.stdin)

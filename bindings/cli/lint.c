@@ -53,8 +53,12 @@ static void print_text(const ng_lint_result *r, size_t counts[3])
 		       ng_lint_line(r, i), ng_lint_column(r, i),
 		       sev_names[ng_lint_severity(r, i)], ng_lint_message(r, i),
 		       ng_lint_rule(r, i));
-	fprintf(stderr, "%zu errors, %zu warnings, %zu notes\n", counts[2],
-		counts[1], counts[0]);
+	/* The findings first, so that a shared terminal or pipe shows the
+	 * summary after them. */
+	fflush(stdout);
+	fprintf(stderr, "%zu error%s, %zu warning%s, %zu note%s\n",
+		counts[2], counts[2] == 1 ? "" : "s", counts[1],
+		counts[1] == 1 ? "" : "s", counts[0], counts[0] == 1 ? "" : "s");
 }
 
 static cJSON *finding_json(const ng_lint_result *r, size_t i)
