@@ -128,15 +128,27 @@ static bool matches_any(const pol_pattern *v, size_t n, const char *name)
 	return false;
 }
 
+/* The same for a list that protects: a regex that cannot tell counts as
+ * a match, so the name stays protected. */
+static bool refused_by_any(const pol_pattern *v, size_t n, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < n; i++)
+		if (pol_pattern_refuses(&v[i], name, len))
+			return true;
+	return false;
+}
+
 bool eng_system_name(const ng_engine *e, const char *name)
 {
-	return matches_any(e->system_pats, e->nsystem_pats, name);
+	return refused_by_any(e->system_pats, e->nsystem_pats, name);
 }
 
 bool eng_protected_name(const ng_engine *e, const char *name)
 {
 	return e->pc->config->protected_enabled &&
-	       matches_any(e->protected_pats, e->nprotected_pats, name);
+	       refused_by_any(e->protected_pats, e->nprotected_pats, name);
 }
 
 static int mark_special_indices(ng_engine *e)

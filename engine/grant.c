@@ -148,7 +148,7 @@ static bool dyn_matches(const dc_entry *de, const char *name, size_t n)
 		if (!pol_pattern_match(&de->dyn[i], name, n))
 			continue;
 		for (size_t k = 0; k < de->e->nexc; k++)
-			if (pol_pattern_match(&de->e->exc[k], name, n))
+			if (pol_pattern_refuses(&de->e->exc[k], name, n))
 				return false;
 		return true;
 	}

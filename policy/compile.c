@@ -406,7 +406,7 @@ bool pol_entry_matches_static(const pol_entry *e, const char *name, size_t n)
 	for (size_t i = 0; !hit && i < e->ninc; i++)
 		hit = pol_pattern_match(&e->inc[i], name, n);
 	for (size_t i = 0; hit && i < e->nexc; i++)
-		hit = !pol_pattern_match(&e->exc[i], name, n);
+		hit = !pol_pattern_refuses(&e->exc[i], name, n);
 	return hit;
 }
 

@@ -265,16 +265,24 @@ static bool lit_equal(const char *a, const char *b, size_t n, bool icase)
 	return true;
 }
 
-static bool regex_match(const pol_pattern *p, const char *s, size_t n)
+/* A regex that cannot tell (the match or depth limit, no memory for the
+ * match data) answers `on_error`. */
+static bool regex_match(const pol_pattern *p, const char *s, size_t n,
+			bool on_error)
 {
 	pcre2_match_data *md = re_match_data();
+	int rc;
 
-	/* Errors, the match limit among them, count as no match. */
-	return md && pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, md,
-				 re_mctx) >= 0;
+	if (!md)
+		return on_error;
+	rc = pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, md, re_mctx);
+	if (rc >= 0)
+		return true;
+	return rc == PCRE2_ERROR_NOMATCH ? false : on_error;
 }
 
-bool pol_pattern_match(const pol_pattern *p, const char *s, size_t n)
+static bool pattern_match(const pol_pattern *p, const char *s, size_t n,
+			  bool on_error)
 {
 	bool icase = p->flags & POL_PAT_ICASE;
 
@@ -288,8 +296,18 @@ bool pol_pattern_match(const pol_pattern *p, const char *s, size_t n)
 	case POL_PAT_GLOB:
 		return glob_match(p->lit, p->litlen, s, n, icase);
 	case POL_PAT_REGEX:
-		return regex_match(p, s, n);
+		return regex_match(p, s, n, on_error);
 	default:
-		return false;
+		return on_error;
 	}
+}
+
+bool pol_pattern_match(const pol_pattern *p, const char *s, size_t n)
+{
+	return pattern_match(p, s, n, false);
+}
+
+bool pol_pattern_refuses(const pol_pattern *p, const char *s, size_t n)
+{
+	return pattern_match(p, s, n, true);
 }

@@ -63,8 +63,12 @@ typedef struct pol_pattern {
 int pol_pattern_compile(pol_pattern *p, const char *text, unsigned flags,
 			ng_error *err);
 /* Thread-safe; no allocation except the first call on a thread. A regex
- * that hits its match limit does not match (fail closed). */
+ * that hits its match limit does not match: right where a match grants
+ * (index and action patterns, mappings). Where a match refuses
+ * (exclusions, system and protected indices), pol_pattern_refuses counts
+ * such a regex as a match instead; either way the error fails closed. */
 bool pol_pattern_match(const pol_pattern *p, const char *s, size_t n);
+bool pol_pattern_refuses(const pol_pattern *p, const char *s, size_t n);
 void pol_pattern_clear(pol_pattern *p);
 bool pol_pattern_is_literal(const char *text);  /* no '*', '?', "/re/" */
 

@@ -14,18 +14,23 @@
 #include "nodeguard.h"
 #include "suites.h"
 
-static ng_engine *build(const char *policy_dir)
+static ng_engine *build_on(const char *policy_dir, const char *metadata)
 {
 	ng_policy *p = NULL;
 	ng_metadata *m = NULL;
 	ng_engine *e = NULL;
 
 	if (ng_policy_load(policy_dir, NULL, &p) == 0 &&
-	    ng_metadata_load("data/metadata/decide.json", &m) == 0)
+	    ng_metadata_load(metadata, &m) == 0)
 		ng_engine_new(p, m, &e);
 	ng_policy_release(p);
 	ng_metadata_release(m);
 	return e;
+}
+
+static ng_engine *build(const char *policy_dir)
+{
+	return build_on(policy_dir, "data/metadata/decide.json");
 }
 
 static ng_engine *modern(void)
@@ -184,9 +189,37 @@ static void legacy_keys_without_a_type_select_legacy(void)
 			403);
 }
 
+/* A regex that cannot decide a name within the PCRE2 match limit counts
+ * as matching where a match refuses: an exclusion still excludes, a
+ * system index pattern still protects. Short names are decided by the
+ * regex itself, long runs of one letter hit the limit. */
+static void regex_at_its_limit_still_excludes_and_protects(void)
+{
+	static const char x40[] = "/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/_search";
+	static const char z40[] = "/zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz/_search";
+	ng_engine *e = build_on("data/policy/regex-limit",
+				"data/metadata/regex-limit.json");
+
+	CU_ASSERT_EQUAL(decide_as(e, "rex", NULL, "GET", "/web-1/_search",
+				  NULL), 200);
+	CU_ASSERT_EQUAL(decide_as(e, "rex", NULL, "GET", "/xxx/_search",
+				  NULL), 403);
+	CU_ASSERT_EQUAL(decide_as(e, "rex", NULL, "GET", x40, NULL), 403);
+	CU_ASSERT_EQUAL(decide_as(e, "rex", NULL, "GET", "/*/_search", NULL),
+			200);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"indices\":[\"web-1\"]"));
+	CU_ASSERT_EQUAL(decide_as(e, "ada", NULL, "GET", "/zzz/_search",
+				  NULL), 403);
+	CU_ASSERT_EQUAL(decide_as(e, "ada", NULL, "GET", z40, NULL), 403);
+	CU_ASSERT_EQUAL(decide_as(e, "ada", NULL, "GET", "/web-1/_search",
+				  NULL), 200);
+	ng_engine_release(e);
+}
+
 void suite_decide(void)
 {
 	NG_ADD_SUITE("decide",
+		     NG_TEST(regex_at_its_limit_still_excludes_and_protects),
 		     NG_TEST(by_query_runs_on_what_the_wildcard_kept),
 		     NG_TEST(by_query_on_a_named_foreign_index_is_refused),
 		     NG_TEST(alias_pattern_narrows_to_granted_members),

@@ -326,6 +326,27 @@ static void regex_backtracking_is_bounded_and_fails_closed(void)
 	CU_ASSERT_TRUE(re_match("/(a+)+b/", s, 10, &took));
 }
 
+/* Where a match refuses (an exclusion, a protected list), a regex that
+ * hits the limit counts as matching; a plain miss is still a miss. */
+static void regex_at_the_limit_refuses_where_a_match_refuses(void)
+{
+	char s[40];
+	pol_pattern p;
+
+	/* Forty x match the second branch, but only after the first has
+	 * backtracked past the match limit: the regex cannot tell. */
+	memset(s, 'x', sizeof(s));
+	CU_ASSERT_EQUAL_FATAL(pol_pattern_compile(&p, "/^(x+x+)+y$|^x+$/", 0,
+						  NULL), 0);
+	CU_ASSERT_FALSE(pol_pattern_match(&p, s, sizeof(s)));
+	CU_ASSERT_TRUE(pol_pattern_refuses(&p, s, sizeof(s)));
+	CU_ASSERT_TRUE(pol_pattern_match(&p, s, 3));
+	CU_ASSERT_TRUE(pol_pattern_refuses(&p, s, 3));
+	CU_ASSERT_FALSE(pol_pattern_match(&p, "xyz", 3));
+	CU_ASSERT_FALSE(pol_pattern_refuses(&p, "xyz", 3));
+	pol_pattern_clear(&p);
+}
+
 /* Nesting: a group repeated once per character. A short input matches; a
  * very long one exceeds the depth (or JIT stack) bound and does not. */
 static void regex_depth_is_bounded_and_fails_closed(void)
@@ -372,6 +393,7 @@ void suite_limits(void)
 		     NG_TEST(expression_of_max_parts_is_read_one_more_refused),
 		     NG_TEST(max_index_patterns_compile_one_more_refused),
 		     NG_TEST(regex_backtracking_is_bounded_and_fails_closed),
+		     NG_TEST(regex_at_the_limit_refuses_where_a_match_refuses),
 		     NG_TEST(regex_depth_is_bounded_and_fails_closed),
 		     NG_TEST(datemath_field_wider_than_its_buffer_is_refused));
 }
