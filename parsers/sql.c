@@ -13,7 +13,9 @@
  * a function's parentheses (EXTRACT(YEAR FROM d)) is not one. A table is
  * a bare name (letters, digits and "_-.*:?%" as index names use them) or a
  * name in `backquotes` or "double quotes", optionally followed by an
- * alias. A list ends at a keyword or at ')' or ';'. SHOW TABLES LIKE p and
+ * alias. A list ends at a keyword or at ')' or ';'. A parenthesis in a
+ * table's place must hold a subquery (or another such parenthesis); the
+ * list goes on after it closes. SHOW TABLES LIKE p and
  * DESCRIBE TABLES LIKE p name the pattern p, its '%' and '_' read as the
  * wildcards '*' and '?'. Statements other than SELECT, SHOW and DESCRIBE
  * (DELETE, UPDATE, ...) are refused.
@@ -41,7 +43,12 @@ typedef struct qscan {
 	const char **names;
 	size_t nnames, cap;
 	const char *why;        /* set on a malformed query */
+	int paren;              /* sql_tables stopped at '(': SQL_TABLE_* */
 } qscan;
+
+/* Where a parenthesis opens: elsewhere, in place of the table after JOIN,
+ * or in place of a table of the list after FROM. */
+enum { SQL_TABLE_NONE, SQL_TABLE_JOIN, SQL_TABLE_LIST };
 
 /* ---------------------------------------------------------------------
  * Tokens.
@@ -210,30 +217,56 @@ static int sql_alias(qscan *q)
 	return q->i == start ? fail(q, "expected an alias after as") : 0;
 }
 
-/* The table list after FROM (or the one table after JOIN). A subquery
- * in its place is left to the scan, which finds its own FROM. */
-static int sql_tables(qscan *q, bool list)
+/* After a table of the list (or the table after JOIN), its alias read:
+ * the next table of a list, or the end of the list. */
+static int sql_table_end(qscan *q, bool list, bool *more)
 {
-	int rc;
-
-	for (;;) {
-		skip_space(q);
-		if (q->i < q->n && q->s[q->i] == '(')
-			return 0;
-		rc = take_name(q);
-		if (rc == 0)
-			rc = sql_alias(q);
-		if (rc != 0)
-			return rc;
-		skip_space(q);
-		if (!list || q->i >= q->n || q->s[q->i] != ',')
-			break;
+	skip_space(q);
+	*more = list && q->i < q->n && q->s[q->i] == ',';
+	if (*more) {
 		q->i++;
+		return 0;
 	}
 	if (q->i < q->n && !strchr(");", q->s[q->i]) &&
 	    !sql_keyword(q, q->i))
 		return fail(q, "unexpected text after a table name");
 	return 0;
+}
+
+/* The table list after FROM (or the one table after JOIN). A
+ * parenthesis in a table's place is left to the scan (q->paren says
+ * where it stands), which reads the subquery inside and comes back here,
+ * through sql_table_end, when it closes. */
+static int sql_tables(qscan *q, bool list)
+{
+	bool more = true;
+	int rc = 0;
+
+	while (rc == 0 && more) {
+		skip_space(q);
+		if (q->i < q->n && q->s[q->i] == '(') {
+			q->paren = list ? SQL_TABLE_LIST : SQL_TABLE_JOIN;
+			return 0;
+		}
+		rc = take_name(q);
+		if (rc == 0)
+			rc = sql_alias(q);
+		if (rc == 0)
+			rc = sql_table_end(q, list, &more);
+	}
+	return rc;
+}
+
+/* A parenthesis closed that stood in a table's place: its alias, then the
+ * rest of the list it was part of. */
+static int sql_table_closed(qscan *q, int where)
+{
+	bool list = where == SQL_TABLE_LIST, more;
+	int rc = sql_alias(q);
+
+	if (rc == 0)
+		rc = sql_table_end(q, list, &more);
+	return rc == 0 && more ? sql_tables(q, list) : rc;
 }
 
 /* SHOW TABLES LIKE p, DESCRIBE TABLES LIKE p: the pattern as a wildcard
@@ -267,10 +300,13 @@ static int sql_like(qscan *q)
 #define SQL_MAX_DEPTH 64
 
 /* The whole text: every FROM and JOIN outside strings and outside the
- * parentheses of a function call. */
+ * parentheses of a function call. A parenthesis in a table's place holds
+ * a subquery or another parenthesis; anything else there (a table name in
+ * parentheses, a join) is not read with certainty and refused. */
 static int sql_scan(qscan *q)
 {
 	bool subq[SQL_MAX_DEPTH + 1] = { true };
+	int table[SQL_MAX_DEPTH + 1] = { SQL_TABLE_NONE };
 	size_t depth = 0;
 	int rc = 0;
 
@@ -283,10 +319,22 @@ static int sql_scan(qscan *q)
 			if (++depth > SQL_MAX_DEPTH)
 				return fail(q, "parentheses nested too deep");
 			q->i++;
+			table[depth] = q->paren;
+			q->paren = SQL_TABLE_NONE;
 			subq[depth] = take_word(q, "select");
+			skip_space(q);
+			if (table[depth] != SQL_TABLE_NONE && !subq[depth]) {
+				if (q->i >= q->n || q->s[q->i] != '(')
+					return fail(q, "a table in parentheses "
+						    "cannot be read; name it "
+						    "without them");
+				q->paren = SQL_TABLE_JOIN;
+			}
 		} else if (ch == ')') {
-			depth -= depth > 0;
 			q->i++;
+			if (depth > 0 && table[depth] != SQL_TABLE_NONE)
+				rc = sql_table_closed(q, table[depth]);
+			depth -= depth > 0;
 		} else if (subq[depth] && word_at(q, q->i, "from")) {
 			q->i += 4;
 			rc = sql_tables(q, true);
@@ -400,7 +448,7 @@ static int ppl_sources(qscan *q)
 int prs_query_sources(ng_arena *a, bool ppl, const char *text, size_t n,
 		      const char ***names, size_t *count, const char **why)
 {
-	qscan q = { text, n, 0, a, NULL, 0, 0, NULL };
+	qscan q = { text, n, 0, a, NULL, 0, 0, NULL, SQL_TABLE_NONE };
 	int rc = ppl ? ppl_sources(&q) : sql_sources(&q);
 
 	*names = q.names;

@@ -1607,6 +1607,41 @@ static void sql_reads_every_table_of_the_query(void)
 		  "sql.explain", "indices:data/read/sql");
 }
 
+/* A subquery in a table's place is read, and so is the rest of its list
+ * or join after it closes. */
+static void sql_tables_beside_a_subquery_are_read(void)
+{
+	expect_sql("SELECT * FROM (SELECT * FROM a) t, b", "a|b");
+	expect_sql("SELECT * FROM ((SELECT * FROM a)) AS t, b, c", "a|b|c");
+	expect_sql("SELECT * FROM (SELECT x FROM a WHERE y IN (1, 2)) t "
+		   "WHERE z = 1", "a");
+	expect_sql("SELECT * FROM a t JOIN (SELECT * FROM b) u ON t.x = u.x "
+		   "JOIN c ON 1 = 1", "a|b|c");
+	expect_sql("SELECT * FROM (SELECT * FROM a) t JOIN b ON 1 = 1", "a|b");
+}
+
+/* A table name in parentheses, or a join inside them, is not read with
+ * certainty: 400, never a query that seems to name no index. */
+static void sql_table_in_parentheses_is_400(void)
+{
+	static const char *const queries[] = {
+		"SELECT * FROM(b)",
+		"SELECT * FROM ( b ) t",
+		"SELECT count(*) FROM(b)",
+		"SELECT * FROM a,(b)",
+		"SELECT * FROM a LEFT JOIN (b) ON 1=1",
+		"SELECT * FROM (a JOIN b)",
+		"SELECT * FROM ((b))",
+	};
+	char body[128];
+
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		snprintf(body, sizeof(body), "{\"query\":\"%s\"}", queries[i]);
+		expect_bad(rest("POST", "/_plugins/_sql", body), NG_EBADREQ,
+			   "sql query: a table in parentheses cannot be read");
+	}
+}
+
 static void sql_cursor_names_no_index(void)
 {
 	prs_request *r = rest("POST", "/_plugins/_sql", "{\"cursor\":\"abc\"}");
@@ -2038,6 +2073,8 @@ void suite_rest(void)
 		NG_TEST(plugin_routes_without_a_known_action_are_unknown),
 		NG_TEST(asynchronous_search_searches_its_indices),
 		NG_TEST(sql_reads_every_table_of_the_query),
+		NG_TEST(sql_tables_beside_a_subquery_are_read),
+		NG_TEST(sql_table_in_parentheses_is_400),
 		NG_TEST(sql_cursor_names_no_index),
 		NG_TEST(ppl_reads_every_source_of_the_query),
 		NG_TEST(unreadable_queries_are_400),
