@@ -953,8 +953,16 @@ int pol_read_file(const char *path, const char *shown, char **text,
 	size_t hint = 0;
 	int rc;
 
+	struct stat st;
+
 	*text = NULL;
 	*len = 0;
+	/* Absent, unless the name is there as a link to nothing: a file the
+	 * operator meant to be read (node settings that protect the system
+	 * indices, say) must not silently count as absent. */
+	if (fd < 0 && errno == ENOENT && lstat(path, &st) == 0)
+		return cannot_read(shown, "it is a link to a file that does "
+				   "not exist", err);
 	if (fd < 0 && errno == ENOENT)
 		return 1;
 	if (fd < 0)
@@ -1005,11 +1013,13 @@ static int load_settings(pol_model *m, const char *dir, const char *path,
 	return rc;
 }
 
-/* dir/name exists (a file of any type: reading it decides the rest). */
+/* dir/name exists (a file of any type, a dangling link too: reading it
+ * decides the rest). */
 static bool dir_has(const char *dir, const char *name)
 {
 	char *path = g_build_filename(dir, name, NULL);
-	bool found = g_file_test(path, G_FILE_TEST_EXISTS);
+	struct stat st;
+	bool found = lstat(path, &st) == 0;
 
 	g_free(path);
 	return found;

@@ -1060,6 +1060,31 @@ static void pipe_without_a_writer_is_refused(void)
 	rm_dir(dir);
 }
 
+/* A link to nothing is an error, not an absent file: node settings that
+ * protect the system indices, or a roles file, must not drop out of the
+ * policy because the file they point at is gone. The same in the
+ * Search Guard form of the directory. */
+static void dangling_link_is_refused_not_absent(void)
+{
+	static const char *const names[] = { "opensearch.yml", "roles.yml",
+					     "sg_roles.yml" };
+	ng_error e = { 0 };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *dir = tmp_dir();
+
+		put_file(dir, i == 2 ? "sg_config.yml" : "config.yml",
+			 "_meta: {type: config, config_version: 2}\n"
+			 "config: {dynamic: {}}\n", 63);
+		put_link(dir, names[i], "/nonexistent/file.yml");
+		CU_ASSERT_EQUAL(fail_at(dir, &e), NG_EIO);
+		CU_ASSERT_STRING_EQUAL(e.file, names[i]);
+		CU_ASSERT_STRING_EQUAL(e.message, "cannot read the file: it is "
+				       "a link to a file that does not exist");
+		rm_dir(dir);
+	}
+}
+
 /* A link to a regular file is read as the file. */
 static void link_to_a_regular_file_loads(void)
 {
@@ -1826,6 +1851,7 @@ void suite_policy(void)
 		NG_TEST(device_is_refused_as_not_a_regular_file),
 		NG_TEST(pipe_with_a_writer_is_refused),
 		NG_TEST(pipe_without_a_writer_is_refused),
+		NG_TEST(dangling_link_is_refused_not_absent),
 		NG_TEST(link_to_a_regular_file_loads),
 		NG_TEST(lint_reports_a_file_past_a_limit_once),
 		NG_TEST(lint_reports_a_pipe_as_unreadable),
