@@ -107,6 +107,9 @@ static int map_roles(dc_ctx *c, const char **why)
 	for (size_t w = 0; w < pc->nwords && !rc; w++)
 		for (pol_word b = c->roles[w]; b && !rc; b &= b - 1)
 			rc = add_role(c, w * 64 + (size_t)__builtin_ctzll(b));
+	/* ${user.securityRoles}: the roles just mapped */
+	c->user.mapped_roles = strv_or_empty(&c->d->roles);
+	c->user.nmapped = c->d->roles.n;
 	return rc;
 }
 

@@ -356,8 +356,12 @@ size_t pol_role_names(const pol_compiled *pc, const pol_word *roles,
 		      const char **names, size_t cap);
 
 /* Render a DLS query for a user: the same variables, each value escaped
- * as the content of a JSON string (the peer inserts values raw, which lets
- * a crafted user name or attribute rewrite the query). False when a
+ * (the peer inserts values raw, which lets a crafted user name or
+ * attribute rewrite the query). Inside a JSON string of the template a
+ * value is escaped as string content; outside one it is a JSON value of
+ * its own: ${user.roles} and ${user.securityRoles} a comma-separated list
+ * of strings, as the peer writes them for "[${user.roles}]", any other
+ * value a number when it is one and a string otherwise. False when a
  * variable is undefined: the request must then be refused. */
 bool pol_render_json(const char *tmpl, const pol_user *u, char *out,
 		     size_t cap);

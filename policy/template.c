@@ -10,8 +10,10 @@
 
 #include "policy.h"
 
-/* What a substituted value is escaped for. */
-enum { MODE_GLOB, MODE_REGEX, MODE_JSON };
+/* What a substituted value is escaped for: a glob, a regex, JSON string
+ * content, or JSON text outside a string (where it becomes a value of
+ * its own: a number as written, anything else a string). */
+enum { MODE_GLOB, MODE_REGEX, MODE_JSON, MODE_JSON_BARE };
 
 typedef struct outbuf {
 	char *p;
@@ -60,11 +62,49 @@ static void put_json_value(outbuf *o, const char *v, size_t n)
 	}
 }
 
+/* Is v a JSON number, as JSON writes one ("-1", "2.5e3")? */
+static bool json_number(const char *v, size_t n)
+{
+	size_t i = 0, digits;
+
+	i += i < n && v[i] == '-';
+	if (i < n && v[i] == '0')
+		i++;
+	else if (i < n && v[i] >= '1' && v[i] <= '9')
+		while (i < n && v[i] >= '0' && v[i] <= '9')
+			i++;
+	else
+		return false;
+	if (i < n && v[i] == '.') {
+		for (digits = ++i; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+			;
+		if (i == digits)
+			return false;
+	}
+	if (i < n && (v[i] == 'e' || v[i] == 'E')) {
+		i++;
+		i += i < n && (v[i] == '+' || v[i] == '-');
+		for (digits = i; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+			;
+		if (i == digits)
+			return false;
+	}
+	return i == n;
+}
+
 /* A substituted value: glob specials quoted, or \Q...\E in a regex. */
 static void put_value(outbuf *o, const char *v, size_t n, int mode)
 {
 	if (mode == MODE_JSON) {
 		put_json_value(o, v, n);
+		return;
+	}
+	if (mode == MODE_JSON_BARE) {
+		bool number = json_number(v, n);
+
+		put(o, "\"", !number);
+		put_json_value(o, v, n);
+		put(o, "\"", !number);
 		return;
 	}
 	if (mode == MODE_REGEX) {
@@ -87,13 +127,24 @@ static void put_value(outbuf *o, const char *v, size_t n, int mode)
 }
 
 /* "a","b": each value double-quoted, comma-joined, as the peer writes
- * ${user.roles}. Quoted and joined first, then escaped as one value. */
+ * ${user.roles}. In JSON text outside a string that is a list of JSON
+ * strings, each escaped; elsewhere it is quoted and joined first, then
+ * escaped as one value. */
 static bool put_joined(outbuf *o, const char *const *v, size_t n,
 		       int mode)
 {
 	char buf[4096];
 	outbuf j = { buf, 0, sizeof(buf), true };
 
+	if (mode == MODE_JSON_BARE) {
+		for (size_t i = 0; i < n; i++) {
+			put(o, ",", i > 0);
+			put(o, "\"", 1);
+			put_json_value(o, v[i], strlen(v[i]));
+			put(o, "\"", 1);
+		}
+		return true;
+	}
 	for (size_t i = 0; i < n; i++) {
 		put(&j, i ? ",\"" : "\"", i ? 2 : 1);
 		put(&j, v[i], strlen(v[i]));
@@ -170,15 +221,32 @@ static bool put_ref(outbuf *o, const char *t, const char *end,
 	return true;
 }
 
+/* Follow JSON text from t to end: are we inside a string after it? */
+static void json_follow(const char *t, const char *end, bool *in_str,
+			bool *esc)
+{
+	for (; t < end; t++) {
+		if (*esc)
+			*esc = false;
+		else if (*in_str && *t == '\\')
+			*esc = true;
+		else if (*t == '"')
+			*in_str = !*in_str;
+	}
+}
+
 static bool render(const char *tmpl, const pol_user *u, char *out,
 		   size_t cap, int mode)
 {
 	outbuf o = { out, 0, cap, cap > 0 };
 	const char *t = tmpl;
+	bool in_str = false, esc = false;
 
 	while (t && *t && o.ok) {
 		const char *v = strstr(t, "${"), *end;
 
+		if (mode != MODE_GLOB && mode != MODE_REGEX)
+			json_follow(t, v ? v : t + strlen(t), &in_str, &esc);
 		if (v && v > t && v[-1] == '$') {   /* "$${" stays literal */
 			put_text(&o, t, (size_t)(v - t - 1), mode);
 			put_text(&o, "${", 2, mode);
@@ -189,7 +257,9 @@ static bool render(const char *tmpl, const pol_user *u, char *out,
 		if (!v)
 			break;
 		end = strchr(v + 2, '}');
-		if (!end || !put_ref(&o, v + 2, end, u, mode))
+		if (!end || !put_ref(&o, v + 2, end, u,
+				     mode == MODE_JSON && !in_str ?
+				     MODE_JSON_BARE : mode))
 			return false;
 		t = end + 1;
 	}

@@ -132,6 +132,43 @@ static void user_name_cannot_break_out_of_a_dls_query(void)
 	ng_engine_release(e);
 }
 
+/* Outside a JSON string ${user.roles} and ${user.securityRoles} are lists
+ * of strings, as in "[${user.roles}]"; an attribute is a number when it is
+ * one and a string otherwise, so that it cannot add to the query. */
+static void dls_variables_outside_strings_are_json_values(void)
+{
+	ng_engine *e = open_engine(DATA "dls-lists");
+	cJSON *d = decide_line(e, SEARCH_PEOPLE("ann", "[\"g1\",\"a\\\"b\"]",
+		"{\"attr.internal.level\":\"3\"}"));
+	char *dls = field_text(d, "dls", "people");
+
+	CU_ASSERT_EQUAL(status_of(d), 200);
+	CU_ASSERT_STRING_EQUAL(dls, "{\"bool\":{\"filter\":[{\"terms\":"
+			       "{\"group\":[\"g1\",\"a\\\"b\"]}},{\"range\":"
+			       "{\"level\":{\"lte\":3}}}]}}");
+	cJSON_free(dls);
+	cJSON_Delete(d);
+	d = decide_line(e, SEARCH_PEOPLE("ann", "[\"g1\"]",
+		"{\"attr.internal.level\":\"3}}]},{\\\"match_all\\\":{}\"}"));
+	dls = field_text(d, "dls", "people");
+	CU_ASSERT_EQUAL(status_of(d), 200);
+	CU_ASSERT_STRING_EQUAL(dls, "{\"bool\":{\"filter\":[{\"terms\":"
+			       "{\"group\":[\"g1\"]}},{\"range\":{\"level\":"
+			       "{\"lte\":\"3}}]},{\\\"match_all\\\":{}\"}}}]}}");
+	cJSON_free(dls);
+	cJSON_Delete(d);
+	d = decide_line(e, "{\"id\":\"t\",\"user\":{\"name\":\"ann\","
+			"\"backend_roles\":[\"g1\"]},\"rest\":{\"method\":"
+			"\"GET\",\"path\":\"/other/_search\"}}");
+	dls = field_text(d, "dls", "other");
+	CU_ASSERT_EQUAL(status_of(d), 200);
+	CU_ASSERT_STRING_EQUAL(dls, "{\"terms\":{\"role\":[\"by_groups\","
+			       "\"by_roles\"]}}");
+	cJSON_free(dls);
+	cJSON_Delete(d);
+	ng_engine_release(e);
+}
+
 static void undefined_dls_variable_denies(void)
 {
 	ng_engine *e = open_engine(DATA "dls");
@@ -480,6 +517,7 @@ void suite_engine(void)
 {
 	NG_ADD_SUITE("engine",
 		     NG_TEST(dls_queries_of_two_roles_are_ored),
+		     NG_TEST(dls_variables_outside_strings_are_json_values),
 		     NG_TEST(fls_mixing_includes_and_excludes_keeps_the_excludes),
 		     NG_TEST(restricted_role_wins_over_an_open_one_by_default),
 		     NG_TEST(open_role_lifts_restrictions_when_empty_overrides_all),
