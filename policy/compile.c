@@ -210,19 +210,28 @@ static size_t words(size_t n)
 	return n ? (n + 63) / 64 : 1;
 }
 
-/* Hardening: the POL_MAX_PATTERNS limit (policy.h). */
+/* Hardening: the POL_MAX_PATTERNS limit (policy.h). The error is at the
+ * first pattern past the limit, and gives the policy's count. */
 static int check_pattern_count(const pol_model *m, ng_error *err)
 {
+	const pol_pos *over = NULL;
 	size_t n = 0;
 
 	for (size_t r = 0; r < m->nroles; r++)
-		for (size_t i = 0; i < m->roles[r].nindex; i++)
-			n += m->roles[r].index[i].patterns.n;
+		for (size_t i = 0; i < m->roles[r].nindex; i++) {
+			const pol_strlist *l = &m->roles[r].index[i].patterns;
+
+			if (n <= POL_MAX_PATTERNS &&
+			    n + l->n > POL_MAX_PATTERNS && l->pos)
+				over = &l->pos[POL_MAX_PATTERNS - n];
+			n += l->n;
+		}
 	if (n <= POL_MAX_PATTERNS)
 		return 0;
-	return pol_fail(err, NG_ELIMIT, NULL, 0, 0,
-			"%zu index patterns exceed the limit of %u", n,
-			(unsigned)POL_MAX_PATTERNS);
+	return pol_fail(err, NG_ELIMIT, over ? over->file : NULL,
+			over ? over->line : 0, over ? over->col : 0,
+			"%zu index patterns exceed the limit of %u",
+			n, (unsigned)POL_MAX_PATTERNS);
 }
 
 static int alloc_tables(pol_compiled *pc, ng_error *err)

@@ -22,6 +22,9 @@ const pol_lint_rule pol_lint_rules[] = {
 	  "a yaml file a node does not read, such as a fragment of one" },
 	{ "yaml-syntax", POL_SEV_ERROR,
 	  "malformed yaml, duplicate keys, or more than one document" },
+	{ "limit-exceeded", POL_SEV_ERROR,
+	  "a policy past a limit a node holds to, such as the number of "
+	  "index patterns; it does not load" },
 	{ "schema-unknown-key", POL_SEV_ERROR,
 	  "a key the file kind does not have" },
 	{ "schema-type", POL_SEV_ERROR,
@@ -404,6 +407,32 @@ static void index_model(lint_ctx *c)
 		c->rc = NG_ENOMEM;
 }
 
+/* A policy that reads may still not compile: a limit of the compiled
+ * tables (the number of index patterns) or a regex. The compiler takes a
+ * model of its own, loaded again; an error it shares with a finding
+ * already made (an invalid regex) is not repeated. */
+static void compile_check(lint_ctx *c)
+{
+	pol_model *m = NULL;
+	pol_compiled *pc = NULL;
+	ng_error e = { 0 };
+	int rc = pol_model_load_dir(c->dir, NULL, &m, &e);
+
+	if (!rc)
+		rc = pol_compile(m, &pc, &e);   /* owns m from here on */
+	else
+		pol_model_free(m);
+	pol_compiled_free(pc);
+	if (rc == NG_ENOMEM)
+		c->rc = NG_ENOMEM;
+	else if (rc == NG_ELIMIT)
+		lint_add(c, "limit-exceeded", POL_SEV_ERROR,
+			 &(pol_pos){ e.file, e.line, e.column }, "%s",
+			 e.message);
+	else if (rc)
+		add_load_error(c, &e);
+}
+
 static void run_model_rules(lint_ctx *c)
 {
 	ng_error e = { 0 };
@@ -421,6 +450,8 @@ static void run_model_rules(lint_ctx *c)
 	lint_actions(c);
 	lint_roles(c);
 	lint_mappings(c);
+	if (!c->rc)
+		compile_check(c);
 }
 
 static void ctx_clear(lint_ctx *c)

@@ -261,8 +261,13 @@ static int compile_patterns(size_t n)
 	rc = pol_model_load_text(m, "roles.yml", y.s, y.len, &err);
 	CU_ASSERT_EQUAL(rc, 0);
 	rc = pol_compile(m, &pc, &err);
-	if (rc)
+	if (rc) {
+		/* at the first pattern past the limit: here the last one */
 		CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "index patterns"));
+		CU_ASSERT_STRING_EQUAL(err.file, "roles.yml");
+		CU_ASSERT_EQUAL(err.line, (int)(4 + n));
+		CU_ASSERT_EQUAL(err.column, 7);
+	}
 	pol_compiled_free(pc);
 	free(y.s);
 	return rc;
