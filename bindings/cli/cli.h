@@ -33,15 +33,17 @@ const char *cli_oneline(const char *s, char *buf, size_t cap);
 /* The same for every string of a JSON tree, in place. */
 void cli_json_oneline(cJSON *j);
 
-/* Action groups as diff and matrix show them, each with the action that
- * stands for it. */
+/* Action groups as diff and matrix show them, each with the actions
+ * probed for it (NULL-terminated). The index groups are read, write and
+ * manage; the cluster group's actions are probed without an index. */
 typedef struct cli_group {
 	const char *name;
-	const char *action;
+	const char *const *actions;
 } cli_group;
 
 enum { CLI_NGROUPS = 3 };
 extern const cli_group cli_groups[CLI_NGROUPS];
+extern const cli_group cli_cluster_group;
 
 /* One cell: may the caller perform `action` on `index`, and under which
  * restrictions? */
@@ -52,8 +54,13 @@ typedef struct cli_cell {
 } cli_cell;
 
 /* Decide a synthetic transport request for a user (as the policy maps
- * them) or for a role given directly (is_role). 0, or an NG_E code. */
+ * them) or for a role given directly (is_role), on `index` or, when it
+ * is NULL, on no index. 0, or an NG_E code. */
 int cli_probe(const ng_engine *e, const char *who, bool is_role,
 	      const char *index, const char *action, cli_cell *out);
+/* The same for every action of a group: allowed when any is, with the
+ * restrictions of those allowed. */
+int cli_probe_group(const ng_engine *e, const char *who, bool is_role,
+		    const char *index, const cli_group *g, cli_cell *out);
 
 #endif /* NG_CLI_H */

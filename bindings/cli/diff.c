@@ -281,34 +281,48 @@ static const char *cell_text(const cli_cell *c)
 	       "allowed";
 }
 
+/* Every action of the group on the index (NULL: the cluster), each one
+ * that the change affects a line of its own. */
+static void diff_group(ng_engine *const eng[2], const char *who,
+		       bool is_role, const char *ix, const cli_group *g,
+		       const char *label, changes *cs)
+{
+	char kind[64], line[600];
+
+	for (const char *const *act = g->actions; *act; act++) {
+		cli_cell a, b;
+
+		if (cli_probe(eng[0], who, is_role, ix, *act, &a) ||
+		    cli_probe(eng[1], who, is_role, ix, *act, &b))
+			continue;
+		if (a.allowed == b.allowed && a.dls == b.dls && a.fls == b.fls)
+			continue;
+		snprintf(kind, sizeof(kind), "%s",
+			 a.allowed == b.allowed ? "restrictions changed" :
+			 b.allowed ? "becomes allowed" : "becomes denied");
+		if (ix)
+			snprintf(line, sizeof(line), "%s %s %s: %s -> %s", ix,
+				 g->name, *act, cell_text(&a), cell_text(&b));
+		else
+			snprintf(line, sizeof(line), "(cluster) %s: %s -> %s",
+				 *act, cell_text(&a), cell_text(&b));
+		add_change(cs, label, kind, line);
+	}
+}
+
 static void diff_who(ng_engine *const eng[2], const char *who, bool is_role,
 		     changes *cs)
 {
 	const ng_metadata *m = ng_engine_metadata(eng[1]);
-	char label[300], kind[64], line[600];
+	char label[300];
 
 	snprintf(label, sizeof(label), "%s %s", is_role ? "role" : "user", who);
-	for (size_t i = 0; i < ng_metadata_index_count(m); i++) {
-		const char *ix = ng_metadata_index_name(m, i);
-
-		for (size_t g = 0; g < CLI_NGROUPS; g++) {
-			cli_cell a, b;
-
-			if (cli_probe(eng[0], who, is_role, ix, cli_groups[g].action,
-				      &a) || cli_probe(eng[1], who, is_role, ix,
-				      cli_groups[g].action, &b))
-				continue;
-			if (a.allowed == b.allowed && a.dls == b.dls &&
-			    a.fls == b.fls)
-				continue;
-			snprintf(kind, sizeof(kind), "%s",
-				 a.allowed == b.allowed ? "restrictions changed" :
-				 b.allowed ? "becomes allowed" : "becomes denied");
-			snprintf(line, sizeof(line), "%s %s: %s -> %s", ix,
-				 cli_groups[g].name, cell_text(&a), cell_text(&b));
-			add_change(cs, label, kind, line);
-		}
-	}
+	diff_group(eng, who, is_role, NULL, &cli_cluster_group, label, cs);
+	for (size_t i = 0; i < ng_metadata_index_count(m); i++)
+		for (size_t g = 0; g < CLI_NGROUPS; g++)
+			diff_group(eng, who, is_role,
+				   ng_metadata_index_name(m, i), &cli_groups[g],
+				   label, cs);
 }
 
 /* Each name of both lists once: the old list, then what only the new has. */

@@ -133,9 +133,10 @@ static void fill(matrix *mx, const ng_engine *e, bool by_roles)
 				for (size_t i = 0; i < mx->groups[g].n; i++) {
 					cli_cell one;
 
-					if (cli_probe(e, mx->rows[r], by_roles,
-						      mx->groups[g].names[i],
-						      cli_groups[a].action, &one) ||
+					if (cli_probe_group(e, mx->rows[r],
+							    by_roles,
+							    mx->groups[g].names[i],
+							    &cli_groups[a], &one) ||
 					    !one.allowed)
 						continue;
 					c->allowed++;

@@ -9,13 +9,46 @@
 
 #include "cli.h"
 
-/* One action stands for each group: what a reader, a writer and an
- * index manager would first be refused. */
-const cli_group cli_groups[CLI_NGROUPS] = {
-	{ "read", "indices:data/read/search" },
-	{ "write", "indices:data/write/index" },
-	{ "manage", "indices:admin/settings/update" },
+/* What a reader, a writer and an index manager do, and what a cluster
+ * administrator does: one action of each kind of grant a role usually
+ * holds, so that a policy change of any of them shows. Every name is one
+ * of the dictionary of known actions. */
+static const char *const read_actions[] = {
+	"indices:data/read/search", "indices:data/read/get",
+	"indices:data/read/field_caps", "indices:data/read/explain",
+	"indices:data/read/tv", NULL,
 };
+static const char *const write_actions[] = {
+	"indices:data/write/index", "indices:data/write/update",
+	"indices:data/write/delete",
+	"indices:data/write/delete/byquery",
+	"indices:data/write/update/byquery", NULL,
+};
+static const char *const manage_actions[] = {
+	"indices:admin/settings/update", "indices:admin/create",
+	"indices:admin/delete", "indices:admin/mapping/put",
+	"indices:admin/close", "indices:admin/open", "indices:admin/aliases",
+	"indices:admin/refresh", "indices:admin/forcemerge",
+	"indices:admin/rollover", "indices:admin/resize", NULL,
+};
+static const char *const cluster_actions[] = {
+	"cluster:monitor/health", "cluster:monitor/state",
+	"cluster:monitor/nodes/stats", "cluster:admin/settings/update",
+	"cluster:admin/reroute", "cluster:admin/tasks/cancel",
+	"cluster:admin/snapshot/create", "cluster:admin/snapshot/restore",
+	"cluster:admin/repository/put", "cluster:admin/script/put",
+	"cluster:admin/ingest/pipeline/put", "indices:admin/template/put",
+	"indices:admin/index_template/put", "indices:data/read/msearch",
+	"indices:data/read/mget", "indices:data/write/bulk",
+	"indices:data/read/scroll", "indices:data/read/scroll/clear", NULL,
+};
+
+const cli_group cli_groups[CLI_NGROUPS] = {
+	{ "read", read_actions },
+	{ "write", write_actions },
+	{ "manage", manage_actions },
+};
+const cli_group cli_cluster_group = { "cluster", cluster_actions };
 
 static int caller(ng_request *r, const char *who, bool is_role)
 {
@@ -48,7 +81,7 @@ int cli_probe(const ng_engine *e, const char *who, bool is_role,
 		rc = caller(r, who, is_role);
 	if (!rc)
 		rc = ng_request_set_transport(r, action, strlen(action), NULL, 0);
-	if (!rc)
+	if (!rc && index)
 		rc = ng_request_add_transport_index(r, index, strlen(index));
 	if (!rc)
 		rc = ng_decide(e, r, &d);
@@ -66,3 +99,21 @@ int cli_probe(const ng_engine *e, const char *who, bool is_role,
 	return rc;
 }
 
+int cli_probe_group(const ng_engine *e, const char *who, bool is_role,
+		    const char *index, const cli_group *g, cli_cell *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (const char *const *a = g->actions; *a; a++) {
+		cli_cell one;
+		int rc = cli_probe(e, who, is_role, index, *a, &one);
+
+		if (rc)
+			return rc;
+		if (!one.allowed)
+			continue;
+		out->allowed = true;
+		out->dls = out->dls || one.dls;
+		out->fls = out->fls || one.fls;
+	}
+	return 0;
+}
