@@ -81,9 +81,11 @@ deps:
 run: $(BUILD)/nodeguard
 	@$(BUILD)/nodeguard eval --check --summary --policy samples/policy \
 	  --metadata samples/metadata.json samples/requests.ndjson \
-	  > $(BUILD)/samples-decisions.ndjson; rc=$$?; \
+	  > $(BUILD)/samples-eval.out; rc=$$?; \
+	  sed '$$d' $(BUILD)/samples-eval.out > $(BUILD)/samples-decisions.ndjson; \
 	  echo "decisions: $(BUILD)/samples-decisions.ndjson"; \
-	  tail -n 1 $(BUILD)/samples-decisions.ndjson; exit $$rc
+	  tail -n 1 $(BUILD)/samples-eval.out; rm -f $(BUILD)/samples-eval.out; \
+	  exit $$rc
 
 unit-test: $(BUILD)/unit-tests
 	cd tests && ../$(BUILD)/unit-tests

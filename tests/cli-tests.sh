@@ -139,6 +139,15 @@ check "eval: an endless input line stops the run, exit 2" bash -c \
   'timeout 30 "$0" eval --policy "$1/old" --metadata "$1/metadata.json" /dev/zero \
      2>"$2/zero.err" >/dev/null; [ $? = 2 ] &&
    grep -q "^/dev/zero:1: longer than 134217728 bytes" "$2/zero.err"' "$ng" "$one" "$tmp"
+check "eval: a line that is no request gets a whole decision, 400" bash -c \
+  'printf "not json\n" | "$0" eval --policy "$1/old" --metadata "$1/metadata.json" - 2>/dev/null |
+   python3 -c "
+import json, sys
+d = json.loads(sys.stdin.readline())
+assert set(d) == {\"id\", \"status\", \"decision\", \"reason\", \"user\", \"roles\", \"checks\",
+                  \"items\", \"dls\", \"fls\", \"masked\", \"policy\"}, d
+assert d[\"status\"] == 400 and d[\"decision\"] == \"deny\" and d[\"id\"] == \"line 1\", d
+assert d[\"policy\"].startswith(\"sha256:\"), d"' "$ng" "$one"
 
 # --- matrix -------------------------------------------------------------
 check "matrix text" bash -c '"$0" matrix --policy "$1/old" --metadata "$1/metadata.json" |

@@ -55,6 +55,7 @@ typedef struct eval_stats {
 	kind_count kinds[MAX_KINDS];
 	size_t nkinds;
 	bool progress;                /* a progress line is on stderr */
+	const char *policy;           /* the policy's id, for bad lines */
 } eval_stats;
 
 void cli_print_error(const char *what)
@@ -448,7 +449,6 @@ static void check_line(const char *input, eval_stats *s, const char *line,
 	cJSON_Delete(dec);
 }
 
-/* A line that is not a request still gets an answer, in order. */
 /* The input as diagnostics name it. */
 static const char *input_name(const eval_opts *o)
 {
@@ -456,8 +456,8 @@ static const char *input_name(const eval_opts *o)
 }
 
 /* A line that is no request still gets its answer, in order: a 400
- * named after the line, as JSON (the message may hold quotes). The
- * diagnostic names the file and line. */
+ * named after the line, with every member of a decision, as JSON (the
+ * message may hold quotes). The diagnostic names the file and line. */
 static void answer_bad_line(const eval_opts *o, eval_stats *s, size_t lineno,
 			    const char *msg)
 {
@@ -470,8 +470,14 @@ static void answer_bad_line(const eval_opts *o, eval_stats *s, size_t lineno,
 	cJSON_AddNumberToObject(d, "status", 400);
 	cJSON_AddStringToObject(d, "decision", "deny");
 	cJSON_AddStringToObject(d, "reason", reason);
+	cJSON_AddNullToObject(d, "user");
+	cJSON_AddArrayToObject(d, "roles");
 	cJSON_AddArrayToObject(d, "checks");
 	cJSON_AddArrayToObject(d, "items");
+	cJSON_AddObjectToObject(d, "dls");
+	cJSON_AddObjectToObject(d, "fls");
+	cJSON_AddObjectToObject(d, "masked");
+	cJSON_AddStringToObject(d, "policy", s->policy ? s->policy : "");
 	text = cJSON_PrintUnformatted(d);
 	puts(text ? text : "{\"status\":400,\"decision\":\"deny\"}");
 	cJSON_free(text);
@@ -657,7 +663,7 @@ static void print_summary(const eval_stats *s)
 
 static int run(const ng_engine *e, const eval_opts *o, FILE *in)
 {
-	eval_stats s = { 0 };
+	eval_stats s = { .policy = ng_policy_id(ng_engine_policy(e)) };
 	slot *slots = calloc(BATCH, sizeof(slot));
 	batch b = { e, slots, 0, o->threads > 0 ? o->threads : 1 };
 
