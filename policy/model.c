@@ -74,8 +74,10 @@ int pol_warn(pol_model *m, const pol_pos *pos, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	pol_oneline(msg, sizeof(msg));
-	line = g_strdup_printf("%s:%d:%d: %s", pos->file ? pos->file : "",
-			       pos->line, pos->col, msg);
+	/* a warning about the directory as a whole has no position */
+	line = pos->file ? g_strdup_printf("%s:%d:%d: %s", pos->file,
+					   pos->line, pos->col, msg)
+			 : g_strdup(msg);
 	if (!line)
 		return NG_ENOMEM;
 	char *owned = pol_pool_strdup(m->pool, line);
@@ -1037,9 +1039,13 @@ bool pol_dir_is_search_guard(const char *dir)
 	return false;
 }
 
-/* The files of one directory, OpenSearch names first, then sg_ names. */
+/* The files of one directory, OpenSearch names first, then sg_ names.
+ * A directory without any of them is most likely the wrong one: it
+ * loads (the built-ins alone, which grant no one anything) with a
+ * warning that says so. */
 static int load_files(pol_model *m, const char *dir, ng_error *err)
 {
+	bool any = false;
 	int rc = 0;
 
 	for (size_t i = 0; !rc && kinds[i].id != K_NODE_SETTINGS; i++) {
@@ -1047,13 +1053,20 @@ static int load_files(pol_model *m, const char *dir, ng_error *err)
 		bool found;
 
 		rc = load_path(m, dir, kinds[i].base, &kinds[i], &found, err);
+		any = any || found;
 		if (rc || found)
 			continue;
 		snprintf(sg, sizeof(sg), "sg_%s", kinds[i].base);
 		rc = load_path(m, dir, sg, &kinds[i], &found, err);
+		any = any || found;
 		if (found)
 			m->config.search_guard = true;
 	}
+	if (!rc && !any)
+		rc = pol_warn(m, &(pol_pos){ NULL, 0, 0 }, "no configuration "
+			      "file (roles.yml, roles_mapping.yml, ... or their "
+			      "sg_ names) in the directory, so nothing is "
+			      "granted");
 	return rc;
 }
 

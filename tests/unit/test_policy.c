@@ -1085,6 +1085,27 @@ static void dangling_link_is_refused_not_absent(void)
 	}
 }
 
+/* A directory without any configuration file loads, granting nothing,
+ * with a warning that the directory is probably the wrong one. One with
+ * a file has no such warning. */
+static void directory_without_configuration_files_warns(void)
+{
+	char *dir = tmp_dir();
+	pol_model *m = load_dir_ok(dir);
+
+	CU_ASSERT_EQUAL_FATAL(m->warnings.n, 1);
+	CU_ASSERT_STRING_EQUAL(m->warnings.v[0], "no configuration file "
+			       "(roles.yml, roles_mapping.yml, ... or their sg_ "
+			       "names) in the directory, so nothing is granted");
+	pol_model_free(m);
+	put_file(dir, "sg_config.yml", "_meta: {type: config, "
+		 "config_version: 2}\nconfig: {dynamic: {}}\n", 63);
+	m = load_dir_ok(dir);
+	CU_ASSERT_EQUAL(m->warnings.n, 0);
+	pol_model_free(m);
+	rm_dir(dir);
+}
+
 /* A link to a regular file is read as the file. */
 static void link_to_a_regular_file_loads(void)
 {
@@ -1852,6 +1873,7 @@ void suite_policy(void)
 		NG_TEST(pipe_with_a_writer_is_refused),
 		NG_TEST(pipe_without_a_writer_is_refused),
 		NG_TEST(dangling_link_is_refused_not_absent),
+		NG_TEST(directory_without_configuration_files_warns),
 		NG_TEST(link_to_a_regular_file_loads),
 		NG_TEST(lint_reports_a_file_past_a_limit_once),
 		NG_TEST(lint_reports_a_pipe_as_unreadable),
