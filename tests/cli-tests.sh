@@ -148,6 +148,15 @@ assert set(d) == {\"id\", \"status\", \"decision\", \"reason\", \"user\", \"role
                   \"items\", \"dls\", \"fls\", \"masked\", \"policy\"}, d
 assert d[\"status\"] == 400 and d[\"decision\"] == \"deny\" and d[\"id\"] == \"line 1\", d
 assert d[\"policy\"].startswith(\"sha256:\"), d"' "$ng" "$one"
+check "eval: an option given twice is bad usage" bash -c \
+  '"$0" eval --policy "$1/old" --policy "$1/new" --metadata "$1/metadata.json" /dev/null \
+     2>&1 >/dev/null | grep -qx "eval: --policy given twice"; [ "${PIPESTATUS[0]}" = 2 ]' "$ng" "$one"
+check "eval: --option=value is read as --option value" bash -c \
+  '"$0" eval --policy="$1/policy" --metadata="$1/metadata.json" --check "$1/requests.ndjson" |
+   tail -n 1 | grep -qx "77 passed, 0 failed"' "$ng" "$root/../samples"
+check "eval: an option followed by another takes no value from it" bash -c \
+  '"$0" eval --policy --metadata "$1/metadata.json" /dev/null 2>&1 >/dev/null |
+   grep -qx "eval: --policy needs a value"' "$ng" "$one"
 
 # --- matrix -------------------------------------------------------------
 check "matrix text" bash -c '"$0" matrix --policy "$1/old" --metadata "$1/metadata.json" |

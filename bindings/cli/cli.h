@@ -27,6 +27,13 @@ void cli_print_error(const char *what);
 /* The same for an error loading the policy directory `dir`. */
 void cli_print_policy_error(const char *dir);
 
+/* Is argv[*i] the option `name` with a value, as "--name VALUE" or
+ * "--name=VALUE"? 1 with *value set and *i on the value's argument; 0 for
+ * any other argument; -1, after a message naming `cmd`, when the value is
+ * missing or empty, or *value was set already (the option given twice). */
+int cli_option(int argc, char **argv, int *i, const char *cmd,
+	       const char *name, const char **value);
+
 /* `s` for a line of text: itself, or with its control characters escaped
  * into buf[cap]. */
 const char *cli_oneline(const char *s, char *buf, size_t cap);

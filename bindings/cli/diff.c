@@ -34,14 +34,17 @@ static int parse_args(int argc, char **argv, diff_opts *o)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int k;
 
-		if (!strcmp(a, "--old") && i + 1 < argc)
-			o->old_dir = argv[++i];
-		else if (!strcmp(a, "--new") && i + 1 < argc)
-			o->new_dir = argv[++i];
-		else if (!strcmp(a, "--metadata") && i + 1 < argc)
-			o->metadata = argv[++i];
-		else if (a[0] == '-' && a[1])
+		if ((k = cli_option(argc, argv, &i, "diff", "--old",
+				    &o->old_dir)) ||
+		    (k = cli_option(argc, argv, &i, "diff", "--new",
+				    &o->new_dir)) ||
+		    (k = cli_option(argc, argv, &i, "diff", "--metadata",
+				    &o->metadata))) {
+			if (k < 0)
+				return -1;
+		} else if (a[0] == '-' && a[1])
 			return fprintf(stderr, "diff: unknown option %s\n", a), -1;
 		else if (!o->input)
 			o->input = a;

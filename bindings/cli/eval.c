@@ -137,25 +137,26 @@ static int parse_threads(const char *s)
 
 static int parse_args(int argc, char **argv, eval_opts *o)
 {
+	const char *threads = NULL;
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int k;
 
-		if (strcmp(a, "--check") == 0)
+		if ((k = cli_option(argc, argv, &i, "eval", "--policy",
+				    &o->policy)) ||
+		    (k = cli_option(argc, argv, &i, "eval", "--metadata",
+				    &o->metadata)) ||
+		    (k = cli_option(argc, argv, &i, "eval", "--threads",
+				    &threads))) {
+			if (k < 0)
+				return -1;
+		} else if (strcmp(a, "--check") == 0)
 			o->check = true;
 		else if (strcmp(a, "--summary") == 0)
 			o->summary = true;
-		else if (strcmp(a, "--policy") == 0 && i + 1 < argc)
-			o->policy = argv[++i];
-		else if (strcmp(a, "--metadata") == 0 && i + 1 < argc)
-			o->metadata = argv[++i];
-		else if (strcmp(a, "--threads") == 0 && i + 1 < argc)
-			o->threads = parse_threads(argv[++i]);
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return o->help = true, -1;
-		else if (a[0] == '-' && a[1] && i + 1 == argc &&
-			 (!strcmp(a, "--policy") || !strcmp(a, "--metadata") ||
-			  !strcmp(a, "--threads")))
-			return fprintf(stderr, "eval: %s needs a value\n", a), -1;
 		else if (a[0] == '-' && a[1])
 			return fprintf(stderr, "eval: unknown option %s\n", a), -1;
 		else if (!o->input)
@@ -163,6 +164,8 @@ static int parse_args(int argc, char **argv, eval_opts *o)
 		else
 			return fprintf(stderr, "eval: more than one input\n"), -1;
 	}
+	if (threads)
+		o->threads = parse_threads(threads);
 	if (o->threads < 0)
 		fprintf(stderr, "eval: --threads takes a number from 1 to %d\n",
 			MAX_THREADS);

@@ -30,39 +30,43 @@ static bool push(const char **v, size_t *n, const char *s)
 	return true;
 }
 
-static int parse_option(explain_opts *o, const char *a, const char *val)
+/* One option at argv[*i]: 1 read, 0 not an option, -1 bad (printed). */
+static int parse_option(explain_opts *o, int argc, char **argv, int *i)
 {
-	if (!strcmp(a, "--policy"))
-		o->policy = val;
-	else if (!strcmp(a, "--metadata"))
-		o->metadata = val;
-	else if (!strcmp(a, "--user"))
-		o->user = val;
-	else if (!strcmp(a, "--format") &&
-		 (!strcmp(val, "text") || !strcmp(val, "json")))
-		o->format = val;
-	else if (!strcmp(a, "--backend-role"))
-		return push(o->backend, &o->nbackend, val) ? 0 : -1;
-	else if (!strcmp(a, "--role"))
-		return push(o->roles, &o->nroles, val) ? 0 : -1;
-	else if (!strcmp(a, "--attr") && strchr(val, '=') && val[0] != '=')
-		return push(o->attrs, &o->nattrs, val) ? 0 : -1;
-	else
-		return -1;
-	return 0;
+	static const char cmd[] = "explain";
+	const char *v = NULL, *a = argv[*i];
+	int k;
+
+	if ((k = cli_option(argc, argv, i, cmd, "--policy", &o->policy)) ||
+	    (k = cli_option(argc, argv, i, cmd, "--metadata", &o->metadata)) ||
+	    (k = cli_option(argc, argv, i, cmd, "--user", &o->user)) ||
+	    (k = cli_option(argc, argv, i, cmd, "--format", &o->format)))
+		return k;
+	if ((k = cli_option(argc, argv, i, cmd, "--backend-role", &v)) > 0)
+		k = push(o->backend, &o->nbackend, v) ? 1 : -1;
+	else if (!k && (k = cli_option(argc, argv, i, cmd, "--role", &v)) > 0)
+		k = push(o->roles, &o->nroles, v) ? 1 : -1;
+	else if (!k && (k = cli_option(argc, argv, i, cmd, "--attr", &v)) > 0)
+		k = strchr(v, '=') && v[0] != '=' &&
+		    push(o->attrs, &o->nattrs, v) ? 1 : -1;
+	else if (!k && a[0] == '-' && a[1] == '-')
+		return fprintf(stderr, "explain: unknown option %s\n", a), -1;
+	if (k < 0 && v)
+		fprintf(stderr, "explain: bad value %s for %s\n", v, a);
+	return k;
 }
 
 static int parse_args(int argc, char **argv, explain_opts *o)
 {
-	o->format = "text";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int k = parse_option(o, argc, argv, &i);
 
-		if (a[0] == '-' && a[1] == '-' && i + 1 < argc) {
-			if (parse_option(o, a, argv[++i]) != 0)
-				return fprintf(stderr, "explain: bad option %s %s\n",
-					       a, argv[i]), -1;
-		} else if (!o->request) {
+		if (k < 0)
+			return -1;
+		if (k > 0)
+			continue;
+		if (!o->request) {
 			o->request = a;
 		} else if (!o->body_file) {
 			o->body_file = a;
@@ -70,6 +74,10 @@ static int parse_args(int argc, char **argv, explain_opts *o)
 			return fprintf(stderr, "explain: too many arguments\n"), -1;
 		}
 	}
+	if (!o->format)
+		o->format = "text";
+	if (strcmp(o->format, "text") && strcmp(o->format, "json"))
+		return fprintf(stderr, "explain: --format is text or json\n"), -1;
 	if (o->policy && o->metadata && o->user && o->request &&
 	    strchr(o->request, ' '))
 		return 0;

@@ -21,15 +21,17 @@ static const char *const sarif_levels[] = { "note", "warning", "error" };
 
 static int parse_args(int argc, char **argv, lint_opts *o)
 {
-	o->format = "text";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int k;
 
-		if (!strcmp(a, "--metadata") && i + 1 < argc)
-			o->metadata = argv[++i];
-		else if (!strcmp(a, "--format") && i + 1 < argc)
-			o->format = argv[++i];
-		else if (a[0] == '-' && a[1])
+		if ((k = cli_option(argc, argv, &i, "lint", "--metadata",
+				    &o->metadata)) ||
+		    (k = cli_option(argc, argv, &i, "lint", "--format",
+				    &o->format))) {
+			if (k < 0)
+				return -1;
+		} else if (a[0] == '-' && a[1])
 			return fprintf(stderr, "lint: unknown option %s\n", a), -1;
 		else if (!o->dir)
 			o->dir = a;
@@ -37,6 +39,8 @@ static int parse_args(int argc, char **argv, lint_opts *o)
 			return fprintf(stderr, "lint: more than one directory\n"),
 			       -1;
 	}
+	if (!o->format)
+		o->format = "text";
 	if (o->dir && (!strcmp(o->format, "text") ||
 		       !strcmp(o->format, "json") ||
 		       !strcmp(o->format, "sarif")))

@@ -42,14 +42,17 @@ static int parse_args(int argc, char **argv, matrix_opts *o)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int k;
 
-		if (!strcmp(a, "--policy") && i + 1 < argc)
-			o->policy = argv[++i];
-		else if (!strcmp(a, "--metadata") && i + 1 < argc)
-			o->metadata = argv[++i];
-		else if (!strcmp(a, "--html") && i + 1 < argc)
-			o->html = argv[++i];
-		else if (!strcmp(a, "--by-roles"))
+		if ((k = cli_option(argc, argv, &i, "matrix", "--policy",
+				    &o->policy)) ||
+		    (k = cli_option(argc, argv, &i, "matrix", "--metadata",
+				    &o->metadata)) ||
+		    (k = cli_option(argc, argv, &i, "matrix", "--html",
+				    &o->html))) {
+			if (k < 0)
+				return -1;
+		} else if (!strcmp(a, "--by-roles"))
 			o->by_roles = true;
 		else
 			return fprintf(stderr, "matrix: bad argument %s\n", a), -1;

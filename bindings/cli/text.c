@@ -46,3 +46,32 @@ void cli_json_oneline(cJSON *j)
 		cli_json_oneline(j->child);
 	}
 }
+
+int cli_option(int argc, char **argv, int *i, const char *cmd,
+	       const char *name, const char **value)
+{
+	const char *a = argv[*i], *v;
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+		return 0;
+	if (a[n] == '=') {
+		v = a + n + 1;
+	} else if (*i + 1 < argc && strncmp(argv[*i + 1], "--", 2) != 0) {
+		v = argv[++*i];
+	} else {
+		fprintf(stderr, "%s: %s needs a value\n", cmd, name);
+		return -1;
+	}
+	if (!*v) {
+		fprintf(stderr, "%s: %s needs a value\n", cmd, name);
+		return -1;
+	}
+	if (value && *value) {
+		fprintf(stderr, "%s: %s given twice\n", cmd, name);
+		return -1;
+	}
+	if (value)
+		*value = v;
+	return 1;
+}
