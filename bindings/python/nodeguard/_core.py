@@ -110,6 +110,12 @@ def _bytes(text):
     raise TypeError("expected str or bytes, got %s" % type(text).__name__)
 
 
+def _no_nul(data, what):
+    """The C side refuses a NUL; say which value held it."""
+    if b"\0" in data:
+        raise ValueError("%s holds a NUL character" % what)
+
+
 def _path(path):
     if isinstance(path, bytes):
         return path
@@ -448,43 +454,51 @@ class Request(_Handle):
         _Handle.__init__(request, out.value)
         return request
 
-    def _set(self, fn, text):
+    def _set(self, fn, text, what):
         data = _bytes(text)
+        _no_nul(data, what)
         _check(fn(self._handle(), data, len(data)))
         return self
 
     def set_id(self, id):
-        return self._set(lib.ng_request_set_id, id)
+        return self._set(lib.ng_request_set_id, id, "id")
 
     def set_user(self, name):
-        return self._set(lib.ng_request_set_user, name)
+        return self._set(lib.ng_request_set_user, name, "user name")
 
     def add_backend_role(self, role):
-        return self._set(lib.ng_request_add_backend_role, role)
+        return self._set(lib.ng_request_add_backend_role, role,
+                         "backend role")
 
     def add_role(self, role):
-        return self._set(lib.ng_request_add_role, role)
+        return self._set(lib.ng_request_add_role, role, "role")
 
     def set_address(self, address):
-        return self._set(lib.ng_request_set_address, address)
+        return self._set(lib.ng_request_set_address, address, "address")
 
     def set_cert_dn(self, dn):
-        return self._set(lib.ng_request_set_cert_dn, dn)
+        return self._set(lib.ng_request_set_cert_dn, dn, "cert_dn")
 
     def add_transport_index(self, index):
-        return self._set(lib.ng_request_add_transport_index, index)
+        return self._set(lib.ng_request_add_transport_index, index,
+                         "transport index")
 
     def add_attribute(self, key, value):
         k, v = _bytes(key), _bytes(value)
+        _no_nul(k, "attribute key")
+        _no_nul(v, "attribute %r" % k.decode("utf-8", "replace"))
         _check(lib.ng_request_add_attribute(self._handle(), k, len(k),
                                             v, len(v)))
         return self
 
     def set_rest(self, method, path, body=None):
         m, p = _bytes(method), _bytes(path)
+        _no_nul(m, "method")
+        _no_nul(p, "path")
         if isinstance(body, (dict, list)):
             body = _json.dumps(body)
         b = None if body is None else _bytes(body)
+        _no_nul(b or b"", "body")
         _check(lib.ng_request_set_rest(self._handle(), m, len(m), p, len(p),
                                        b, 0 if b is None else len(b)))
         return self
@@ -492,14 +506,25 @@ class Request(_Handle):
     def set_transport(self, action, peer_dn=None):
         a = _bytes(action)
         d = None if peer_dn is None else _bytes(peer_dn)
+        _no_nul(a, "action")
+        _no_nul(d or b"", "peer_dn")
         _check(lib.ng_request_set_transport(self._handle(), a, len(a),
                                             d, 0 if d is None else len(d)))
         return self
 
     def set_time(self, when):
+        """``when``: epoch milliseconds (an int) or an aware datetime."""
         if isinstance(when, datetime.datetime):
+            if when.utcoffset() is None:
+                raise ValueError("time: a naive datetime names no instant; "
+                                 "give one with a time zone")
             when = round(when.timestamp() * 1000)
-        _check(lib.ng_request_set_time(self._handle(), int(when)))
+        elif isinstance(when, bool) or not isinstance(when, int):
+            raise TypeError("time: expected epoch milliseconds (int) or an "
+                            "aware datetime, got %s" % type(when).__name__)
+        if not -2 ** 63 <= when < 2 ** 63:
+            raise OverflowError("time: %d milliseconds is out of range" % when)
+        _check(lib.ng_request_set_time(self._handle(), when))
         return self
 
     @property

@@ -1,6 +1,7 @@
 """Error paths: every failure raises NodeguardError with the detail of
 ng_last_error(), and a failed reload changes nothing."""
 
+import datetime
 import os
 import unittest
 
@@ -111,6 +112,32 @@ class RequestErrors(unittest.TestCase):
     def test_text_is_required(self):
         with self.assertRaises(TypeError):
             nodeguard.Request(user=42)
+
+    def test_nul_is_refused_naming_the_value(self):
+        with self.assertRaisesRegex(ValueError, "^user name holds a NUL"):
+            nodeguard.Request(user="le\0na")
+        with self.assertRaisesRegex(ValueError, "^body holds a NUL"):
+            nodeguard.Request("lena", "GET", "/_search", b'{"a":"\0"}')
+        with self.assertRaisesRegex(ValueError,
+                                    "^attribute 'attr.x' holds a NUL"):
+            nodeguard.Request("lena").add_attribute("attr.x", "a\0")
+
+    def test_time_out_of_range_is_refused_not_wrapped(self):
+        with self.assertRaises(OverflowError):
+            nodeguard.Request("lena", time=2 ** 70)
+        with self.assertRaises(OverflowError):
+            nodeguard.Request("lena", time=-2 ** 63 - 1)
+        nodeguard.Request("lena", time=2 ** 63 - 1).close()
+
+    def test_time_of_the_wrong_kind_is_refused(self):
+        with self.assertRaisesRegex(TypeError, "^time: expected epoch"):
+            nodeguard.Request("lena", time="x")
+        with self.assertRaises(TypeError):
+            nodeguard.Request("lena", time=True)
+        with self.assertRaisesRegex(ValueError, "naive datetime"):
+            nodeguard.Request("lena", time=datetime.datetime(2026, 3, 23))
+        aware = datetime.datetime(2026, 3, 23, tzinfo=datetime.timezone.utc)
+        nodeguard.Request("lena", time=aware).close()
 
 
 class Reload(unittest.TestCase):
