@@ -445,7 +445,10 @@ static void shadow_fn(lint_ctx *c, const pol_strlist *l, enum list_kind kind,
 				 &l->pos[i], "\"%s\" is listed twice", s);
 			continue;
 		}
-		if (lint_group(c, s) || lint_is_pattern(s))
+		/* a name reported as unknown is a typo, not a shadow */
+		if (lint_group(c, s) || lint_is_pattern(s) ||
+		    (pol_dict_find(s) < 0 && (bad_action_char(s) ||
+		     lint_suggest(s, pol_dict, pol_dict_len))))
 			continue;
 		by = covered_by(c, l, i);
 		if (by)
