@@ -149,6 +149,17 @@ static dc_check *new_check(dc_ctx *c, const prs_op *op, const char *action,
 	return k;
 }
 
+/* Sets of index ids, one bit each. */
+static bool bit_has(const uint64_t *set, uint32_t id)
+{
+	return (set[id / 64] >> (id % 64)) & 1;
+}
+
+static void bit_put(uint64_t *set, uint32_t id)
+{
+	set[id / 64] |= 1ull << (id % 64);
+}
+
 /* The concrete indices of a check, without repeats. With many rows, the
  * indices already listed are found in a bitset by index id rather than
  * by comparing names; names outside the metadata are still compared. */
@@ -160,7 +171,7 @@ typedef struct concrete {
 static bool listed(const concrete *k, const rs_row *row)
 {
 	if (k->seen && row->kind == MD_INDEX)
-		return k->seen[row->id / 64] >> (row->id % 64) & 1;
+		return bit_has(k->seen, row->id);
 	return ng_strv_has(k->v, row->name);
 }
 
@@ -172,7 +183,7 @@ static int list_index(dc_ctx *c, concrete *k, uint32_t id)
 	if (listed(k, &row))
 		return 0;
 	if (k->seen)
-		k->seen[id / 64] |= 1ull << (id % 64);
+		bit_put(k->seen, id);
 	return ng_strv_push(k->v, c->a, row.name);
 }
 
@@ -194,8 +205,7 @@ static int push_concrete(dc_ctx *c, concrete *k, const rs_row *row,
 		n = al->nindices;
 		if (write && al->write_index >= 0) {
 			if (k->seen)
-				k->seen[al->write_index / 64] |=
-					1ull << (al->write_index % 64);
+				bit_put(k->seen, (uint32_t)al->write_index);
 			return ng_strv_push(k->v, c->a,
 					    m->indices[al->write_index].name);
 		}
@@ -434,17 +444,18 @@ typedef struct rows_out {
 	rs_result *o;
 	uint64_t *ix;
 	bool *granted, *todo;  /* per row, as in op_state */
+	uint64_t *checked;     /* index ids among the rows checked already */
+	uint64_t *held;        /* of those, the ones granted */
 } rows_out;
+
 
 /* A row kept with its outcome (`todo` false), or a member to check. */
 static void put_row(rows_out *w, const rs_row *r, bool granted, bool todo)
 {
 	if (r->kind == MD_INDEX) {
-		uint64_t bit = 1ull << (r->id % 64);
-
-		if (w->ix[r->id / 64] & bit)
+		if (bit_has(w->ix, r->id))
 			return;
-		w->ix[r->id / 64] |= bit;
+		bit_put(w->ix, r->id);
 	}
 	w->granted[w->o->nrows] = granted;
 	w->todo[w->o->nrows] = todo;
@@ -475,7 +486,12 @@ static void put_members(dc_ctx *c, rows_out *w, const rs_row *r)
 		rs_row row = { c->md->indices[ids[i]].name, MD_INDEX, ids[i],
 			       false, false };
 
-		put_row(w, &row, true, true);
+		/* a member the wildcard also selected was checked with it:
+		 * the same actions on the same index, the same answer */
+		if (bit_has(w->checked, ids[i]))
+			put_row(w, &row, bit_has(w->held, ids[i]), false);
+		else
+			put_row(w, &row, true, true);
 	}
 }
 
@@ -518,6 +534,7 @@ static int break_down(dc_ctx *c, op_state *s)
 	const char *a = first_index_action(c, s->op);
 	rs_result out = { .pattern = s->res.pattern };
 	rows_out w = { .o = &out };
+	size_t words;
 
 	if (!a || !may_reduce(c, s, a) || !refused_members(c, s))
 		return 0;
@@ -526,12 +543,24 @@ static int break_down(dc_ctx *c, op_state *s)
 		return 0;
 	out.cap = broken_size(c, s);
 	out.rows = ng_arena_alloc(c->a, out.cap * sizeof(*out.rows));
-	w.ix = ng_arena_calloc(c->a, (c->md->nindices / 64 + 1) *
-			       sizeof(*w.ix));
+	words = c->md->nindices / 64 + 1;
+	w.ix = ng_arena_calloc(c->a, words * sizeof(*w.ix));
+	w.checked = ng_arena_calloc(c->a, words * sizeof(*w.checked));
+	w.held = ng_arena_calloc(c->a, words * sizeof(*w.held));
 	w.granted = ng_arena_alloc(c->a, out.cap * sizeof(bool));
 	w.todo = ng_arena_alloc(c->a, out.cap * sizeof(bool));
-	if (!out.rows || !w.ix || !w.granted || !w.todo)
+	if (!out.rows || !w.ix || !w.checked || !w.held || !w.granted ||
+	    !w.todo)
 		return NG_ENOMEM;
+	for (size_t i = 0; i < s->res.nrows; i++) {
+		const rs_row *r = &s->res.rows[i];
+
+		if (r->kind != MD_INDEX || r->remote)
+			continue;
+		bit_put(w.checked, r->id);
+		if (s->granted[i])
+			bit_put(w.held, r->id);
+	}
 	for (size_t i = 0; i < s->res.nrows; i++) {
 		const rs_row *r = &s->res.rows[i];
 
