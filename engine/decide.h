@@ -45,6 +45,13 @@ typedef struct dc_ctx {
 	uint32_t *gdyn;
 	size_t ngdyn;
 	tb_memo *memo;             /* table answers for these roles, or NULL */
+	/* With the memo: the whole answer (tables and dynamic patterns) for
+	 * an alias or a data stream linked to an index, by alias id, then
+	 * naliases + stream id, as role + 2 (0: not known yet), for the
+	 * action last asked for. The indices of a wildcard share few. */
+	int32_t *link_role;
+	const char *link_action;
+	int link_aid;
 	/* dc_is_cluster_action's answers by action pointer: the parsers
 	 * name actions with a few constant strings, asked again per item */
 	const char *cluster_key[8];

@@ -308,21 +308,59 @@ static int grant_known(dc_ctx *c, const char *name, md_kind kind,
 					      aid, c->roles), aid, action);
 }
 
+/* c->link_role for the action, emptied when the action changes; NULL
+ * when answers are not memoised (few rows, or no memory for it). */
+static int32_t *link_memo(dc_ctx *c, int aid, const char *action)
+{
+	size_t n = c->md->naliases + c->md->nstreams + 1;
+
+	if (!c->memo)
+		return NULL;
+	if (!c->link_role) {
+		c->link_role = ng_arena_alloc(c->a, n * sizeof(*c->link_role));
+		if (!c->link_role)
+			return NULL;
+		c->link_action = NULL;
+	}
+	if (c->link_aid != aid || c->link_action != action) {
+		memset(c->link_role, 0, n * sizeof(*c->link_role));
+		c->link_aid = aid;
+		c->link_action = action;
+	}
+	return c->link_role;
+}
+
+/* The k-th name linked to index `id` (tables.h), whose memo slot is
+ * `slot`: it answers alike for every index it is linked to. */
+static int grant_link(dc_ctx *c, uint32_t id, size_t k, const char *name,
+		      size_t slot, int aid, const char *action)
+{
+	int32_t *memo = link_memo(c, aid, action);
+	int role;
+
+	if (memo && memo[slot])
+		return memo[slot] - 2;
+	role = scan_name(c, name, tb_grant_link(c->e->tables, c->memo, id, k,
+						aid, c->roles), aid, action);
+	if (memo)
+		memo[slot] = role + 2;
+	return role;
+}
+
 /* An index is covered by a grant on itself, on one of its aliases, or on
  * its data stream. */
 static int grant_index(dc_ctx *c, uint32_t id, int aid, const char *action)
 {
 	const md_index *ix = &c->md->indices[id];
-	const tb_tables *t = c->e->tables;
 	int role = grant_known(c, ix->name, MD_INDEX, id, aid, action);
 	size_t k = 0;
 
 	for (; role < 0 && k < ix->naliases; k++)
-		role = scan_name(c, ix->aliases[k], tb_grant_link(t, c->memo,
-					id, k, aid, c->roles), aid, action);
+		role = grant_link(c, id, k, ix->aliases[k], ix->alias_ids[k],
+				  aid, action);
 	if (role < 0 && ix->data_stream)
-		role = scan_name(c, ix->data_stream, tb_grant_link(t, c->memo,
-					id, k, aid, c->roles), aid, action);
+		role = grant_link(c, id, k, ix->data_stream,
+				  c->md->naliases + ix->stream_id, aid, action);
 	return role;
 }
 

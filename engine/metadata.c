@@ -35,6 +35,7 @@ typedef struct md_pool {
 	GStringChunk *strings;
 	uint32_t *ids;            /* member lists of aliases, then streams */
 	const char **anames;      /* md_index.aliases, back to back */
+	uint32_t *aids;           /* md_index.alias_ids, back to back */
 } md_pool;
 
 /* A membership found while building: alias or stream `set` holds
@@ -855,6 +856,7 @@ static int stream_member(mdp *p, const cJSON *node, uint32_t sid,
 			       "index \"%s\" is in data streams \"%s\" and "
 			       "\"%s\"", x->name, x->data_stream, sname);
 	x->data_stream = sname;
+	x->stream_id = sid;
 	add_pair(p->spairs, sid, ix, p->seq++);
 	return 0;
 }
@@ -1366,18 +1368,22 @@ static void implicit_write_indices(ng_metadata *m)
 	}
 }
 
-/* Each index's alias names, from the pairs sorted by index. */
+/* Each index's aliases, by name and by id, from the pairs sorted by
+ * index. */
 static void fill_index_aliases(ng_metadata *m, GArray *pairs,
-			       const char **names)
+			       const char **names, uint32_t *ids)
 {
 	const md_pair *v = (const md_pair *)(const void *)pairs->data;
 
 	for (size_t i = 0; i < pairs->len; i++) {
 		md_index *x = &m->indices[v[i].index];
 
-		if (x->naliases == 0)
+		if (x->naliases == 0) {
 			x->aliases = &names[i];
+			x->alias_ids = &ids[i];
+		}
 		names[i] = m->aliases[v[i].set].name;
+		ids[i] = v[i].set;
 		x->naliases++;
 	}
 }
@@ -1395,7 +1401,8 @@ static void finish_aliases(mdp *p)
 
 	g_array_sort(p->apairs, pair_by_index);
 	p->pool->anames = g_new(const char *, na + 1);
-	fill_index_aliases(m, p->apairs, p->pool->anames);
+	p->pool->aids = g_new(uint32_t, na + 1);
+	fill_index_aliases(m, p->apairs, p->pool->anames, p->pool->aids);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -1451,6 +1458,7 @@ static void md_free(ng_metadata *m)
 			g_string_chunk_free(pool->strings);
 		g_free(pool->ids);
 		g_free(pool->anames);
+		g_free(pool->aids);
 		g_free(pool);
 	}
 	if (m->by_name)

@@ -26,8 +26,10 @@ typedef struct md_index {
 	uint32_t id;                 /* position in ng_metadata.indices */
 	bool hidden, closed, system;
 	const char **aliases;        /* alias names */
+	const uint32_t *alias_ids;   /* the same aliases, by id */
 	size_t naliases;
 	const char *data_stream;     /* parent stream, or NULL */
+	uint32_t stream_id;          /* its id, when data_stream is set */
 } md_index;
 
 typedef struct md_alias {
