@@ -815,12 +815,12 @@ static const char *denial_text(dc_ctx *c, const run_state *rs)
 static const char *grant_text(dc_ctx *c, const run_state *rs, bool partial)
 {
 	char buf[512];
+	text t = { buf, sizeof(buf), 0 };
 
 	if (rs->role < 0)
 		return partial ? "allowed on no index" : "allowed";
-	snprintf(buf, sizeof(buf), "%s by role %s",
-		 partial ? "partially granted" : "granted",
-		 c->pc->role_names[rs->role]);
+	put(&t, partial ? "partially granted by role " : "granted by role ");
+	put(&t, c->pc->role_names[rs->role]);
 	return ng_arena_strdup(c->a, buf);
 }
 
