@@ -822,6 +822,28 @@ static bool blank_line(const char *s, size_t n)
 	return true;
 }
 
+/* "api line N", as messages name an NDJSON line, into where[cap]. It is
+ * written for every line read, error or not, so without stdio. */
+static const char *line_where(char *where, size_t cap, const char *api,
+			      size_t line)
+{
+	char digits[24];
+	size_t nd = 0, len = 0;
+
+	do {
+		digits[nd++] = (char)('0' + line % 10);
+		line /= 10;
+	} while (line);
+	for (; *api && len + 1 < cap; api++)
+		where[len++] = *api;
+	for (const char *t = " line "; *t && len + 1 < cap; t++)
+		where[len++] = *t;
+	while (nd && len + 1 < cap)
+		where[len++] = digits[--nd];
+	where[len] = '\0';
+	return where;
+}
+
 /* Parse an NDJSON line that must be a JSON object. */
 static cJSON *nd_object(prs_ctx *c, const char *api, const ndjson *it,
 			const char *s, size_t n, int item)
@@ -829,7 +851,7 @@ static cJSON *nd_object(prs_ctx *c, const char *api, const ndjson *it,
 	char where[48];
 	cJSON *j;
 
-	snprintf(where, sizeof(where), "%s line %zu", api, it->line);
+	line_where(where, sizeof(where), api, it->line);
 	if (n > c->lim->max_line) {
 		prs_fail(c, NG_ELIMIT, item, "%s: longer than %zu bytes",
 			 where, c->lim->max_line);
@@ -1108,7 +1130,7 @@ static int msearch_item(prs_ctx *c, const ndjson *it, const cJSON *head,
 
 	if (!op)
 		return NG_ENOMEM;
-	snprintf(where, sizeof(where), "msearch line %zu", it->line);
+	line_where(where, sizeof(where), "msearch", it->line);
 	rc = json_opts(c, head, &op->opts, where, item);
 	if (rc != 0 || c->r->status)
 		return rc;
@@ -1137,7 +1159,7 @@ static int msearch_body(prs_ctx *c, ndjson *it, int item)
 	j = nd_object(c, "msearch", it, s, n, item);
 	if (!j)
 		return 0;
-	snprintf(part, sizeof(part), "msearch line %zu", it->line);
+	line_where(part, sizeof(part), "msearch", it->line);
 	rc = search_body(c, j, item, c->r->nops - 1, part);
 	cJSON_Delete(j);
 	return rc;

@@ -523,6 +523,25 @@ static void msearch_bad_header_names_its_line(void)
 		   NG_EBADREQ, "expand_wildcards");
 }
 
+/* Line numbers of several digits, in the header and in the body. */
+static void msearch_names_lines_past_nine(void)
+{
+	static char body[4096];
+	size_t n = 0;
+
+	for (int i = 0; i < 600; i++)
+		n += (size_t)snprintf(body + n, sizeof(body) - n, "{}\n");
+	snprintf(body + n, sizeof(body) - n, "[1]\n{}\n");
+	expect_bad(rest("POST", "/_msearch", body), NG_EBADREQ,
+		   "msearch line 601: not a json object");
+	snprintf(body + n, sizeof(body) - n, "{}\n[1]\n");
+	expect_bad(rest("POST", "/_msearch", body), NG_EBADREQ,
+		   "msearch line 602: not a json object");
+	snprintf(body + n, sizeof(body) - n, "{\"index\":7}\n{}\n");
+	expect_bad(rest("POST", "/_msearch", body), NG_EBADREQ,
+		   "msearch line 601: not a string or an array of strings");
+}
+
 /* ---------------------------------------------------------------------
  * _bulk
  */
@@ -2017,6 +2036,7 @@ void suite_rest(void)
 		NG_TEST(msearch_without_any_index_targets_all),
 		NG_TEST(msearch_without_final_newline_keeps_the_last_search),
 		NG_TEST(msearch_bad_header_names_its_line),
+		NG_TEST(msearch_names_lines_past_nine),
 		NG_TEST(bulk_items_map_to_their_write_actions),
 		NG_TEST(bulk_source_lines_are_skipped_not_parsed),
 		NG_TEST(bulk_last_line_without_newline_is_a_line),
