@@ -827,19 +827,24 @@ static bool blank_line(const char *s, size_t n)
 static const char *line_where(char *where, size_t cap, const char *api,
 			      size_t line)
 {
-	char digits[24];
-	size_t nd = 0, len = 0;
+	char text[64], *p = text + sizeof(text);
+	size_t alen = strlen(api), len;
 
+	*--p = '\0';
 	do {
-		digits[nd++] = (char)('0' + line % 10);
+		*--p = (char)('0' + line % 10);
 		line /= 10;
 	} while (line);
-	for (; *api && len + 1 < cap; api++)
-		where[len++] = *api;
-	for (const char *t = " line "; *t && len + 1 < cap; t++)
-		where[len++] = *t;
-	while (nd && len + 1 < cap)
-		where[len++] = digits[--nd];
+	p -= 6;
+	memcpy(p, " line ", 6);
+	if (alen > (size_t)(p - text))
+		alen = (size_t)(p - text);
+	p -= alen;
+	memcpy(p, api, alen);
+	len = strlen(p);
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(where, p, len);
 	where[len] = '\0';
 	return where;
 }
