@@ -148,7 +148,8 @@ static void check_fls(lint_ctx *c, const pol_index_perm *ip)
 	if (exc && exc < ip->fls.n)
 		lint_add(c, "fls-mixed", POL_SEV_WARNING, &ip->fls.pos[0],
 			 "fls mixes included and excluded (~) fields; the "
-			 "includes win and the excludes are ignored");
+			 "includes are ignored, so every field but the "
+			 "excluded ones is visible");
 }
 
 /* ---------------------------------------------------------------------

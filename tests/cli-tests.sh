@@ -89,6 +89,11 @@ check "lint exit 2 on a bad format" status_is 2 "$ng" lint "$data/lint/yaml-synt
 check "lint text names file:line:col" bash -c \
   '"$0" lint "$1" | grep -q "roles.yml:[0-9]*:[0-9]*: error: unknown action group \"raed\"; did you mean \"read\"? \[unknown-action-group\]"' \
   "$ng" "$data/lint/unknown-action-group/bad"
+# the engine keeps only the excludes of a mixed list (test_engine.c): the
+# finding must say so, not that the includes restrict
+check "lint fls-mixed says what the engine does with the list" bash -c \
+  '"$0" lint "$1" | grep -q "the includes are ignored, so every field but the excluded ones is visible \[fls-mixed\]"' \
+  "$ng" "$data/lint/fls-mixed/bad"
 check "lint text ends with the counts on stderr, singular for one" bash -c \
   '[ "$("$0" lint "$1" 2>&1 >/dev/null)" = "1 error, 0 warnings, 1 note" ]' \
   "$ng" "$data/lint/unknown-action-group/bad"
