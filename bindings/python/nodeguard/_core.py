@@ -13,6 +13,7 @@ import ctypes
 import datetime
 import enum
 import json as _json
+import os
 
 from . import _lib
 from ._lib import PolicyOptions, POLICY_OPTIONS_VERSION, lib
@@ -116,10 +117,34 @@ def _no_nul(data, what):
         raise ValueError("%s holds a NUL character" % what)
 
 
-def _path(path):
-    if isinstance(path, bytes):
-        return path
-    return str(path).encode("utf-8")
+def _path(path, what="path"):
+    """A file system path as the C side takes it: str, bytes or a
+    path-like object, without a NUL (C would read it as the shorter path
+    before the NUL)."""
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise TypeError("%s: expected str, bytes or os.PathLike, got %s"
+                        % (what, type(path).__name__)) from None
+    data = path if isinstance(path, bytes) else path.encode("utf-8")
+    _no_nul(data, what)
+    return data
+
+
+def _texts(values, what):
+    """A list of texts (a list, tuple or other iterable, not one text)."""
+    if isinstance(values, (str, bytes)):
+        raise TypeError("%s: expected a list of strings, got %s"
+                        % (what, type(values).__name__))
+    return values
+
+
+def _of(obj, cls, what):
+    """The handle of obj, which must be a cls."""
+    if not isinstance(obj, cls):
+        raise TypeError("%s: expected a nodeguard.%s, got %s"
+                        % (what, cls.__name__, type(obj).__name__))
+    return obj._handle()
 
 
 def _string(ptr):
@@ -135,7 +160,8 @@ def _require(name):
 def _options(node_settings):
     if node_settings is None:
         return None
-    opts = PolicyOptions(POLICY_OPTIONS_VERSION, _path(node_settings))
+    opts = PolicyOptions(POLICY_OPTIONS_VERSION,
+                         _path(node_settings, "node_settings"))
     return ctypes.byref(opts)
 
 
@@ -189,7 +215,8 @@ class Policy(_Handle):
         read instead of the directory's own.
         """
         out = ctypes.c_void_p()
-        _check(lib.ng_policy_load(_path(directory), _options(node_settings),
+        _check(lib.ng_policy_load(_path(directory, "directory"),
+                                  _options(node_settings),
                                   ctypes.byref(out)))
         return cls(out.value)
 
@@ -283,7 +310,8 @@ class Engine(_Handle):
 
     def __init__(self, policy, metadata):
         out = ctypes.c_void_p()
-        _check(lib.ng_engine_new(policy._handle(), metadata._handle(),
+        _check(lib.ng_engine_new(_of(policy, Policy, "policy"),
+                                 _of(metadata, Metadata, "metadata"),
                                  ctypes.byref(out)))
         super().__init__(out.value)
 
@@ -358,11 +386,13 @@ class Node(_Handle):
         super().__init__(out.value)
 
     def load_policy(self, directory, node_settings=None):
-        _check(lib.ng_node_load_policy(self._handle(), _path(directory),
+        _check(lib.ng_node_load_policy(self._handle(),
+                                       _path(directory, "directory"),
                                        _options(node_settings)))
 
     def set_policy(self, policy):
-        _check(lib.ng_node_set_policy(self._handle(), policy._handle()))
+        _check(lib.ng_node_set_policy(self._handle(),
+                                      _of(policy, Policy, "policy")))
 
     def set_metadata(self, metadata):
         """Install new metadata; accepts a Metadata or its JSON text."""
@@ -416,7 +446,7 @@ class Request(_Handle):
                 self.set_rest(method or "GET", path or "/", body)
             if action is not None:
                 self.set_transport(action, peer_dn)
-            for index in indices:
+            for index in _texts(indices, "indices"):
                 self.add_transport_index(index)
         except BaseException:
             self.close()
@@ -428,10 +458,13 @@ class Request(_Handle):
             self.set_id(id)
         if user is not None:
             self.set_user(user)
-        for role in backend_roles:
+        for role in _texts(backend_roles, "backend_roles"):
             self.add_backend_role(role)
-        for role in roles:
+        for role in _texts(roles, "roles"):
             self.add_role(role)
+        if attributes is not None and not hasattr(attributes, "items"):
+            raise TypeError("attributes: expected a mapping of key to "
+                            "value, got %s" % type(attributes).__name__)
         for key, value in (attributes or {}).items():
             self.add_attribute(key, value)
         if address is not None:

@@ -57,8 +57,9 @@ def lint(directory, metadata=None):
     """
     _require("ng_lint_run")
     out = ctypes.c_void_p()
-    md = None if metadata is None else _path(metadata)
-    _check(lib.ng_lint_run(_path(directory), md, ctypes.byref(out)))
+    md = None if metadata is None else _path(metadata, "metadata")
+    _check(lib.ng_lint_run(_path(directory, "directory"), md,
+                           ctypes.byref(out)))
     try:
         count = lib.ng_lint_count(out)
         return [_finding(out, i) for i in range(count)]

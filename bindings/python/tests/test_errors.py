@@ -139,6 +139,73 @@ class RequestErrors(unittest.TestCase):
         aware = datetime.datetime(2026, 3, 23, tzinfo=datetime.timezone.utc)
         nodeguard.Request("lena", time=aware).close()
 
+    def test_one_text_is_not_a_list_of_them(self):
+        # a str is iterable: read as a list it would give one role a letter
+        with self.assertRaisesRegex(TypeError, "^backend_roles: expected a "
+                                    "list of strings, got str"):
+            nodeguard.Request("lena", backend_roles="admin")
+        with self.assertRaisesRegex(TypeError, "^roles: "):
+            nodeguard.Request("lena", roles=b"admin")
+        with self.assertRaisesRegex(TypeError, "^indices: "):
+            nodeguard.Request("lena", action="indices:data/read/search",
+                              indices="hr-payroll")
+        with self.assertRaisesRegex(TypeError, "^attributes: expected a "
+                                    "mapping"):
+            nodeguard.Request("lena", attributes=[("attr.x", "1")])
+        with nodeguard.Request("lena", backend_roles=("a", "b"),
+                               attributes={"attr.x": "1"}):
+            pass
+
+
+class ArgumentErrors(unittest.TestCase):
+
+    def test_paths_must_be_text_or_path_like(self):
+        with self.assertRaisesRegex(TypeError, "^directory: expected str"):
+            nodeguard.Policy.load(None)
+        with self.assertRaisesRegex(TypeError, "^path: expected str"):
+            nodeguard.Metadata.load(5)
+        with self.assertRaisesRegex(TypeError, "^directory: "):
+            nodeguard.lint(None)
+        import pathlib
+        with nodeguard.Policy.load(pathlib.Path(SAMPLES) / "policy"):
+            pass
+
+    def test_nul_in_a_path_is_refused_not_cut(self):
+        # C would read "samples/policy\0x" as "samples/policy"
+        policy = os.path.join(SAMPLES, "policy")
+        with self.assertRaisesRegex(ValueError, "^directory holds a NUL"):
+            nodeguard.Policy.load(policy + "\0x")
+        with self.assertRaisesRegex(ValueError, "^node_settings holds a NUL"):
+            nodeguard.Policy.load(policy, node_settings="a\0b")
+        with self.assertRaisesRegex(ValueError, "^path holds a NUL"):
+            nodeguard.Metadata.load(
+                os.path.join(SAMPLES, "metadata.json") + "\0junk")
+        with self.assertRaisesRegex(ValueError, "^directory holds a NUL"):
+            nodeguard.lint(policy + "\0x")
+        with self.assertRaisesRegex(ValueError, "^metadata holds a NUL"):
+            nodeguard.lint(policy, b"m\0")
+        with nodeguard.Node() as node, \
+                self.assertRaisesRegex(ValueError, "^directory holds"):
+            node.load_policy(policy + "\0x")
+
+    def test_engine_inputs_must_be_of_their_kind(self):
+        # the C side would read one kind of object as another
+        with nodeguard.Policy.load(os.path.join(SAMPLES, "policy")) as p, \
+                sample_metadata() as m, nodeguard.Request("a", "GET", "/") as r:
+            for args in ((r, m), (m, p), (None, m)):
+                with self.assertRaisesRegex(TypeError, "^policy: expected a "
+                                            "nodeguard.Policy, got "):
+                    nodeguard.Engine(*args)
+            with self.assertRaisesRegex(TypeError, "^metadata: expected a "
+                                        "nodeguard.Metadata, got Policy"):
+                nodeguard.Engine(p, p)
+            with nodeguard.Engine(p, m) as e:
+                with self.assertRaisesRegex(TypeError, "^policy: "):
+                    nodeguard.Engine(e, e)
+            with nodeguard.Node() as node:
+                with self.assertRaisesRegex(TypeError, "^policy: "):
+                    node.set_policy(m)
+
 
 class Reload(unittest.TestCase):
 
