@@ -473,9 +473,9 @@ int pol_lint_dir(const char *dir, const char *const *names, size_t nnames,
 	int rc;
 
 	*out = NULL;
-	if (!dir || !g_file_test(dir, G_FILE_TEST_IS_DIR))
-		return pol_fail(err, NG_EIO, dir ? dir : "", 0, 0,
-				"not a directory");
+	rc = pol_check_dir(dir, err);
+	if (rc)
+		return rc;
 	rc = pol_model_new_builtins(&statics, pol_dir_is_search_guard(dir)
 				    ? POL_BUILTINS_SEARCH_GUARD
 				    : POL_BUILTINS_OPENSEARCH, err);

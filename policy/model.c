@@ -1070,6 +1070,24 @@ static int load_files(pol_model *m, const char *dir, ng_error *err)
 	return rc;
 }
 
+int pol_check_dir(const char *dir, ng_error *err)
+{
+	struct stat st;
+
+	if (!dir || !*dir)
+		return pol_fail(err, NG_EIO, "", 0, 0,
+				"no configuration directory given");
+	if (stat(dir, &st) != 0 && errno == ENOENT)
+		return pol_fail(err, NG_EIO, dir, 0, 0, "no such directory");
+	if (stat(dir, &st) != 0)
+		return pol_fail(err, NG_EIO, dir, 0, 0,
+				"cannot read the directory: %s",
+				strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return pol_fail(err, NG_EIO, dir, 0, 0, "not a directory");
+	return 0;
+}
+
 int pol_model_load_dir(const char *dir, const char *node_settings,
 		       pol_model **out, ng_error *err)
 {
@@ -1077,9 +1095,9 @@ int pol_model_load_dir(const char *dir, const char *node_settings,
 	int rc;
 
 	*out = NULL;
-	if (!dir || !g_file_test(dir, G_FILE_TEST_IS_DIR))
-		return pol_fail(err, NG_EIO, dir ? dir : "", 0, 0,
-				"not a directory");
+	rc = pol_check_dir(dir, err);
+	if (rc)
+		return rc;
 	rc = pol_model_new_builtins(&m, pol_dir_is_search_guard(dir)
 					? POL_BUILTINS_SEARCH_GUARD
 					: POL_BUILTINS_OPENSEARCH, err);

@@ -217,6 +217,10 @@ typedef enum pol_builtins {
  * pol_config.search_guard when the directory is loaded. */
 bool pol_dir_is_search_guard(const char *dir);
 
+/* 0 when `dir` is a directory to read; else NG_EIO in err, naming it and
+ * saying why (it does not exist, it is not a directory, ...). */
+int pol_check_dir(const char *dir, ng_error *err);
+
 /* Read a configuration directory. The built-ins of its layout are merged
  * in: Search Guard's in the Search Guard layout, OpenSearch's otherwise,
  * never both (the static definition wins on a name clash). Unknown keys

@@ -163,6 +163,51 @@ check "eval: an option followed by another takes no value from it" bash -c \
   '"$0" eval --policy --metadata "$1/metadata.json" /dev/null 2>&1 >/dev/null |
    grep -qx "eval: --policy needs a value"' "$ng" "$one"
 
+# --- input and output that fail ----------------------------------------
+S=$root/../samples
+check "eval: output that cannot be written is exit 2, named" bash -c \
+  '"$0" eval --policy "$1/policy" --metadata "$1/metadata.json" "$1/requests.ndjson" \
+     >/dev/full 2>"$2/e"; [ $? = 2 ] && grep -q "cannot write the output" "$2/e"' "$ng" "$S" "$tmp"
+check "lint: output that cannot be written is exit 2" status_is 2 \
+  bash -c '"$0" lint "$1/policy" >/dev/full' "$ng" "$S"
+check "matrix: a page that cannot be written is exit 2, named" bash -c \
+  '"$0" matrix --policy "$1/policy" --metadata "$1/metadata.json" --html /dev/full \
+     2>&1 | grep -q "^/dev/full: cannot write the page"; [ "${PIPESTATUS[0]}" = 2 ]' "$ng" "$S"
+check "eval: standard input that is a directory is exit 2" bash -c \
+  '"$0" eval --policy "$1/policy" --metadata "$1/metadata.json" - <"$1" 2>&1 |
+   grep -q "standard input: is a directory"; [ "${PIPESTATUS[0]}" = 2 ]' "$ng" "$S"
+check "diff: requests that are a directory are exit 2, not no change" bash -c \
+  '"$0" diff --old "$1/policy" --new "$1/policy" --metadata "$1/metadata.json" "$1" \
+     2>&1 | grep -q "is a directory, not a request file"; [ "${PIPESTATUS[0]}" = 2 ]' "$ng" "$S"
+check "diff: standard input that is a directory is exit 2" status_is 2 \
+  bash -c '"$0" diff --old "$1/policy" --new "$1/policy" --metadata "$1/metadata.json" - <"$1"' \
+  "$ng" "$S"
+check "eval: a flag given twice is bad usage" bash -c \
+  '"$0" eval --policy "$1/policy" --metadata "$1/metadata.json" --check --check /dev/null \
+     2>&1 | grep -qx "eval: --check given twice"; [ "${PIPESTATUS[0]}" = 2 ]' "$ng" "$S"
+check "matrix: a flag given twice is bad usage" status_is 2 "$ng" matrix \
+  --policy "$S/policy" --metadata "$S/metadata.json" --by-roles --by-roles
+check "version takes no argument" status_is 2 "$ng" version extra
+check "a policy path that is a file is named once" bash -c \
+  '"$0" eval --policy "$1" --metadata "$2/metadata.json" /dev/null 2>&1 |
+   grep -qx "$1: not a directory"' "$ng" "$S/README.md" "$S"
+check "a policy path that does not exist says so" bash -c \
+  '"$0" diff --old "$1" --new "$1" --metadata "$2/metadata.json" 2>&1 |
+   grep -qx "$1: no such directory"' "$ng" "$tmp/none" "$S"
+check "eval --summary counts requests, not blank lines" bash -c \
+  'head -n 1 "$1/requests.ndjson" | sed "p;s/.*//" |
+   "$0" eval --policy "$1/policy" --metadata "$1/metadata.json" --summary - 2>&1 >/dev/null |
+   grep -q "^summary: 1 requests: "' "$ng" "$S"
+check "eval --check counts a line without expect as skipped" bash -c \
+  '"$0" eval --policy "$1/policy" --metadata "$1/metadata.json" --check - <<<"{\"user\":{\"name\":\"lena\"},\"rest\":{\"method\":\"GET\",\"path\":\"/_search\"}}" |
+   tail -n 1 | grep -qx "0 passed, 0 failed, 1 skipped"' "$ng" "$S"
+check "eval --check fails an empty expect" bash -c \
+  '"$0" eval --policy "$1/policy" --metadata "$1/metadata.json" --check - >/dev/null 2>"$2/e" <<<"{\"id\":\"e\",\"user\":{\"name\":\"lena\"},\"rest\":{\"method\":\"GET\",\"path\":\"/_search\"},\"expect\":{}}"
+   [ $? = 1 ] && grep -q "e: expect is empty" "$2/e"' "$ng" "$S" "$tmp"
+check "lint names a whole-file finding by the file alone" bash -c \
+  '"$0" lint "$1" | grep -qx "$1: warning: no configuration file: .*\[config-missing\]"' \
+  "$ng" "$tmp"
+
 # --- matrix -------------------------------------------------------------
 check "matrix text" bash -c '"$0" matrix --policy "$1/old" --metadata "$1/metadata.json" |
   grep -q "^logs-\* "' "$ng" "$one"

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <cjson/cJSON.h>
 #include "nodeguard.h"
@@ -22,6 +23,13 @@ int cli_matrix(int argc, char **argv);
  * CLI_USAGE on failure. */
 int cli_open_engine(const char *policy, const char *metadata,
 		    ng_engine **out);
+/* The requests to read: the file `path`, or standard input for NULL or
+ * "-". NULL, after a message, when it cannot be opened or is a directory. */
+FILE *cli_open_input(const char *path);
+/* Close it (not standard input); CLI_USAGE, after a message, when a read
+ * failed: input cut short is no input read. */
+int cli_close_input(FILE *in, const char *path);
+
 /* "file:line:col: message" of the thread's last error, to stderr. */
 void cli_print_error(const char *what);
 /* The same for an error loading the policy directory `dir`. */
@@ -33,6 +41,10 @@ void cli_print_policy_error(const char *dir);
  * missing or empty, or *value was set already (the option given twice). */
 int cli_option(int argc, char **argv, int *i, const char *cmd,
 	       const char *name, const char **value);
+
+/* Is `arg` the flag `name`? 1 with *flag set; 0 for any other argument;
+ * -1, after a message naming `cmd`, when the flag was given already. */
+int cli_flag(const char *arg, const char *cmd, const char *name, bool *flag);
 
 /* `s` for a line of text: itself, or with its control characters escaped
  * into buf[cap]. */

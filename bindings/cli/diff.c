@@ -28,6 +28,7 @@ typedef struct change {
 typedef struct changes {
 	change *v;
 	size_t n, cap;
+	bool lost;                   /* a change could not be kept */
 } changes;
 
 static int parse_args(int argc, char **argv, diff_opts *o)
@@ -58,22 +59,41 @@ static int parse_args(int argc, char **argv, diff_opts *o)
 	return -1;
 }
 
+/* Out of memory, the change is lost and cs->lost says so: the run must
+ * then fail rather than report fewer changes than there are. */
 static void add_change(changes *cs, const char *user, const char *kind,
 		       const char *line)
 {
+	change c = { strdup(user), strdup(kind), strdup(line), cs->n };
+
 	if (cs->n == cs->cap) {
 		size_t cap = cs->cap ? cs->cap * 2 : 64;
 		change *v = realloc(cs->v, cap * sizeof(*v));
 
-		if (!v)
-			return;
-		cs->v = v;
-		cs->cap = cap;
+		if (v) {
+			cs->v = v;
+			cs->cap = cap;
+		}
 	}
-	cs->v[cs->n].seq = cs->n;
-	cs->v[cs->n].user = strdup(user);
-	cs->v[cs->n].kind = strdup(kind);
-	cs->v[cs->n++].line = strdup(line);
+	if (cs->n == cs->cap || !c.user || !c.kind || !c.line) {
+		free(c.user);
+		free(c.kind);
+		free(c.line);
+		cs->lost = true;
+		return;
+	}
+	cs->v[cs->n++] = c;
+}
+
+static void free_changes(changes *cs)
+{
+	for (size_t i = 0; i < cs->n; i++) {
+		free(cs->v[i].user);
+		free(cs->v[i].kind);
+		free(cs->v[i].line);
+	}
+	free(cs->v);
+	*cs = (changes){ 0 };
 }
 
 static int cmp_change(const void *pa, const void *pb)
@@ -107,12 +127,6 @@ static void print_changes(changes *cs, const char *what)
 		kind = c->kind;
 	}
 	printf("%s%zu %s changed\n", cs->n ? "\n" : "", cs->n, what);
-	for (size_t i = 0; i < cs->n; i++) {
-		free(cs->v[i].user);
-		free(cs->v[i].kind);
-		free(cs->v[i].line);
-	}
-	free(cs->v);
 }
 
 /* ---------------------------------------------------------------------
@@ -244,15 +258,14 @@ static bool diff_line(ng_engine *const eng[2], const char *json, size_t len,
 static int diff_requests(ng_engine *const eng[2], const char *input,
 			 changes *cs)
 {
-	FILE *in = strcmp(input, "-") ? fopen(input, "r") : stdin;
+	FILE *in = cli_open_input(input);
 	char *line = NULL;
 	size_t cap = 0, no = 0, bad = 0;
 	ssize_t len;
 
-	if (!in) {
-		fprintf(stderr, "%s: %s\n", input, strerror(errno));
+	if (!in)
 		return CLI_USAGE;
-	}
+	errno = 0;
 	while ((len = getline(&line, &cap, in)) >= 0) {
 		no++;
 		if (len <= 1 || diff_line(eng, line, (size_t)len, cs))
@@ -262,8 +275,8 @@ static int diff_requests(ng_engine *const eng[2], const char *input,
 				input, no);
 	}
 	free(line);
-	if (in != stdin)
-		fclose(in);
+	if (cli_close_input(in, input) != CLI_OK)
+		return CLI_USAGE;
 	if (bad)
 		fprintf(stderr, "%s: %zu of %zu lines are not recorded requests\n",
 			input, bad, no);
@@ -379,9 +392,14 @@ int cli_diff(int argc, char **argv)
 		rc = diff_requests(eng, o.input, &cs);
 	else if (!rc)
 		diff_static(eng, &cs);
+	if (!rc && cs.lost) {
+		fprintf(stderr, "diff: out of memory: changes were lost\n");
+		rc = CLI_USAGE;
+	}
 	n = cs.n;
 	if (!rc)
 		print_changes(&cs, o.input ? "decisions" : "cells");
+	free_changes(&cs);
 	ng_engine_release(eng[0]);
 	ng_engine_release(eng[1]);
 	return rc ? rc : n ? CLI_FAILED : CLI_OK;

@@ -50,6 +50,8 @@ typedef struct kind_count {
 
 typedef struct eval_stats {
 	size_t lines, passed, failed;
+	size_t requests;              /* lines not blank */
+	size_t skipped;               /* --check: lines without "expect" */
 	size_t allow, partial, deny;
 	size_t by_status[6];          /* 2xx 400 403 404 other 5xx */
 	kind_count kinds[MAX_KINDS];
@@ -76,7 +78,7 @@ void cli_print_policy_error(const char *dir)
 {
 	const ng_error *e = ng_last_error();
 
-	if (!e->file[0] || e->file[0] == '/') {
+	if (!e->file[0] || e->file[0] == '/' || strcmp(e->file, dir) == 0) {
 		cli_print_error(dir);
 		return;
 	}
@@ -148,14 +150,12 @@ static int parse_args(int argc, char **argv, eval_opts *o)
 		    (k = cli_option(argc, argv, &i, "eval", "--metadata",
 				    &o->metadata)) ||
 		    (k = cli_option(argc, argv, &i, "eval", "--threads",
-				    &threads))) {
+				    &threads)) ||
+		    (k = cli_flag(a, "eval", "--check", &o->check)) ||
+		    (k = cli_flag(a, "eval", "--summary", &o->summary))) {
 			if (k < 0)
 				return -1;
-		} else if (strcmp(a, "--check") == 0)
-			o->check = true;
-		else if (strcmp(a, "--summary") == 0)
-			o->summary = true;
-		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return o->help = true, -1;
 		else if (a[0] == '-' && a[1])
 			return fprintf(stderr, "eval: unknown option %s\n", a), -1;
@@ -317,6 +317,9 @@ static bool valid_expect(const cJSON *expect, char *why, size_t cap)
 
 	if (!cJSON_IsObject(expect))
 		return snprintf(why, cap, "expect is not an object"), false;
+	if (!expect->child)
+		return snprintf(why, cap, "expect is empty: it names nothing "
+				"to compare"), false;
 	cJSON_ArrayForEach(el, expect) {
 		size_t i = 0;
 
@@ -438,7 +441,7 @@ static void check_line(const char *input, eval_stats *s, const char *line,
 	char why[512] = "";
 
 	if (!expect) {
-		/* nothing to compare: not counted */
+		s->skipped++;
 	} else if (dec && compare(expect, dec, why, sizeof(why))) {
 		s->passed++;
 	} else {
@@ -575,6 +578,7 @@ static void emit_slot(const eval_opts *o, eval_stats *s, slot *sl)
 	s->lines++;
 	if (blank(sl->line, sl->len))
 		return;
+	s->requests++;
 	if (!sl->d) {
 		answer_bad_line(o, s, s->lines, sl->error);
 		return;
@@ -657,7 +661,7 @@ static void print_summary(const eval_stats *s)
 	fprintf(stderr,
 		"summary: %zu requests: %zu allow, %zu partial, %zu deny; "
 		"status 2xx %zu, 400 %zu, 403 %zu, 404 %zu, other %zu\n",
-		s->lines, s->allow, s->partial, s->deny, s->by_status[0],
+		s->requests, s->allow, s->partial, s->deny, s->by_status[0],
 		s->by_status[1], s->by_status[2], s->by_status[3],
 		s->by_status[4] + s->by_status[5]);
 	for (size_t i = 0; i < s->nkinds; i++)
@@ -693,33 +697,52 @@ static int run(const ng_engine *e, const eval_opts *o, FILE *in)
 		print_summary(&s);
 	if (!o->check)
 		return CLI_OK;
-	printf("%zu passed, %zu failed\n", s.passed, s.failed);
+	if (s.skipped)
+		printf("%zu passed, %zu failed, %zu skipped\n", s.passed,
+		       s.failed, s.skipped);
+	else
+		printf("%zu passed, %zu failed\n", s.passed, s.failed);
 	return s.failed ? CLI_FAILED : CLI_OK;
 }
 
-/* The request file, refused when it is not a regular file or a pipe. */
-static FILE *open_input(const char *path)
+FILE *cli_open_input(const char *path)
 {
+	bool std = !path || strcmp(path, "-") == 0;
+	const char *name = std ? "standard input" : path;
+	FILE *in = std ? stdin : fopen(path, "r");
 	struct stat st;
-	FILE *in = fopen(path, "r");
 
 	if (!in) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "%s: is a directory, not a request file\n", path);
-		fclose(in);
+		fprintf(stderr, "%s: is a directory, not a request file\n", name);
+		if (!std)
+			fclose(in);
 		return NULL;
 	}
 	return in;
+}
+
+int cli_close_input(FILE *in, const char *path)
+{
+	bool failed = ferror(in);
+
+	if (failed)
+		fprintf(stderr, "%s: cannot read the requests: %s\n",
+			!path || strcmp(path, "-") == 0 ? "standard input" : path,
+			errno ? strerror(errno) : "read error");
+	if (in != stdin)
+		fclose(in);
+	return failed ? CLI_USAGE : CLI_OK;
 }
 
 int cli_eval(int argc, char **argv)
 {
 	eval_opts o = { 0 };
 	ng_engine *e;
-	FILE *in = stdin;
+	FILE *in;
 	int rc;
 
 	if (parse_args(argc, argv, &o) != 0) {
@@ -729,20 +752,18 @@ int cli_eval(int argc, char **argv)
 		       "[--summary] [--threads N]\n       [REQUESTS.ndjson|-]\n");
 		return CLI_OK;
 	}
-	if (o.input && strcmp(o.input, "-") != 0) {
-		in = open_input(o.input);
-		if (!in)
-			return CLI_USAGE;
-	}
+	in = cli_open_input(o.input);
+	if (!in)
+		return CLI_USAGE;
 	rc = cli_open_engine(o.policy, o.metadata, &e);
 	if (rc) {
-		if (in != stdin)
-			fclose(in);
+		cli_close_input(in, o.input);
 		return rc;
 	}
+	errno = 0;
 	rc = run(e, &o, in);
-	if (in != stdin)
-		fclose(in);
+	if (cli_close_input(in, o.input) != CLI_OK)
+		rc = CLI_USAGE;
 	ng_engine_release(e);
 	return rc;
 }

@@ -52,11 +52,16 @@ static int parse_args(int argc, char **argv, lint_opts *o)
 
 static void print_text(const ng_lint_result *r, size_t counts[3])
 {
-	for (size_t i = 0; i < ng_lint_count(r); i++)
-		printf("%s:%d:%d: %s: %s [%s]\n", ng_lint_file(r, i),
-		       ng_lint_line(r, i), ng_lint_column(r, i),
-		       sev_names[ng_lint_severity(r, i)], ng_lint_message(r, i),
-		       ng_lint_rule(r, i));
+	for (size_t i = 0; i < ng_lint_count(r); i++) {
+		/* a finding about a whole file has no line: "file: ..." */
+		if (ng_lint_line(r, i))
+			printf("%s:%d:%d: ", ng_lint_file(r, i),
+			       ng_lint_line(r, i), ng_lint_column(r, i));
+		else
+			printf("%s: ", ng_lint_file(r, i));
+		printf("%s: %s [%s]\n", sev_names[ng_lint_severity(r, i)],
+		       ng_lint_message(r, i), ng_lint_rule(r, i));
+	}
 	/* The findings first, so that a shared terminal or pipe shows the
 	 * summary after them. */
 	fflush(stdout);

@@ -4,8 +4,9 @@
  *   nodeguard eval --policy DIR --metadata FILE [--check] [FILE|-]
  *
  * Results go to stdout, diagnostics to stderr. Exit status: 0 success, 1
- * a check failed, 2 bad usage or unreadable input.
+ * a check failed, 2 bad usage, unreadable input or output not written.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ static void usage(FILE *to)
 		"exit status: 0 success, 1 a check failed, 2 bad usage or input\n");
 }
 
-int main(int argc, char **argv)
+static int command(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -52,6 +53,10 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "matrix") == 0)
 		return cli_matrix(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		if (argc > 2) {
+			fprintf(stderr, "nodeguard: version takes no argument\n");
+			return CLI_USAGE;
+		}
 		printf("nodeguard %s\n", NG_VERSION);
 		return 0;
 	}
@@ -63,4 +68,19 @@ int main(int argc, char **argv)
 	fprintf(stderr, "nodeguard: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return CLI_USAGE;
+}
+
+/* Output that could not be written (a full disk, a closed pipe) is
+ * output lost: a run that lost any is no success, whatever it found. */
+int main(int argc, char **argv)
+{
+	int rc = command(argc, argv);
+
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "nodeguard: cannot write the output: %s\n",
+			errno ? strerror(errno) : "write error");
+		return CLI_USAGE;
+	}
+	return rc;
 }

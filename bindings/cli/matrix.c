@@ -5,6 +5,7 @@
  * needs no network.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,13 +50,15 @@ static int parse_args(int argc, char **argv, matrix_opts *o)
 		    (k = cli_option(argc, argv, &i, "matrix", "--metadata",
 				    &o->metadata)) ||
 		    (k = cli_option(argc, argv, &i, "matrix", "--html",
-				    &o->html))) {
+				    &o->html)) ||
+		    (k = cli_flag(a, "matrix", "--by-roles", &o->by_roles))) {
 			if (k < 0)
 				return -1;
-		} else if (!strcmp(a, "--by-roles"))
-			o->by_roles = true;
-		else
+		} else if (a[0] == '-' && a[1]) {
+			return fprintf(stderr, "matrix: unknown option %s\n", a), -1;
+		} else {
 			return fprintf(stderr, "matrix: bad argument %s\n", a), -1;
+		}
 	}
 	if (o->policy && o->metadata)
 		return 0;
@@ -327,7 +330,13 @@ static int write_html(const matrix *mx, bool by_roles, const char *path)
 	      "<span class=\"tag dls\">DLS</span> documents filtered "
 	      "<span class=\"tag fls\">FLS</span> fields hidden or masked</p>\n"
 	      "</body>\n</html>\n", f);
-	return fclose(f) == 0 ? CLI_OK : CLI_USAGE;
+	errno = 0;
+	if ((fflush(f) != 0 || ferror(f)) | (fclose(f) != 0)) {
+		fprintf(stderr, "%s: cannot write the page: %s\n", path,
+			errno ? strerror(errno) : "write error");
+		return CLI_USAGE;
+	}
+	return CLI_OK;
 }
 
 int cli_matrix(int argc, char **argv)

@@ -75,3 +75,15 @@ int cli_option(int argc, char **argv, int *i, const char *cmd,
 		*value = v;
 	return 1;
 }
+
+int cli_flag(const char *arg, const char *cmd, const char *name, bool *flag)
+{
+	if (strcmp(arg, name) != 0)
+		return 0;
+	if (*flag) {
+		fprintf(stderr, "%s: %s given twice\n", cmd, name);
+		return -1;
+	}
+	*flag = true;
+	return 1;
+}
