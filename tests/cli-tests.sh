@@ -214,6 +214,10 @@ check "matrix text" bash -c '"$0" matrix --policy "$1/old" --metadata "$1/metada
 check "matrix html is self-contained" bash -c '"$0" matrix --policy "$1/old" \
   --metadata "$1/metadata.json" --html "$2/m.html" && grep -q "<table>" "$2/m.html" &&
   ! grep -Eq "(src|href)=|https?:" "$2/m.html"' "$ng" "$one" "$tmp"
+check "matrix shows a dated index alone in its group by its name" bash -c \
+  'out=$("$0" matrix --policy "$1/policy" --metadata "$1/metadata.json") &&
+   grep -q "^app-search-2025.12 " <<<"$out" && ! grep -q "^app-search-\* " <<<"$out" &&
+   grep -q "^logs-\* " <<<"$out"' "$ng" "$S"
 "$root/browser-test.sh" "$ng" && passed=$((passed + 1)) || {
   rc=$?; [ $rc = 77 ] || failed=$((failed + 1)); }
 

@@ -82,44 +82,70 @@ static void group_label(const char *name, char *out, size_t cap)
 			 name[k]) ? 1 : 0)), name);
 }
 
-static void add_to_group(matrix *mx, const char *name)
+/* -1 when out of memory. */
+static int add_to_group(matrix *mx, const char *name)
 {
 	char label[256];
 	ix_group *g;
+	const char **names;
 
 	group_label(name, label, sizeof(label));
 	for (size_t i = 0; i < mx->ngroups; i++) {
 		g = &mx->groups[i];
 		if (!strcmp(g->label, label)) {
-			g->names = realloc(g->names, (g->n + 1) * sizeof(char *));
+			names = realloc(g->names, (g->n + 1) * sizeof(char *));
+			if (!names)
+				return -1;
+			g->names = names;
 			g->names[g->n++] = name;
-			return;
+			return 0;
 		}
 	}
-	mx->groups = realloc(mx->groups, (mx->ngroups + 1) * sizeof(ix_group));
+	g = realloc(mx->groups, (mx->ngroups + 1) * sizeof(ix_group));
+	names = malloc(sizeof(char *));
+	if (g)
+		mx->groups = g;
+	if (!g || !names) {
+		free(names);
+		return -1;
+	}
 	g = &mx->groups[mx->ngroups++];
 	snprintf(g->label, sizeof(g->label), "%s", label);
-	g->names = malloc(sizeof(char *));
+	g->names = names;
 	g->names[0] = name;
 	g->n = 1;
+	return 0;
 }
 
-static void collect_rows(matrix *mx, const ng_engine *e, bool by_roles)
+/* A dated or numbered name alone in its group is shown as itself: as
+ * "app-2025.12" it is not mistaken for a pattern over its neighbours. */
+static void name_lone_groups(matrix *mx)
+{
+	for (size_t i = 0; i < mx->ngroups; i++)
+		if (mx->groups[i].n == 1)
+			snprintf(mx->groups[i].label, sizeof(mx->groups[i].label),
+				 "%s", mx->groups[i].names[0]);
+}
+
+/* -1 when out of memory. */
+static int collect_rows(matrix *mx, const ng_engine *e, bool by_roles)
 {
 	const ng_policy *p = ng_engine_policy(e);
 
 	if (by_roles) {
 		mx->nrows = ng_policy_role_count(p);
 		mx->rows = calloc(mx->nrows + 1, sizeof(char *));
-		for (size_t i = 0; i < mx->nrows; i++)
+		for (size_t i = 0; mx->rows && i < mx->nrows; i++)
 			mx->rows[i] = ng_policy_role_name(p, i);
-		return;
+		return mx->rows ? 0 : -1;
 	}
-	ng_policy_users(p, &mx->users);
+	if (ng_policy_users(p, &mx->users) != 0)
+		return -1;
 	mx->nrows = ng_names_count(mx->users);
 	mx->rows = calloc(mx->nrows + 1, sizeof(char *));
-	for (size_t i = 0; i < mx->nrows; i++)
+	for (size_t i = 0; mx->rows && i < mx->nrows; i++)
 		mx->rows[i] = ng_names_get(mx->users, i);
+	return mx->rows ? 0 : -1;
 }
 
 static mcell *cell_at(const matrix *mx, size_t row, size_t grp, size_t ag)
@@ -127,10 +153,13 @@ static mcell *cell_at(const matrix *mx, size_t row, size_t grp, size_t ag)
 	return &mx->cells[(row * mx->ngroups + grp) * CLI_NGROUPS + ag];
 }
 
-static void fill(matrix *mx, const ng_engine *e, bool by_roles)
+/* -1 when out of memory. */
+static int fill(matrix *mx, const ng_engine *e, bool by_roles)
 {
 	mx->cells = calloc(mx->nrows * mx->ngroups * CLI_NGROUPS + 1,
 			   sizeof(mcell));
+	if (!mx->cells)
+		return -1;
 	for (size_t r = 0; r < mx->nrows; r++)
 		for (size_t g = 0; g < mx->ngroups; g++)
 			for (size_t a = 0; a < CLI_NGROUPS; a++) {
@@ -150,6 +179,7 @@ static void fill(matrix *mx, const ng_engine *e, bool by_roles)
 					c->fls = c->fls || one.fls;
 				}
 			}
+	return 0;
 }
 
 static void matrix_free(matrix *mx)
@@ -353,11 +383,14 @@ int cli_matrix(int argc, char **argv)
 	if (rc)
 		return rc;
 	m = ng_engine_metadata(e);
-	for (size_t i = 0; i < ng_metadata_index_count(m); i++)
-		add_to_group(&mx, ng_metadata_index_name(m, i));
-	collect_rows(&mx, e, o.by_roles);
-	fill(&mx, e, o.by_roles);
-	if (o.html)
+	for (size_t i = 0; !rc && i < ng_metadata_index_count(m); i++)
+		rc = add_to_group(&mx, ng_metadata_index_name(m, i));
+	if (!rc)
+		name_lone_groups(&mx);
+	if (rc || collect_rows(&mx, e, o.by_roles) || fill(&mx, e, o.by_roles)) {
+		fprintf(stderr, "matrix: out of memory\n");
+		rc = CLI_USAGE;
+	} else if (o.html)
 		rc = write_html(&mx, o.by_roles, o.html);
 	else
 		print_text(&mx, o.by_roles);
