@@ -208,6 +208,14 @@ check "lint names a whole-file finding by the file alone" bash -c \
   '"$0" lint "$1" | grep -qx "$1: warning: no configuration file: .*\[config-missing\]"' \
   "$ng" "$tmp"
 
+for c in eval lint explain diff matrix; do
+  check "$c --help prints the usage and succeeds" bash -c \
+    '"$0" "$1" --help | grep -q "^usage: nodeguard"' "$ng" "$c"
+done
+check "an unknown command is bad usage, --help or not" status_is 2 "$ng" bogus --help
+check "lint names a format it does not know" bash -c \
+  '"$0" lint "$1/policy" --format xml 2>&1 | grep -qx "lint: unknown format xml"' "$ng" "$S"
+
 # --- matrix -------------------------------------------------------------
 check "matrix text" bash -c '"$0" matrix --policy "$1/old" --metadata "$1/metadata.json" |
   grep -q "^logs-\* "' "$ng" "$one"

@@ -41,9 +41,10 @@ static int parse_args(int argc, char **argv, lint_opts *o)
 	}
 	if (!o->format)
 		o->format = "text";
-	if (o->dir && (!strcmp(o->format, "text") ||
-		       !strcmp(o->format, "json") ||
-		       !strcmp(o->format, "sarif")))
+	if (strcmp(o->format, "text") && strcmp(o->format, "json") &&
+	    strcmp(o->format, "sarif"))
+		fprintf(stderr, "lint: unknown format %s\n", o->format);
+	else if (o->dir)
 		return 0;
 	fprintf(stderr, "usage: nodeguard lint DIR [--metadata FILE] "
 			"[--format text|json|sarif]\n");

@@ -33,8 +33,20 @@ static void usage(FILE *to)
 		"       [--html OUT]             who may do what where\n"
 		"  version                     print the version\n"
 		"\n"
-		"exit status: 0 success, 1 a check failed, 2 bad usage or input\n");
+		"exit status: 0 success, 1 a check failed (eval --check, lint,\n"
+		"diff), 2 bad usage, unreadable input or output not written\n");
 }
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "eval", cli_eval },
+	{ "lint", cli_lint },
+	{ "explain", cli_explain },
+	{ "diff", cli_diff },
+	{ "matrix", cli_matrix },
+};
 
 static int command(int argc, char **argv)
 {
@@ -42,16 +54,17 @@ static int command(int argc, char **argv)
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	if (strcmp(argv[1], "eval") == 0)
-		return cli_eval(argc - 1, argv + 1);
-	if (strcmp(argv[1], "lint") == 0)
-		return cli_lint(argc - 1, argv + 1);
-	if (strcmp(argv[1], "explain") == 0)
-		return cli_explain(argc - 1, argv + 1);
-	if (strcmp(argv[1], "diff") == 0)
-		return cli_diff(argc - 1, argv + 1);
-	if (strcmp(argv[1], "matrix") == 0)
-		return cli_matrix(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		/* "nodeguard lint --help": the usage, and success */
+		if (argc == 3 && (!strcmp(argv[2], "--help") ||
+				  !strcmp(argv[2], "-h"))) {
+			usage(stdout);
+			return 0;
+		}
+		return commands[i].run(argc - 1, argv + 1);
+	}
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		if (argc > 2) {
 			fprintf(stderr, "nodeguard: version takes no argument\n");
