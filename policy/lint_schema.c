@@ -571,6 +571,15 @@ static void lint_ignored(lint_ctx *c, const char *name)
 			 "not read: not a configuration file name");
 }
 
+static bool has_file(const char *dir, const char *name)
+{
+	char *path = g_build_filename(dir, name, NULL);
+	bool found = g_file_test(path, G_FILE_TEST_EXISTS);
+
+	g_free(path);
+	return found;
+}
+
 static void lint_dir_files(lint_ctx *c)
 {
 	GDir *d = g_dir_open(c->dir, 0, NULL);
@@ -583,6 +592,12 @@ static void lint_dir_files(lint_ctx *c)
 			any = true;
 		else if (yaml_name(name))
 			lint_ignored(c, name);
+		if (!strncmp(name, "sg_", 3) && known_base(name) &&
+		    has_file(c->dir, name + 3))
+			lint_add(c, "file-ignored", POL_SEV_WARNING,
+				 &(pol_pos){ name, 0, 0 },
+				 "not read: %s is read instead, and a node "
+				 "reads only one of the two", name + 3);
 	}
 	if (d)
 		g_dir_close(d);

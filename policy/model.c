@@ -75,9 +75,10 @@ int pol_warn(pol_model *m, const pol_pos *pos, const char *fmt, ...)
 	va_end(ap);
 	pol_oneline(msg, sizeof(msg));
 	/* a warning about the directory as a whole has no position */
-	line = pos->file ? g_strdup_printf("%s:%d:%d: %s", pos->file,
-					   pos->line, pos->col, msg)
-			 : g_strdup(msg);
+	line = !pos->file ? g_strdup(msg)
+	       : pos->line ? g_strdup_printf("%s:%d:%d: %s", pos->file,
+					     pos->line, pos->col, msg)
+	       : g_strdup_printf("%s: %s", pos->file, msg);
 	if (!line)
 		return NG_ENOMEM;
 	char *owned = pol_pool_strdup(m->pool, line);
@@ -1054,9 +1055,17 @@ static int load_files(pol_model *m, const char *dir, ng_error *err)
 
 		rc = load_path(m, dir, kinds[i].base, &kinds[i], &found, err);
 		any = any || found;
+		snprintf(sg, sizeof(sg), "sg_%s", kinds[i].base);
+		/* both names: the node reads one, and the other is no part
+		 * of the policy, whatever it says */
+		if (!rc && found && dir_has(dir, sg))
+			rc = pol_warn(m, &(pol_pos){ pol_pool_strdup(m->pool, sg),
+						    0, 0 },
+				      "not read: %s is read instead, and a "
+				      "node reads only one of the two",
+				      kinds[i].base);
 		if (rc || found)
 			continue;
-		snprintf(sg, sizeof(sg), "sg_%s", kinds[i].base);
 		rc = load_path(m, dir, sg, &kinds[i], &found, err);
 		any = any || found;
 		if (found)

@@ -208,6 +208,15 @@ check "lint names a whole-file finding by the file alone" bash -c \
   '"$0" lint "$1" | grep -qx "$1: warning: no configuration file: .*\[config-missing\]"' \
   "$ng" "$tmp"
 
+mkdir -p "$tmp/both" && cp "$S"/policy/*.yml "$tmp/both/" &&
+  cp "$tmp/both/roles.yml" "$tmp/both/sg_roles.yml"
+check "lint: an sg_ file beside its OpenSearch name is not read, and says so" bash -c \
+  '"$0" lint "$1" | grep -qx "$1/sg_roles.yml: warning: not read: roles.yml is read instead, .*\[file-ignored\]"' \
+  "$ng" "$tmp/both"
+check "eval: the same as a policy warning" bash -c \
+  '"$0" eval --policy "$1" --metadata "$2/metadata.json" /dev/null 2>&1 |
+   grep -qx "$1/sg_roles.yml: warning: not read: roles.yml is read instead, .*"' \
+  "$ng" "$tmp/both" "$S"
 for c in eval lint explain diff matrix; do
   check "$c --help prints the usage and succeeds" bash -c \
     '"$0" "$1" --help | grep -q "^usage: nodeguard"' "$ng" "$c"
