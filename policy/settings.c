@@ -178,6 +178,55 @@ static int set_list(const pol_ld *ld, const char *key, ynode *v,
 	return pol_ld_strlist(ld, v, key, true, out);
 }
 
+/* The security index's name: an empty one would protect no index. */
+static int set_index_name(const pol_ld *ld, const char *key, ynode *v,
+			  char **out)
+{
+	char *s = NULL;
+	int rc = pol_ld_str(ld, v, key, &s);
+
+	if (rc || !s)
+		return rc;
+	if (!*s)
+		return pol_ld_fail(ld, v, NG_ESCHEMA, "%s is empty", key);
+	*out = s;
+	return 0;
+}
+
+/* The families of settings that decide what is protected and who is an
+ * administrator, with every member a node knows: a name in a family that
+ * is none of them is a typo (system_indices.enable) that would leave the
+ * default in force, and a node refuses a setting it does not know. */
+static const struct {
+	const char *family, *members;
+} families[] = {
+	{ "system_indices.", "enabled, indices, permission.enabled, "
+			     "additional_control.enabled" },
+	{ "protected_indices.", "enabled, indices, roles" },
+	{ "authcz.", "admin_dn, impersonation_dn, rest_impersonation_user" },
+	{ "dls.", "write_blocked" },
+};
+
+static int unknown_setting(const pol_ld *ld, const char *key,
+			   const char *full, ynode *v)
+{
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		size_t n = strlen(families[i].family);
+
+		/* the members read are handled before; these are read by
+		 * the node for what nodeguard does not decide */
+		if (strncmp(key, families[i].family, n) != 0 ||
+		    !strncmp(key + n, "impersonation_dn.", 17) ||
+		    !strncmp(key + n, "rest_impersonation_user.", 24) ||
+		    !strcmp(key + n, "additional_control.enabled"))
+			continue;
+		return pol_ld_warn(ld, v, "unknown setting %s, ignored; the "
+				   "%.*s settings are %s", full, (int)n - 1,
+				   families[i].family, families[i].members);
+	}
+	return 0;
+}
+
 static int setting(const pol_ld *ld, const char *key, const char *full,
 		   ynode *v)
 {
@@ -204,7 +253,7 @@ static int setting(const pol_ld *ld, const char *key, const char *full,
 	if (!strcmp(key, "protected_indices.roles"))
 		return set_list(ld, full, v, &c->protected_roles);
 	if (!strcmp(key, "config_index_name"))
-		return set_string(ld, full, v, &c->security_index);
+		return set_index_name(ld, full, v, &c->security_index);
 	if (!strcmp(key, "filter_securityindex_from_all_requests"))
 		return pol_ld_bool(ld, v, full, &c->filter_security_index);
 	if (!strcmp(key, "dfm_empty_overrides_all"))
@@ -213,7 +262,7 @@ static int setting(const pol_ld *ld, const char *key, const char *full,
 		return pol_ld_bool(ld, v, full, &c->dls_write_blocked);
 	if (!strcmp(key, "compliance.salt"))
 		return set_string(ld, full, v, &c->salt);
-	return 0;
+	return unknown_setting(ld, key, full, v);
 }
 
 static int leaf(const pol_ld *ld, const char *full, ynode *v)

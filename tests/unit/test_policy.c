@@ -1240,6 +1240,46 @@ static void setting_given_twice_is_refused_at_the_second(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "duplicate key"));
 }
 
+/* A typo in a setting that decides what is protected leaves the default
+ * in force: it is a warning naming the family's settings. The settings
+ * of the family a node reads for what nodeguard does not decide pass. */
+static void unknown_protection_setting_is_a_warning(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(load_text("opensearch.yml",
+		"plugins.security.system_indices.enable: true\n"
+		"plugins:\n  security:\n    protected_indices.index: [a]\n"
+		"plugins.security.authcz.impersonation_dn:\n"
+		"  \"CN=x\": [u]\n"
+		"plugins.security.system_indices.additional_control.enabled: "
+		"true\n", &m, &e), 0);
+	CU_ASSERT_TRUE(has_warning(m, "opensearch.yml:1:41: unknown setting "
+		"plugins.security.system_indices.enable, ignored; the "
+		"system_indices settings are enabled, indices, "
+		"permission.enabled"));
+	CU_ASSERT_TRUE(has_warning(m, ":4:30: unknown setting "
+		"plugins.security.protected_indices.index, ignored"));
+	CU_ASSERT_EQUAL(m->warnings.n, 2);
+	CU_ASSERT_FALSE(m->config.system_indices_enabled);
+	pol_model_free(m);
+}
+
+static void empty_security_index_name_is_refused(void)
+{
+	pol_model *m = NULL;
+	ng_error e = { 0 };
+
+	CU_ASSERT_EQUAL(load_text("opensearch.yml",
+		"plugins.security.config_index_name: ''\n", &m, &e),
+		NG_ESCHEMA);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL(e.line, 1);
+	CU_ASSERT_STRING_EQUAL(e.message,
+			       "plugins.security.config_index_name is empty");
+}
+
 static void setting_given_twice_is_a_lint_error(void)
 {
 	char *dir = tmp_dir();
@@ -1855,6 +1895,8 @@ void suite_policy(void)
 		NG_TEST(config_defaults_without_files),
 		NG_TEST(config_dynamic_keys_are_read),
 		NG_TEST(node_settings_flat_and_nested_are_read),
+		NG_TEST(unknown_protection_setting_is_a_warning),
+		NG_TEST(empty_security_index_name_is_refused),
 		NG_TEST(search_guard_names_and_settings_are_read),
 		NG_TEST(search_guard_layout_gets_the_sgs_builtins),
 		NG_TEST(opensearch_layout_keeps_sgs_names_undefined),
