@@ -555,6 +555,33 @@ static bool blank_from(const char *p, const char *end)
 	return p == end;
 }
 
+/* How deeply arrays and objects nest in json[0, n), strings skipped: on
+ * a failed parse, to tell a line nested too deep from a malformed one. */
+static size_t max_depth(const char *json, size_t n)
+{
+	size_t depth = 0, max = 0;
+	bool in_string = false;
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = json[i];
+
+		if (in_string) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_string = false;
+		} else if (ch == '"') {
+			in_string = true;
+		} else if (ch == '[' || ch == '{') {
+			if (++depth > max)
+				max = depth;
+		} else if ((ch == ']' || ch == '}') && depth) {
+			depth--;
+		}
+	}
+	return max;
+}
+
 /* The line as one JSON object and nothing after it but white space; NULL
  * with the error set otherwise. */
 static cJSON *parse_line(const char *json, size_t len)
@@ -575,7 +602,13 @@ static cJSON *parse_line(const char *json, size_t len)
 		size_t off = at >= json && at <= json + len ? (size_t)(at - json)
 							    : 0;
 
-		ng_fail(NG_ESYNTAX, "invalid JSON at column %zu", off + 1);
+		if (max_depth(json, off + 1 < len ? off + 1 : len) >
+		    CJSON_NESTING_LIMIT)
+			ng_fail(NG_ELIMIT, "JSON nested deeper than %d levels "
+				"at column %zu", CJSON_NESTING_LIMIT, off + 1);
+		else
+			ng_fail(NG_ESYNTAX, "invalid JSON at column %zu",
+				off + 1);
 		return NULL;
 	}
 	if (!cJSON_IsObject(root))
@@ -607,7 +640,7 @@ int ng_request_from_json(const char *json, size_t len, ng_request **out)
 	if (!root) {
 		ng_request_free(r);
 		*out = NULL;
-		return NG_ESYNTAX;
+		return ng_last_error()->code;
 	}
 	if (nul_escapes(json, len, NULL) > 0)
 		rc = refuse_nul(r, root, json, len);

@@ -151,7 +151,10 @@ typedef struct ng_request ng_request;
 NG_API int ng_request_new(ng_request **out);
 NG_API void ng_request_free(ng_request *r);
 
-/* Parse one line of the recorded-request NDJSON format. */
+/* Parse one line of the recorded-request NDJSON format. NG_ESYNTAX for a
+ * line that is not one JSON object, NG_ELIMIT for one nested deeper than
+ * 1,000 levels. A line whose members are missing or of the wrong type
+ * still gives a request, which ng_decide answers with 400 and why. */
 NG_API int ng_request_from_json(const char *json, size_t len, ng_request **out);
 
 NG_API int ng_request_set_id(ng_request *r, const char *id, size_t len);

@@ -270,6 +270,40 @@ static void malformed_request_line_is_a_syntax_error(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(ng_last_error()->message, "column"));
 }
 
+/* Past the JSON reader's nesting limit the line is refused as too deep,
+ * not as malformed; just under it, it is read. */
+static void deep_request_line_is_named_too_deep(void)
+{
+	static char line[4096];
+	ng_request *r = NULL;
+	size_t n;
+
+	for (int depth = 999; depth <= 1000; depth++) {
+		n = (size_t)snprintf(line, sizeof(line), "{\"x\":");
+		for (int i = 0; i < depth; i++)
+			line[n++] = '[';
+		for (int i = 0; i < depth; i++)
+			line[n++] = ']';
+		line[n++] = '}';
+		line[n] = '\0';
+		if (depth == 999) {
+			CU_ASSERT_EQUAL(ng_request_from_json(line, n, &r), 0);
+			ng_request_free(r);
+			r = NULL;
+			continue;
+		}
+		CU_ASSERT_EQUAL(ng_request_from_json(line, n, &r), NG_ELIMIT);
+		CU_ASSERT_PTR_NULL(r);
+		CU_ASSERT_PTR_NOT_NULL(strstr(ng_last_error()->message,
+					      "JSON nested deeper than 1000 "
+					      "levels at column"));
+	}
+	CU_ASSERT_EQUAL(ng_request_from_json("{\"x\":[[1,]]}", 12, &r),
+			NG_ESYNTAX);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ng_last_error()->message,
+				      "invalid JSON at column 10"));
+}
+
 static const char *text_of(const cJSON *d, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItem(d, key);
@@ -528,6 +562,7 @@ void suite_engine(void)
 		     NG_TEST(failed_reload_keeps_the_previous_policy),
 		     NG_TEST(refresh_keeps_the_engine_until_a_reload),
 		     NG_TEST(malformed_request_line_is_a_syntax_error),
+		     NG_TEST(deep_request_line_is_named_too_deep),
 		     NG_TEST(request_without_rest_or_transport_is_a_bad_request),
 		     NG_TEST(request_line_is_one_object_and_nothing_more),
 		     NG_TEST(request_line_members_are_checked),
