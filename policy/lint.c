@@ -52,6 +52,8 @@ const pol_lint_rule pol_lint_rules[] = {
 	  "indices" },
 	{ "fls-mixed", POL_SEV_WARNING,
 	  "an fls list mixing included and excluded fields" },
+	{ "fls-empty", POL_SEV_WARNING,
+	  "an fls entry naming no field: it hides every field, or none" },
 	{ "empty-permission", POL_SEV_WARNING,
 	  "a permission entry without patterns or actions grants nothing" },
 	{ "mapping-everyone", POL_SEV_WARNING,

@@ -143,8 +143,21 @@ static void check_fls(lint_ctx *c, const pol_index_perm *ip)
 {
 	size_t exc = 0;
 
-	for (size_t i = 0; i < ip->fls.n; i++)
-		exc += ip->fls.v[i][0] == '~' || ip->fls.v[i][0] == '!';
+	for (size_t i = 0; i < ip->fls.n; i++) {
+		const char *f = ip->fls.v[i];
+		bool x = f[0] == '~' || f[0] == '!';
+
+		exc += x;
+		/* "" admits only a field named "", "~" excludes only it */
+		if (!f[0])
+			lint_add(c, "fls-empty", POL_SEV_WARNING, &ip->fls.pos[i],
+				 "fls entry \"\" includes no field, so every "
+				 "field is hidden");
+		else if (x && !f[1])
+			lint_add(c, "fls-empty", POL_SEV_WARNING, &ip->fls.pos[i],
+				 "fls entry \"%s\" excludes no field, so it "
+				 "hides nothing", f);
+	}
 	if (exc && exc < ip->fls.n)
 		lint_add(c, "fls-mixed", POL_SEV_WARNING, &ip->fls.pos[0],
 			 "fls mixes included and excluded (~) fields; the "

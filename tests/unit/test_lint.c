@@ -150,6 +150,8 @@ static void every_form_of_a_mistake_is_flagged(void)
 		{ "dls-invalid", 3 },
 		/* hosts "*", users "*" */
 		{ "mapping-everyone", 2 },
+		/* "~", "!", "" */
+		{ "fls-empty", 3 },
 	};
 
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
