@@ -1170,6 +1170,34 @@ static int msearch_body(prs_ctx *c, ndjson *it, int item)
 	return rc;
 }
 
+/* A header of the usual shape, {"index":"logs"} with a plain string, is
+ * read without a cJSON tree, as bulk_fast_line reads action lines; any
+ * other is left to nd_object and msearch_item, which alone report errors
+ * and read it to the same op. */
+static bool msearch_fast_head(prs_ctx *c, const char *s, size_t n,
+			      span *index)
+{
+	bulk_scan b = { s, s + n };
+	span key;
+
+	if (n > c->lim->max_line || c->lim->max_depth < 1)
+		return false;
+	if (!bs_char(&b, '{') || !bs_string(&b, &key) ||
+	    !span_is(key, "index") || !bs_char(&b, ':') ||
+	    !bs_string(&b, index) || !bs_char(&b, '}'))
+		return false;
+	bs_space(&b);
+	return b.p == b.end;
+}
+
+/* The search op of a header msearch_fast_head read. */
+static int msearch_fast_item(prs_ctx *c, span index, int item)
+{
+	prs_op *op = prs_op_new(c, item, A_SEARCH, F_SEARCH_ITEM, NULL);
+
+	return op ? prs_op_expr(c, op, index.s, index.n) : NG_ENOMEM;
+}
+
 /* An empty header line is an empty header, as for the peer. A header
  * with no index takes the path index; with neither, all indices. */
 static int build_msearch(prs_ctx *c)
@@ -1183,6 +1211,7 @@ static int build_msearch(prs_ctx *c)
 		return prs_fail(c, NG_EBADREQ, -1, "msearch body: missing");
 	while (rc == 0 && !c->r->status && nd_next(&it, &s, &n)) {
 		int item = (int)c->r->nitems;
+		span index;
 		cJSON *head;
 
 		/* the peer skips an empty first line, and a blank line after
@@ -1192,13 +1221,17 @@ static int build_msearch(prs_ctx *c)
 			continue;
 		if (too_many(c, "msearch", c->r->nitems))
 			break;
-		head = blank_line(s, n) ? cJSON_CreateObject()
-					: nd_object(c, "msearch", &it, s, n,
-						    item);
-		if (!head)
-			return c->r->status ? 0 : NG_ENOMEM;
-		rc = msearch_item(c, &it, head, item);
-		cJSON_Delete(head);
+		if (!blank_line(s, n) && msearch_fast_head(c, s, n, &index)) {
+			rc = msearch_fast_item(c, index, item);
+		} else {
+			head = blank_line(s, n)
+				       ? cJSON_CreateObject()
+				       : nd_object(c, "msearch", &it, s, n, item);
+			if (!head)
+				return c->r->status ? 0 : NG_ENOMEM;
+			rc = msearch_item(c, &it, head, item);
+			cJSON_Delete(head);
+		}
 		c->r->nitems++;
 		if (rc == 0 && !c->r->status)
 			rc = msearch_body(c, &it, item);

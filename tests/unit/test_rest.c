@@ -523,6 +523,57 @@ static void msearch_bad_header_names_its_line(void)
 		   NG_EBADREQ, "expand_wildcards");
 }
 
+/* A header read by the fast path ({"index":"plain"}) gives the op the
+ * general reader gives the same header written otherwise; what the fast
+ * path does not read is left to the general reader and its errors. */
+static void msearch_plain_headers_read_as_any_other(void)
+{
+	static const char *const same[] = {
+		"{\"index\":\"a,b*\"}\n{}\n",
+		"{ \"index\" : \"a,b*\" }\n{}\n",
+		"{\"index\":\"a,\\u0062*\"}\n{}\n",      /* an escape */
+		"{\"indices\":[\"a\",\"b*\"]}\n{}\n",
+	};
+	const prs_op *fast = NULL, *op;
+	char general[64], plain[64];
+	prs_request *r;
+
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		r = rest("POST", "/_msearch", same[i]);
+		CU_ASSERT_EQUAL(r->status, 0);
+		CU_ASSERT_EQUAL(r->nitems, 1);
+		op = expect_op(r, 0, "indices:data/read/search", "", "a|b*");
+		if (!fast)
+			fast = op;
+		CU_ASSERT_EQUAL(op->flags, fast->flags);
+		CU_ASSERT_EQUAL(op->opts.expand, fast->opts.expand);
+		CU_ASSERT_EQUAL(op->opts.ignore_unavailable,
+				fast->opts.ignore_unavailable);
+	}
+	r = rest("POST", "/_msearch",
+		 "{\"index\":\"a\",\"ignore_unavailable\":true}\n{}\n");
+	CU_ASSERT_EQUAL(r->status, 0);
+	CU_ASSERT_EQUAL(find(r, 0, "indices:data/read/search", "")
+				->opts.ignore_unavailable, 1);
+	expect_bad(rest("POST", "/_msearch",
+			"{\"index\":\"a\",\"index\":\"b\"}\n{}\n"),
+		   NG_EBADREQ, "msearch line 1: a key is repeated");
+	/* an empty index names no index, by either reader */
+	r = rest("POST", "/_msearch", "{\"indices\":\"\"}\n{}\n");
+	CU_ASSERT_EQUAL(r->status, 0);
+	op = find(r, 0, "indices:data/read/search", "");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(op);
+	snprintf(general, sizeof(general), "%zu:%s", op->nexprs, exprs(op));
+	r = rest("POST", "/_msearch", "{\"index\":\"\"}\n{}\n");
+	CU_ASSERT_EQUAL(r->status, 0);
+	op = find(r, 0, "indices:data/read/search", "");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(op);
+	snprintf(plain, sizeof(plain), "%zu:%s", op->nexprs, exprs(op));
+	CU_ASSERT_STRING_EQUAL(plain, general);
+	expect_bad(rest("POST", "/_msearch", "{\"index\":\"a\"} x\n{}\n"),
+		   NG_EBADREQ, "msearch line 1: not valid json");
+}
+
 /* Line numbers of several digits, in the header and in the body. */
 static void msearch_names_lines_past_nine(void)
 {
@@ -2037,6 +2088,7 @@ void suite_rest(void)
 		NG_TEST(msearch_without_final_newline_keeps_the_last_search),
 		NG_TEST(msearch_bad_header_names_its_line),
 		NG_TEST(msearch_names_lines_past_nine),
+		NG_TEST(msearch_plain_headers_read_as_any_other),
 		NG_TEST(bulk_items_map_to_their_write_actions),
 		NG_TEST(bulk_source_lines_are_skipped_not_parsed),
 		NG_TEST(bulk_last_line_without_newline_is_a_line),
