@@ -595,10 +595,13 @@ static cJSON *parse_line(const char *json, size_t len)
 			(size_t)(end - json) + 1);
 		return NULL;
 	}
+	end = NULL;
 	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 
 	if (!root) {
-		const char *at = cJSON_GetErrorPtr();
+		/* where it failed: cJSON's global error pointer is shared by
+		 * every thread, the end it returns is this call's */
+		const char *at = end;
 		size_t off = at >= json && at <= json + len ? (size_t)(at - json)
 							    : 0;
 

@@ -435,6 +435,31 @@ static void compile_check(lint_ctx *c)
 		add_load_error(c, &e);
 }
 
+static bool node_settings_file(const char *file)
+{
+	const char *base = strrchr(file, '/');
+
+	base = base ? base + 1 : file;
+	return !strcmp(base, "opensearch.yml") ||
+	       !strcmp(base, "elasticsearch.yml");
+}
+
+/* The node settings are not linted key by key (a node has hundreds of
+ * settings, most about what nodeguard does not decide); what loading them
+ * warns about, an unknown name in a family of settings that decides what
+ * is protected, is a finding too. A warning reads "file:line:col: text". */
+static void settings_warnings(lint_ctx *c)
+{
+	for (size_t i = 0; i < c->m->warnings.n; i++) {
+		const pol_pos *p = &c->m->warnings.pos[i];
+		const char *text = strstr(c->m->warnings.v[i], ": ");
+
+		if (p->file && p->line && text && node_settings_file(p->file))
+			lint_add(c, "schema-unknown-key", POL_SEV_WARNING, p,
+				 "%s", text + 2);
+	}
+}
+
 static void run_model_rules(lint_ctx *c)
 {
 	ng_error e = { 0 };
@@ -449,6 +474,7 @@ static void run_model_rules(lint_ctx *c)
 	index_model(c);
 	if (c->rc)
 		return;
+	settings_warnings(c);
 	lint_actions(c);
 	lint_roles(c);
 	lint_mappings(c);

@@ -204,8 +204,27 @@ static const struct {
 			     "additional_control.enabled" },
 	{ "protected_indices.", "enabled, indices, roles" },
 	{ "authcz.", "admin_dn, impersonation_dn, rest_impersonation_user" },
-	{ "dls.", "write_blocked" },
+	{ "dls.", "write_blocked, mode" },
 };
+
+/* Settings of those families that the node reads for what nodeguard does
+ * not decide, each with what may follow its name. */
+static bool read_elsewhere(const char *key)
+{
+	static const char *const names[] = {
+		"authcz.impersonation_dn", "authcz.rest_impersonation_user",
+		"system_indices.additional_control.enabled", "dls.mode",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i]);
+
+		if (!strncmp(key, names[i], n) &&
+		    (key[n] == '\0' || key[n] == '.'))
+			return true;
+	}
+	return false;
+}
 
 static int unknown_setting(const pol_ld *ld, const char *key,
 			   const char *full, ynode *v)
@@ -213,12 +232,9 @@ static int unknown_setting(const pol_ld *ld, const char *key,
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
 		size_t n = strlen(families[i].family);
 
-		/* the members read are handled before; these are read by
-		 * the node for what nodeguard does not decide */
+		/* the members nodeguard reads were handled before */
 		if (strncmp(key, families[i].family, n) != 0 ||
-		    !strncmp(key + n, "impersonation_dn.", 17) ||
-		    !strncmp(key + n, "rest_impersonation_user.", 24) ||
-		    !strcmp(key + n, "additional_control.enabled"))
+		    read_elsewhere(key))
 			continue;
 		return pol_ld_warn(ld, v, "unknown setting %s, ignored; the "
 				   "%.*s settings are %s", full, (int)n - 1,

@@ -222,6 +222,16 @@ for c in eval lint explain diff matrix; do
     '"$0" "$1" --help | grep -q "^usage: nodeguard"' "$ng" "$c"
 done
 check "an unknown command is bad usage, --help or not" status_is 2 "$ng" bogus --help
+check "--help after other options still prints the usage" bash -c \
+  '"$0" matrix --policy "$1/policy" --help | grep -q "^usage: nodeguard"' "$ng" "$S"
+check "an unknown protection setting is a lint finding" bash -c \
+  'mkdir -p "$2/ns" && cp "$1"/policy/*.yml "$2/ns/" &&
+   printf "plugins.security.system_indices.enable: true\nplugins.security.dls.mode: adaptive\n" \
+     > "$2/ns/opensearch.yml" && out=$("$0" lint "$2/ns") &&
+   grep -q "opensearch.yml:1:41: warning: unknown setting plugins.security.system_indices.enable, ignored; .*\[schema-unknown-key\]" <<<"$out" &&
+   ! grep -q "dls.mode" <<<"$out"' "$ng" "$S" "$tmp"
+check "an empty policy path is named as such" bash -c \
+  '"$0" lint "" 2>&1 | grep -qx "nodeguard: no configuration directory given"' "$ng"
 check "lint names a format it does not know" bash -c \
   '"$0" lint "$1/policy" --format xml 2>&1 | grep -qx "lint: unknown format xml"' "$ng" "$S"
 

@@ -69,8 +69,10 @@ void cli_print_error(const char *what)
 			e->message);
 	else if (e->file[0])
 		fprintf(stderr, "%s: %s\n", e->file, e->message);
-	else
+	else if (what && *what)
 		fprintf(stderr, "%s: %s\n", what, e->message);
+	else
+		fprintf(stderr, "nodeguard: %s\n", e->message);
 }
 
 /* A policy error names the file inside the directory. */

@@ -57,12 +57,12 @@ static int command(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
-		/* "nodeguard lint --help": the usage, and success */
-		if (argc == 3 && (!strcmp(argv[2], "--help") ||
-				  !strcmp(argv[2], "-h"))) {
-			usage(stdout);
-			return 0;
-		}
+		/* "nodeguard lint DIR --help": the usage, and success */
+		for (int k = 2; k < argc; k++)
+			if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+				usage(stdout);
+				return 0;
+			}
 		return commands[i].run(argc - 1, argv + 1);
 	}
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {

@@ -1254,7 +1254,10 @@ static void unknown_protection_setting_is_a_warning(void)
 		"plugins.security.authcz.impersonation_dn:\n"
 		"  \"CN=x\": [u]\n"
 		"plugins.security.system_indices.additional_control.enabled: "
-		"true\n", &m, &e), 0);
+		"true\n"
+		"plugins.security.dls.mode: adaptive\n"
+		"plugins.security.authcz.rest_impersonation_user: {}\n",
+		&m, &e), 0);
 	CU_ASSERT_TRUE(has_warning(m, "opensearch.yml:1:41: unknown setting "
 		"plugins.security.system_indices.enable, ignored; the "
 		"system_indices settings are enabled, indices, "

@@ -103,12 +103,13 @@ def _check(rc):
         raise NodeguardError.last(rc)
 
 
-def _bytes(text):
+def _bytes(text, what=None):
     if isinstance(text, bytes):
         return text
     if isinstance(text, str):
         return text.encode("utf-8")
-    raise TypeError("expected str or bytes, got %s" % type(text).__name__)
+    raise TypeError("%sexpected str or bytes, got %s"
+                    % (what + ": " if what else "", type(text).__name__))
 
 
 def _no_nul(data, what):
@@ -126,14 +127,17 @@ def _path(path, what="path"):
     except TypeError:
         raise TypeError("%s: expected str, bytes or os.PathLike, got %s"
                         % (what, type(path).__name__)) from None
-    data = path if isinstance(path, bytes) else path.encode("utf-8")
+    # a name the file system gave undecoded (surrogate escapes) goes back
+    # as the bytes it was
+    data = os.fsencode(path)
     _no_nul(data, what)
     return data
 
 
 def _texts(values, what):
-    """A list of texts (a list, tuple or other iterable, not one text)."""
-    if isinstance(values, (str, bytes)):
+    """A list of texts (a list, tuple or other iterable; not one text, nor
+    a mapping, whose keys alone would be read)."""
+    if isinstance(values, (str, bytes)) or hasattr(values, "keys"):
         raise TypeError("%s: expected a list of strings, got %s"
                         % (what, type(values).__name__))
     return values
@@ -488,7 +492,7 @@ class Request(_Handle):
         return request
 
     def _set(self, fn, text, what):
-        data = _bytes(text)
+        data = _bytes(text, what)
         _no_nul(data, what)
         _check(fn(self._handle(), data, len(data)))
         return self
@@ -517,9 +521,11 @@ class Request(_Handle):
                          "transport index")
 
     def add_attribute(self, key, value):
-        k, v = _bytes(key), _bytes(value)
+        k = _bytes(key, "attribute key")
+        name = "attribute %r" % k.decode("utf-8", "replace")
+        v = _bytes(value, name)
         _no_nul(k, "attribute key")
-        _no_nul(v, "attribute %r" % k.decode("utf-8", "replace"))
+        _no_nul(v, name)
         _check(lib.ng_request_add_attribute(self._handle(), k, len(k),
                                             v, len(v)))
         return self

@@ -152,6 +152,14 @@ class RequestErrors(unittest.TestCase):
         with self.assertRaisesRegex(TypeError, "^attributes: expected a "
                                     "mapping"):
             nodeguard.Request("lena", attributes=[("attr.x", "1")])
+        with self.assertRaisesRegex(TypeError, "^roles: expected a list of "
+                                    "strings, got dict"):
+            nodeguard.Request("lena", roles={"admin": 1})
+        with self.assertRaisesRegex(TypeError, "^attribute 'attr.x': expected "
+                                    "str or bytes, got int"):
+            nodeguard.Request("lena", attributes={"attr.x": 1})
+        with self.assertRaisesRegex(TypeError, "^user name: expected str"):
+            nodeguard.Request(user=42)
         with nodeguard.Request("lena", backend_roles=("a", "b"),
                                attributes={"attr.x": "1"}):
             pass
