@@ -330,6 +330,8 @@ int ng_decide(const ng_engine *e, const ng_request *r, ng_decision **out)
 	dc_ctx c;
 	int rc;
 
+	if (!out)
+		return ng_fail(NG_EINVAL, "no place for the decision");
 	*out = NULL;
 	if (!e || !r)
 		return ng_fail(NG_EINVAL, "ng_decide needs an engine and a request");

@@ -33,6 +33,8 @@ int ng_policy_load(const char *dir, const ng_policy_options *opts,
 	ng_policy *p;
 	int rc;
 
+	if (!out)
+		return ng_fail(NG_EINVAL, "no place for the policy");
 	*out = NULL;
 	if (!dir)
 		return ng_fail(NG_EINVAL, "no policy directory given");
@@ -204,6 +206,8 @@ int ng_engine_new(ng_policy *p, ng_metadata *m, ng_engine **out)
 {
 	ng_engine *e;
 
+	if (!out)
+		return ng_fail(NG_EINVAL, "no place for the engine");
 	*out = NULL;
 	if (!p || !m)
 		return ng_fail(NG_EINVAL, "an engine needs a policy and metadata");
@@ -249,8 +253,11 @@ struct ng_node {
 
 int ng_node_new(ng_node **out)
 {
-	ng_node *n = calloc(1, sizeof(*n));
+	ng_node *n;
 
+	if (!out)
+		return ng_fail(NG_EINVAL, "no place for the node");
+	n = calloc(1, sizeof(*n));
 	*out = n;
 	if (!n)
 		return ng_fail(NG_ENOMEM, "out of memory");

@@ -61,8 +61,9 @@ struct ng_request {
 	bool is_transport;
 	int64_t time_ms;
 	bool has_time;
-	int parse_status;              /* 400 when the line itself was bad */
-	char *parse_error;
+	int parse_status;              /* 400 when the line itself was bad,
+	                                * or a setter failed */
+	const char *parse_error;
 	ng_arena strings;              /* everything above lives here */
 };
 

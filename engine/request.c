@@ -52,8 +52,11 @@ bool ng_strv_has(const ng_strv *v, const char *s)
 
 int ng_request_new(ng_request **out)
 {
-	ng_request *r = calloc(1, sizeof(*r));
+	ng_request *r;
 
+	if (!out)
+		return ng_fail(NG_EINVAL, "no place for the request");
+	r = calloc(1, sizeof(*r));
 	*out = r;
 	if (!r)
 		return ng_fail(NG_ENOMEM, "out of memory creating a request");
@@ -69,12 +72,11 @@ void ng_request_free(ng_request *r)
 	free(r);
 }
 
-/* Copy a counted string into the request's arena. */
 /* A copy of a request value. A NUL would cut the value short where C
  * strings are compared: a certificate name "admin\0evil" must not read
  * as "admin". A name, a role or a path that is not UTF-8 would be
  * echoed into the decision JSON, which must be valid: it is refused too.
- * Bodies are the parsers' to read and are not scanned here. */
+ * Bodies are the parsers' to read and are not scanned here but for NULs. */
 static int copy_value(ng_request *r, char **dst, const char *s, size_t n,
 		      bool text)
 {
@@ -101,85 +103,136 @@ static int push_str(ng_request *r, ng_strv *v, const char *s, size_t n)
 	return rc ? rc : ng_strv_push(v, &r->strings, copy);
 }
 
+/* A setter that failed leaves the request unusable: deciding it answers
+ * 400, never what the calls before it left in place (an earlier path, a
+ * previous body or action). The error of the failed call stays the
+ * thread's last error. */
+static int spoil(ng_request *r, int rc)
+{
+	static const char why[] = "the request was not built: a value given "
+				  "for it was refused";
+
+	if (rc && r && !r->parse_status) {
+		r->parse_status = 400;
+		r->parse_error = why;
+	}
+	return rc;
+}
+
+#define NO_REQUEST() ng_fail(NG_EINVAL, "no request")
+
 int ng_request_set_id(ng_request *r, const char *id, size_t len)
 {
-	return set_str(r, &r->id, id, len);
+	return r ? spoil(r, set_str(r, &r->id, id, len)) : NO_REQUEST();
 }
 
 int ng_request_set_user(ng_request *r, const char *name, size_t len)
 {
-	return set_str(r, &r->user, name, len);
+	return r ? spoil(r, set_str(r, &r->user, name, len)) : NO_REQUEST();
 }
 
 int ng_request_add_backend_role(ng_request *r, const char *role, size_t len)
 {
+	if (!r)
+		return NO_REQUEST();
 	r->has_backend_roles = true;
-	return push_str(r, &r->backend_roles, role, len);
+	return spoil(r, push_str(r, &r->backend_roles, role, len));
 }
 
 int ng_request_add_role(ng_request *r, const char *role, size_t len)
 {
+	if (!r)
+		return NO_REQUEST();
 	r->has_roles = true;
-	return push_str(r, &r->roles, role, len);
+	return spoil(r, push_str(r, &r->roles, role, len));
 }
 
+/* Both parts are copied before either list grows, so that the keys and
+ * the values stay in step whatever is refused. */
 int ng_request_add_attribute(ng_request *r, const char *key, size_t klen,
 			     const char *value, size_t vlen)
 {
+	char *k, *v;
 	int rc;
 
+	if (!r)
+		return NO_REQUEST();
 	if (!key || klen == 0)
-		return ng_fail(NG_EINVAL, "an attribute needs a name");
-	rc = push_str(r, &r->attr_keys, key, klen);
+		return spoil(r, ng_fail(NG_EINVAL, "an attribute needs a name"));
+	rc = set_str(r, &k, key, klen);
+	if (!rc)
+		rc = set_str(r, &v, value, vlen);
+	if (!rc && (ng_strv_push(&r->attr_keys, &r->strings, k) ||
+		    ng_strv_push(&r->attr_values, &r->strings, v))) {
+		r->attr_keys.n = r->attr_values.n;
+		rc = ng_fail(NG_ENOMEM, "out of memory");
+	}
 	r->has_attrs = true;
-	return rc ? rc : push_str(r, &r->attr_values, value, vlen);
+	return spoil(r, rc);
 }
 
 int ng_request_set_address(ng_request *r, const char *addr, size_t len)
 {
-	return set_str(r, &r->address, addr, len);
+	return r ? spoil(r, set_str(r, &r->address, addr, len)) : NO_REQUEST();
 }
 
 int ng_request_set_cert_dn(ng_request *r, const char *dn, size_t len)
 {
-	return set_str(r, &r->cert_dn, dn, len);
+	return r ? spoil(r, set_str(r, &r->cert_dn, dn, len)) : NO_REQUEST();
 }
 
+/* A new REST call replaces the request's call whole: a NULL body is no
+ * body, not the previous one. */
 int ng_request_set_rest(ng_request *r, const char *method, size_t mlen,
 			const char *path, size_t plen, const char *body,
 			size_t blen)
 {
-	int rc = set_str(r, &r->method, method, mlen);
+	int rc;
 
+	if (!r)
+		return NO_REQUEST();
+	r->is_transport = false;
+	r->body = NULL;
+	r->body_len = 0;
+	rc = set_str(r, &r->method, method, mlen);
 	if (!rc)
 		rc = set_str(r, &r->path, path, plen);
 	if (!rc && body) {
 		rc = copy_value(r, &r->body, body, blen, false);
-		r->body_len = blen;
+		r->body_len = rc ? 0 : blen;
 	}
-	r->is_transport = false;
-	return rc;
+	return spoil(r, rc);
 }
 
+/* A new transport call replaces the request's call whole: a NULL peer DN
+ * is no peer, and the indices start empty again. */
 int ng_request_set_transport(ng_request *r, const char *action, size_t alen,
 			     const char *peer_dn, size_t plen)
 {
-	int rc = set_str(r, &r->action, action, alen);
+	int rc;
 
+	if (!r)
+		return NO_REQUEST();
+	r->is_transport = true;
+	r->peer_dn = NULL;
+	r->indices.n = 0;
+	rc = set_str(r, &r->action, action, alen);
 	if (!rc && peer_dn)
 		rc = set_str(r, &r->peer_dn, peer_dn, plen);
-	r->is_transport = true;
-	return rc;
+	return spoil(r, rc);
 }
 
 int ng_request_add_transport_index(ng_request *r, const char *index,
 				   size_t len)
 {
-	return push_str(r, &r->indices, index, len);
+	return r ? spoil(r, push_str(r, &r->indices, index, len))
+		 : NO_REQUEST();
 }
 
 int ng_request_set_time(ng_request *r, int64_t epoch_ms)
 {
+	if (!r)
+		return NO_REQUEST();
 	r->time_ms = epoch_ms;
 	r->has_time = true;
 	return 0;
@@ -199,9 +252,14 @@ static int bad_line(ng_request *r, const char *fmt, const char *what)
 {
 	char msg[256];
 
+	char *copy = NULL;
+	int rc;
+
 	snprintf(msg, sizeof(msg), fmt, what);
 	r->parse_status = 400;
-	return set_str(r, &r->parse_error, msg, strlen(msg));
+	rc = set_str(r, &copy, msg, strlen(msg));
+	r->parse_error = copy;
+	return rc;
 }
 
 static const char *json_str(const cJSON *o, const char *key)
@@ -629,8 +687,14 @@ int ng_request_from_json(const char *json, size_t len, ng_request **out)
 {
 	ng_request *r;
 	cJSON *root;
-	int rc = ng_request_new(&r);
+	int rc;
 
+	if (!out)
+		return ng_fail(NG_EINVAL, "no place for the request");
+	*out = NULL;
+	if (!json)
+		return ng_fail(NG_EINVAL, "no request line");
+	rc = ng_request_new(&r);
 	if (rc)
 		return rc;
 	/* a raw NUL byte is no JSON; an escaped one is refuse_nul's */

@@ -148,6 +148,11 @@ NG_API int ng_node_refresh(ng_node *n, ng_engine **cached);
  */
 typedef struct ng_request ng_request;
 
+/* A request is built by the setters below. Each copies what it is given,
+ * and refuses (NG_EINVAL) a NULL request, a NUL inside a value, or a name,
+ * role, path or attribute that is not UTF-8. A setter that fails spoils
+ * the request: ng_decide answers it with 400, never with what earlier
+ * calls left in place; build a new one. */
 NG_API int ng_request_new(ng_request **out);
 NG_API void ng_request_free(ng_request *r);
 
@@ -167,7 +172,10 @@ NG_API int ng_request_add_attribute(ng_request *r, const char *key,
 				    size_t vlen);
 NG_API int ng_request_set_address(ng_request *r, const char *addr, size_t len);
 NG_API int ng_request_set_cert_dn(ng_request *r, const char *dn, size_t len);
-/* `path` may carry the query string. `body` may be NULL. */
+/* `path` may carry the query string. `body` may be NULL: no body. Either
+ * call replaces the request's call whole, so a request may be used
+ * again: a NULL body or peer DN is none, and the transport indices start
+ * empty. */
 NG_API int ng_request_set_rest(ng_request *r, const char *method, size_t mlen,
 			       const char *path, size_t plen,
 			       const char *body, size_t blen);

@@ -270,6 +270,145 @@ static void malformed_request_line_is_a_syntax_error(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(ng_last_error()->message, "column"));
 }
 
+/* ---------------------------------------------------------------------
+ * A request object used again, and setters that fail.
+ */
+
+static ng_engine *samples(void)
+{
+	ng_policy *p = NULL;
+	ng_metadata *m = NULL;
+	ng_engine *e = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(ng_policy_load("../samples/policy", NULL, &p), 0);
+	CU_ASSERT_EQUAL_FATAL(ng_metadata_load("../samples/metadata.json", &m),
+			      0);
+	CU_ASSERT_EQUAL(ng_engine_new(p, m, &e), 0);
+	ng_policy_release(p);
+	ng_metadata_release(m);
+	return e;
+}
+
+static int status_now(const ng_engine *e, const ng_request *r,
+		      const char **reason)
+{
+	static char why[256];
+	ng_decision *d = NULL;
+	int status;
+
+	CU_ASSERT_EQUAL_FATAL(ng_decide(e, r, &d), 0);
+	status = ng_decision_status(d);
+	snprintf(why, sizeof(why), "%s", ng_decision_reason(d));
+	if (reason)
+		*reason = why;
+	ng_decision_free(d);
+	return status;
+}
+
+#define NODE_DN "CN=node-1.kestrel.example,OU=Platform,O=Kestrel,C=NL"
+
+/* Setting a new call replaces the previous one whole: a NULL peer DN or
+ * body is none, not the last one given, and indices start again. */
+static void new_call_on_a_used_request_replaces_the_old(void)
+{
+	static const char bulk[] = "indices:data/write/bulk[s]";
+	static const char msearch[] = "{}\n{\"query\":{}}\n";
+	ng_engine *e = samples();
+	ng_request *r = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+	ng_request_set_user(r, "lena", 4);
+	ng_request_set_transport(r, "internal:x", 10, NODE_DN,
+				 strlen(NODE_DN));
+	CU_ASSERT_EQUAL(status_now(e, r, NULL), 200);
+	CU_ASSERT_EQUAL(ng_request_set_transport(r, bulk, strlen(bulk), NULL,
+						 0), 0);
+	ng_request_add_transport_index(r, "hr-employees", 12);
+	CU_ASSERT_EQUAL(status_now(e, r, NULL), 403);
+	/* the indices of the earlier transport call are gone */
+	ng_request_set_transport(r, "indices:data/read/search", 24, NULL, 0);
+	ng_request_add_transport_index(r, "logs-2026.03.23", 15);
+	CU_ASSERT_EQUAL(status_now(e, r, NULL), 200);
+
+	CU_ASSERT_EQUAL(ng_request_set_rest(r, "POST", 4, "/_msearch", 9,
+					    msearch, strlen(msearch)), 0);
+	CU_ASSERT_EQUAL(status_now(e, r, NULL), 200);
+	ng_request_set_rest(r, "POST", 4, "/_msearch", 9, NULL, 0);
+	CU_ASSERT_EQUAL(status_now(e, r, NULL), 400);
+	ng_request_free(r);
+	ng_engine_release(e);
+}
+
+/* A setter that fails spoils the request: it is answered 400, never as
+ * what the calls before left in place, and the keys and values of
+ * attributes stay in step. */
+static void failed_setter_makes_the_request_a_400(void)
+{
+	ng_engine *e = samples();
+	ng_request *r = NULL;
+	const char *why;
+
+	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+	ng_request_set_user(r, "lena", 4);
+	ng_request_set_rest(r, "GET", 3, "/logs-*/_search", 15, NULL, 0);
+	CU_ASSERT_EQUAL(status_now(e, r, NULL), 200);
+	CU_ASSERT_EQUAL(ng_request_set_rest(r, "DEL\xff", 4, "/hr-payroll", 11,
+					    NULL, 0), NG_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ng_last_error()->message, "UTF-8"));
+	CU_ASSERT_EQUAL(status_now(e, r, &why), 400);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "a value given for it was refused"));
+	ng_request_free(r);
+
+	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+	ng_request_set_user(r, "bianca", 6);
+	CU_ASSERT_EQUAL(ng_request_add_attribute(r, "attr.internal.team", 18,
+						 "bill\xff", 5), NG_EINVAL);
+	ng_request_set_rest(r, "GET", 3, "/app-billing-*/_search", 22, NULL, 0);
+	CU_ASSERT_EQUAL(status_now(e, r, NULL), 400);
+	ng_request_free(r);
+
+	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+	ng_request_set_rest(r, "POST", 4, "/_search", 8, "{}", 2);
+	CU_ASSERT_EQUAL(ng_request_set_rest(r, "POST", 4, "/_search", 8,
+					    "{\0}", 3), NG_EINVAL);
+	CU_ASSERT_EQUAL(status_now(e, r, NULL), 400);
+	ng_request_free(r);
+	ng_engine_release(e);
+}
+
+/* NULL where a handle or an out pointer belongs is NG_EINVAL. */
+static void null_arguments_are_refused(void)
+{
+	ng_request *r = NULL;
+	ng_decision *d = NULL;
+	ng_engine *e = samples();
+
+	CU_ASSERT_EQUAL(ng_request_new(NULL), NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_node_new(NULL), NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_policy_load("../samples/policy", NULL, NULL),
+			NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_engine_new(NULL, NULL, NULL), NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_request_from_json("{}", 2, NULL), NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_request_from_json(NULL, 10, &r), NG_EINVAL);
+	CU_ASSERT_PTR_NULL(r);
+	CU_ASSERT_EQUAL(ng_request_set_user(NULL, "a", 1), NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_request_set_rest(NULL, "GET", 3, "/", 1, NULL, 0),
+			NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_request_set_transport(NULL, "x", 1, NULL, 0),
+			NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_request_add_attribute(NULL, "k", 1, "v", 1),
+			NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_request_add_transport_index(NULL, "i", 1),
+			NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_request_set_time(NULL, 0), NG_EINVAL);
+	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+	CU_ASSERT_EQUAL(ng_decide(e, r, NULL), NG_EINVAL);
+	CU_ASSERT_EQUAL(ng_decide(e, NULL, &d), NG_EINVAL);
+	CU_ASSERT_PTR_NULL(d);
+	ng_request_free(r);
+	ng_engine_release(e);
+}
+
 /* Past the JSON reader's nesting limit the line is refused as too deep,
  * not as malformed; just under it, it is read. */
 static void deep_request_line_is_named_too_deep(void)
@@ -563,6 +702,9 @@ void suite_engine(void)
 		     NG_TEST(refresh_keeps_the_engine_until_a_reload),
 		     NG_TEST(malformed_request_line_is_a_syntax_error),
 		     NG_TEST(deep_request_line_is_named_too_deep),
+		     NG_TEST(new_call_on_a_used_request_replaces_the_old),
+		     NG_TEST(failed_setter_makes_the_request_a_400),
+		     NG_TEST(null_arguments_are_refused),
 		     NG_TEST(request_without_rest_or_transport_is_a_bad_request),
 		     NG_TEST(request_line_is_one_object_and_nothing_more),
 		     NG_TEST(request_line_members_are_checked),
