@@ -15,11 +15,16 @@ public final class Engine extends Handle {
     }
 
     private static long build(Policy policy, Metadata metadata) {
+        long p = policy.enter();
         try {
-            return Native.engineNew(policy.ptr(), metadata.ptr());
+            long m = metadata.enter();
+            try {
+                return Native.engineNew(p, m);
+            } finally {
+                metadata.exit();
+            }
         } finally {
-            policy.keepAlive();
-            metadata.keepAlive();
+            policy.exit();
         }
     }
 
@@ -32,11 +37,16 @@ public final class Engine extends Handle {
      * reason; only an unusable argument throws.
      */
     public Decision decide(Request request) {
+        long e = enter();
         try {
-            return Native.decide(ptr(), request.ptr());
+            long r = request.enter();
+            try {
+                return Native.decide(e, r);
+            } finally {
+                request.exit();
+            }
         } finally {
-            keepAlive();
-            request.keepAlive();
+            exit();
         }
     }
 
@@ -46,29 +56,36 @@ public final class Engine extends Handle {
      * with the permission entry that grants it) and "decision".
      */
     public String explain(Request request) {
+        long e = enter();
         try {
-            return Native.text(Native.explain(ptr(), request.ptr()));
+            long r = request.enter();
+            try {
+                return Native.text(Native.explain(e, r));
+            } finally {
+                request.exit();
+            }
         } finally {
-            keepAlive();
-            request.keepAlive();
+            exit();
         }
     }
 
     /** The policy this engine joins, as a new handle to close. */
     public Policy policy() {
+        long e = enter();
         try {
-            return Policy.adopt(Native.enginePolicy(ptr()));
+            return Policy.adopt(Native.enginePolicy(e));
         } finally {
-            keepAlive();
+            exit();
         }
     }
 
     /** The metadata this engine joins, as a new handle to close. */
     public Metadata metadata() {
+        long e = enter();
         try {
-            return Metadata.adopt(Native.engineMetadata(ptr()));
+            return Metadata.adopt(Native.engineMetadata(e));
         } finally {
-            keepAlive();
+            exit();
         }
     }
 

@@ -47,7 +47,7 @@ public final class Lint {
      * only when the directory or the metadata cannot be read.
      */
     public static List<Finding> run(String dir, String metadataPath) {
-        long r = Native.lintRun(Native.utf8(dir), Native.utf8(metadataPath));
+        long r = Native.lintRun(Native.path(dir), Native.path(metadataPath));
         try {
             long n = Native.lintCount(r);
             List<Finding> out = new ArrayList<>();

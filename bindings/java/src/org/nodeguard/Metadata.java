@@ -20,7 +20,7 @@ public final class Metadata extends Handle {
     }
 
     public static Metadata load(String path) {
-        return new Metadata(Native.metadataLoad(Native.utf8(path)));
+        return new Metadata(Native.metadataLoad(Native.path(path)));
     }
 
     public static Metadata load(Path path) {
@@ -32,17 +32,18 @@ public final class Metadata extends Handle {
     }
 
     public long indexCount() {
+        long m = enter();
         try {
-            return Native.metadataIndexCount(ptr());
+            return Native.metadataIndexCount(m);
         } finally {
-            keepAlive();
+            exit();
         }
     }
 
     /** The names of the concrete indices. */
     public List<String> indices() {
+        long m = enter();
         try {
-            long m = ptr();
             long n = Native.metadataIndexCount(m);
             List<String> out = new ArrayList<>();
             for (long i = 0; i < n; i++) {
@@ -50,7 +51,7 @@ public final class Metadata extends Handle {
             }
             return Collections.unmodifiableList(out);
         } finally {
-            keepAlive();
+            exit();
         }
     }
 

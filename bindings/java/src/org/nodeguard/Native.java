@@ -1,5 +1,9 @@
 package org.nodeguard;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 
@@ -50,8 +54,36 @@ final class Native {
     private Native() {
     }
 
+    /**
+     * A string as UTF-8 bytes, strictly: a lone surrogate is refused
+     * rather than sent as "?", which would be another name.
+     */
     static byte[] utf8(String s) {
-        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+        if (s == null) {
+            return null;
+        }
+        try {
+            ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(s));
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            return out;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("a string holds a lone surrogate, not text");
+        }
+    }
+
+    /**
+     * A file system path: as utf8(), and without a NUL, which C would read
+     * as the end of a shorter path ("policy\0x" as "policy").
+     */
+    static byte[] path(String s) {
+        if (s != null && s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a path holds a NUL character");
+        }
+        return utf8(s);
     }
 
     static String text(byte[] b) {

@@ -21,28 +21,40 @@ public final class Node extends Handle {
     }
 
     public void loadPolicy(String dir, String nodeSettings) {
+        byte[] d = Native.path(dir), ns = Native.path(nodeSettings);
+        long n = enter();
         try {
-            Native.nodeLoadPolicy(ptr(), Native.utf8(dir), Native.utf8(nodeSettings));
+            Native.nodeLoadPolicy(n, d, ns);
         } finally {
-            keepAlive();
+            exit();
         }
     }
 
     public void setPolicy(Policy policy) {
+        long n = enter();
         try {
-            Native.nodeSetPolicy(ptr(), policy.ptr());
+            long p = policy.enter();
+            try {
+                Native.nodeSetPolicy(n, p);
+            } finally {
+                policy.exit();
+            }
         } finally {
-            keepAlive();
-            policy.keepAlive();
+            exit();
         }
     }
 
     public void setMetadata(Metadata metadata) {
+        long n = enter();
         try {
-            Native.nodeSetMetadata(ptr(), metadata.ptr());
+            long m = metadata.enter();
+            try {
+                Native.nodeSetMetadata(n, m);
+            } finally {
+                metadata.exit();
+            }
         } finally {
-            keepAlive();
-            metadata.keepAlive();
+            exit();
         }
     }
 
@@ -53,10 +65,11 @@ public final class Node extends Handle {
      * both set.
      */
     public Engine acquire() {
+        long n = enter();
         try {
-            return Engine.adopt(Native.nodeAcquire(ptr()));
+            return Engine.adopt(Native.nodeAcquire(n));
         } finally {
-            keepAlive();
+            exit();
         }
     }
 

@@ -32,22 +32,23 @@ public final class Policy extends Handle {
      * elasticsearch.yml) instead of the directory's own when not null.
      */
     public static Policy load(String dir, String nodeSettings) {
-        return new Policy(Native.policyLoad(Native.utf8(dir), Native.utf8(nodeSettings)));
+        return new Policy(Native.policyLoad(Native.path(dir), Native.path(nodeSettings)));
     }
 
     /** "sha256:&lt;hex&gt;" over the policy's content. */
     public String id() {
+        long p = enter();
         try {
-            return Native.text(Native.policyId(ptr()));
+            return Native.text(Native.policyId(p));
         } finally {
-            keepAlive();
+            exit();
         }
     }
 
     /** The warnings found while loading, one line each. */
     public List<String> warnings() {
+        long p = enter();
         try {
-            long p = ptr();
             long n = Native.policyWarningCount(p);
             List<String> out = new ArrayList<>();
             for (long i = 0; i < n; i++) {
@@ -55,14 +56,14 @@ public final class Policy extends Handle {
             }
             return Collections.unmodifiableList(out);
         } finally {
-            keepAlive();
+            exit();
         }
     }
 
     /** The policy's roles, built-ins included, in a stable order. */
     public List<String> roles() {
+        long p = enter();
         try {
-            long p = ptr();
             long n = Native.policyRoleCount(p);
             List<String> out = new ArrayList<>();
             for (long i = 0; i < n; i++) {
@@ -70,7 +71,7 @@ public final class Policy extends Handle {
             }
             return Collections.unmodifiableList(out);
         } finally {
-            keepAlive();
+            exit();
         }
     }
 
@@ -79,14 +80,15 @@ public final class Policy extends Handle {
      * mappings), each once, sorted.
      */
     public List<String> users() {
+        long p = enter();
         try {
             List<String> out = new ArrayList<>();
-            for (byte[] name : Native.policyUsers(ptr())) {
+            for (byte[] name : Native.policyUsers(p)) {
                 out.add(Native.text(name));
             }
             return Collections.unmodifiableList(out);
         } finally {
-            keepAlive();
+            exit();
         }
     }
 

@@ -28,11 +28,13 @@ public final class Request extends Handle {
     }
 
     private Request set(int field, String value) {
+        byte[] v = Native.utf8(value);
+        long r = enter();
         try {
-            Native.requestSet(ptr(), field, Native.utf8(value));
+            Native.requestSet(r, field, v);
             return this;
         } finally {
-            keepAlive();
+            exit();
         }
     }
 
@@ -65,11 +67,13 @@ public final class Request extends Handle {
     }
 
     public Request addAttribute(String key, String value) {
+        byte[] k = Native.utf8(key), v = Native.utf8(value);
+        long r = enter();
         try {
-            Native.requestAddAttribute(ptr(), Native.utf8(key), Native.utf8(value));
+            Native.requestAddAttribute(r, k, v);
             return this;
         } finally {
-            keepAlive();
+            exit();
         }
     }
 
@@ -84,12 +88,13 @@ public final class Request extends Handle {
 
     /** {@code path} may carry the query string; {@code body} may be null. */
     public Request setRest(String method, String path, String body) {
+        byte[] m = Native.utf8(method), p = Native.utf8(path), b = Native.utf8(body);
+        long r = enter();
         try {
-            Native.requestSetRest(ptr(), Native.utf8(method), Native.utf8(path),
-                    Native.utf8(body));
+            Native.requestSetRest(r, m, p, b);
             return this;
         } finally {
-            keepAlive();
+            exit();
         }
     }
 
@@ -98,21 +103,24 @@ public final class Request extends Handle {
     }
 
     public Request setTransport(String action, String peerDn) {
+        byte[] a = Native.utf8(action), d = Native.utf8(peerDn);
+        long r = enter();
         try {
-            Native.requestSetTransport(ptr(), Native.utf8(action), Native.utf8(peerDn));
+            Native.requestSetTransport(r, a, d);
             return this;
         } finally {
-            keepAlive();
+            exit();
         }
     }
 
     /** The instant date math is evaluated at, in milliseconds since the epoch. */
     public Request setTime(long epochMillis) {
+        long r = enter();
         try {
-            Native.requestSetTime(ptr(), epochMillis);
+            Native.requestSetTime(r, epochMillis);
             return this;
         } finally {
-            keepAlive();
+            exit();
         }
     }
 
@@ -121,10 +129,11 @@ public final class Request extends Handle {
     }
 
     public String id() {
+        long r = enter();
         try {
-            return Native.text(Native.requestId(ptr()));
+            return Native.text(Native.requestId(r));
         } finally {
-            keepAlive();
+            exit();
         }
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -302,6 +304,57 @@ public final class NodeguardTest {
                 check(r.isClosed(), "not closed");
             }
         });
+        test("closing an engine while others decide waits for them", this::closeWhileDeciding);
+        test("a handle closed during a native call is freed after it", () -> {
+            Engine e = sampleEngine();
+            try (Request r = Request.fromJson(SEARCH)) {
+                long p = e.enter();
+                e.close();
+                check(e.isClosed(), "not closed");
+                try {
+                    e.decide(r);
+                    throw new AssertionError("no exception");
+                } catch (IllegalStateException expected) {
+                    check(true, "");
+                }
+                // the call in progress still holds a live engine
+                long q = r.enter();
+                try {
+                    equal(200, Native.decide(p, q).status());
+                } finally {
+                    r.exit();
+                }
+                e.exit();
+            }
+        });
+        test("a NUL in a path is refused, not cut", () -> {
+            String policy = samples().resolve("policy").toString();
+            for (Body b : new Body[] {
+                    () -> Policy.load(policy + "\0/x"),
+                    () -> Policy.load(policy, "a\0b"),
+                    () -> Metadata.load(samples().resolve("metadata.json") + "\0.bak"),
+                    () -> Lint.run(policy + "\0x", null),
+                    () -> {
+                        try (Node n = new Node()) {
+                            n.loadPolicy(policy + "\0x");
+                        }
+                    } }) {
+                try {
+                    b.run();
+                    throw new AssertionError("no exception");
+                } catch (IllegalArgumentException expected) {
+                    equal("a path holds a NUL character", expected.getMessage());
+                }
+            }
+        });
+        test("a lone surrogate is refused, not sent as ?", () -> {
+            try (Request r = new Request()) {
+                r.setUser("le\uD800na");
+                throw new AssertionError("no exception");
+            } catch (IllegalArgumentException expected) {
+                check(expected.getMessage().contains("lone surrogate"), expected.getMessage());
+            }
+        });
         test("null text is refused", () -> {
             try (Request r = new Request()) {
                 r.setUser(null);
@@ -315,6 +368,48 @@ public final class NodeguardTest {
                 check(!NodeguardException.describe(c).isEmpty(), "no text for " + c);
             }
         });
+    }
+
+    /**
+     * Threads decide with one engine while it is closed: each decision
+     * either completes or throws IllegalStateException, and the C engine
+     * is freed only once the last call has returned (before the fix, the
+     * process died on a freed engine). Bounded: 50 rounds.
+     */
+    private void closeWhileDeciding() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            Engine e = sampleEngine();
+            AtomicInteger decided = new AtomicInteger();
+            AtomicReference<Throwable> wrong = new AtomicReference<>();
+            Thread[] ts = new Thread[3];
+            for (int k = 0; k < ts.length; k++) {
+                ts[k] = new Thread(() -> {
+                    try (Request r = Request.fromJson(SEARCH)) {
+                        for (int i = 0; i < 2000; i++) {
+                            Decision d = e.decide(r);
+                            check(d.status() == 200, "status " + d.status());
+                            decided.incrementAndGet();
+                        }
+                    } catch (IllegalStateException closed) {
+                        check(e.isClosed(), "thrown while open");
+                    } catch (Throwable t) {
+                        wrong.set(t);
+                    }
+                });
+                ts[k].start();
+            }
+            while (decided.get() < 10 && ts[0].isAlive()) {
+                Thread.onSpinWait();
+            }
+            e.close();
+            for (Thread t : ts) {
+                t.join();
+            }
+            if (wrong.get() != null) {
+                throw new AssertionError(wrong.get());
+            }
+            check(e.isClosed(), "not closed");
+        }
     }
 
     private static String decideWith(Node node, String line) {
