@@ -9,11 +9,13 @@ A Decision is a plain Python value: its C object is freed as soon as it
 has been read.
 """
 
+import contextlib
 import ctypes
 import datetime
 import enum
 import json as _json
 import os
+import threading
 
 from . import _lib
 from ._lib import PolicyOptions, POLICY_OPTIONS_VERSION, lib
@@ -144,11 +146,11 @@ def _texts(values, what):
 
 
 def _of(obj, cls, what):
-    """The handle of obj, which must be a cls."""
+    """obj, which must be a cls."""
     if not isinstance(obj, cls):
         raise TypeError("%s: expected a nodeguard.%s, got %s"
                         % (what, cls.__name__, type(obj).__name__))
-    return obj._handle()
+    return obj
 
 
 def _string(ptr):
@@ -170,16 +172,54 @@ def _options(node_settings):
 
 
 class _Handle:
-    """One owned reference on a C object, given back exactly once."""
+    """One owned reference on a C object, given back exactly once.
+
+    ctypes lets other threads run during a call into the library, so a
+    handle counts the calls using its pointer (``_use``): close() from
+    another thread meanwhile marks it closed, and the last call out frees
+    the C object.
+    """
 
     _release = None
     _ptr = None
+    _lock = None
 
     def __init__(self, ptr):
         self._ptr = ptr
+        self._users = 0
+        self._closing = False
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def _use(self):
+        """The C pointer, valid until the block ends."""
+        with self._lock:
+            if not self._ptr or self._closing:
+                raise ValueError("%s is closed" % type(self).__name__)
+            self._users += 1
+            ptr = self._ptr
+        try:
+            yield ptr
+        finally:
+            with self._lock:
+                self._users -= 1
+                ptr = self._take()
+            if ptr:
+                type(self)._release(ptr)
+
+    def _take(self):
+        """The pointer to free, once closed and unused (lock held)."""
+        if not self._closing or self._users:
+            return None
+        ptr, self._ptr = self._ptr, None
+        return ptr
 
     def close(self):
-        ptr, self._ptr = self._ptr, None
+        if self._lock is None:   # never built
+            return
+        with self._lock:
+            self._closing = True
+            ptr = self._take()
         if ptr:
             type(self)._release(ptr)
 
@@ -198,12 +238,7 @@ class _Handle:
 
     @property
     def closed(self):
-        return not self._ptr
-
-    def _handle(self):
-        if not self._ptr:
-            raise ValueError("%s is closed" % type(self).__name__)
-        return self._ptr
+        return not self._ptr or self._closing
 
 
 class Policy(_Handle):
@@ -227,23 +262,25 @@ class Policy(_Handle):
     @property
     def id(self):
         """"sha256:<hex>" over the policy's content."""
-        return _string(lib.ng_policy_id(self._handle()))
+        with self._use() as ptr:
+            return _string(lib.ng_policy_id(ptr))
 
     @property
     def warnings(self):
         """The warnings found while loading, one line each."""
-        ptr = self._handle()
-        count = lib.ng_policy_warning_count(ptr)
-        return [_string(lib.ng_policy_warning(ptr, i)) for i in range(count)]
+        with self._use() as ptr:
+            count = lib.ng_policy_warning_count(ptr)
+            return [_string(lib.ng_policy_warning(ptr, i))
+                    for i in range(count)]
 
     @property
     def roles(self):
         """The policy's roles, built-ins included, in a stable order."""
         _require("ng_policy_role_count")
-        ptr = self._handle()
-        count = lib.ng_policy_role_count(ptr)
-        return [_string(lib.ng_policy_role_name(ptr, i))
-                for i in range(count)]
+        with self._use() as ptr:
+            count = lib.ng_policy_role_count(ptr)
+            return [_string(lib.ng_policy_role_name(ptr, i))
+                    for i in range(count)]
 
     @property
     def users(self):
@@ -251,7 +288,8 @@ class Policy(_Handle):
         role mappings), each once, sorted."""
         _require("ng_policy_users")
         names = ctypes.c_void_p()
-        _check(lib.ng_policy_users(self._handle(), ctypes.byref(names)))
+        with self._use() as ptr:
+            _check(lib.ng_policy_users(ptr, ctypes.byref(names)))
         try:
             count = lib.ng_names_count(names)
             return [_string(lib.ng_names_get(names, i))
@@ -288,15 +326,16 @@ class Metadata(_Handle):
 
     @property
     def index_count(self):
-        return lib.ng_metadata_index_count(self._handle())
+        with self._use() as ptr:
+            return lib.ng_metadata_index_count(ptr)
 
     @property
     def indices(self):
         """The names of the concrete indices."""
         _require("ng_metadata_index_name")
-        ptr = self._handle()
-        return [_string(lib.ng_metadata_index_name(ptr, i))
-                for i in range(lib.ng_metadata_index_count(ptr))]
+        with self._use() as ptr:
+            return [_string(lib.ng_metadata_index_name(ptr, i))
+                    for i in range(lib.ng_metadata_index_count(ptr))]
 
     def __repr__(self):
         state = "closed" if self.closed else "%d indices" % self.index_count
@@ -314,9 +353,10 @@ class Engine(_Handle):
 
     def __init__(self, policy, metadata):
         out = ctypes.c_void_p()
-        _check(lib.ng_engine_new(_of(policy, Policy, "policy"),
-                                 _of(metadata, Metadata, "metadata"),
-                                 ctypes.byref(out)))
+        policy = _of(policy, Policy, "policy")
+        metadata = _of(metadata, Metadata, "metadata")
+        with policy._use() as p, metadata._use() as m:
+            _check(lib.ng_engine_new(p, m, ctypes.byref(out)))
         super().__init__(out.value)
 
     @classmethod
@@ -335,8 +375,8 @@ class Engine(_Handle):
             with Request.from_json(request) as parsed:
                 return self.decide(parsed)
         out = ctypes.c_void_p()
-        _check(lib.ng_decide(self._handle(), request._handle(),
-                             ctypes.byref(out)))
+        with self._use() as e, request._use() as r:
+            _check(lib.ng_decide(e, r, ctypes.byref(out)))
         try:
             return Decision._read(out.value)
         finally:
@@ -351,8 +391,8 @@ class Engine(_Handle):
             with Request.from_json(request) as parsed:
                 return self.explain(parsed)
         out = ctypes.c_void_p()
-        _check(lib.ng_explain(self._handle(), request._handle(),
-                              ctypes.byref(out)))
+        with self._use() as e, request._use() as r:
+            _check(lib.ng_explain(e, r, ctypes.byref(out)))
         try:
             return _json.loads(ctypes.string_at(out.value).decode("utf-8"))
         finally:
@@ -362,15 +402,15 @@ class Engine(_Handle):
     def policy(self):
         """The policy this engine joins, as a new reference."""
         _require("ng_engine_policy")
-        ptr = lib.ng_engine_policy(self._handle())
-        return Policy(lib.ng_policy_retain(ptr))
+        with self._use() as e:
+            return Policy(lib.ng_policy_retain(lib.ng_engine_policy(e)))
 
     @property
     def metadata(self):
         """The metadata this engine joins, as a new reference."""
         _require("ng_engine_metadata")
-        ptr = lib.ng_engine_metadata(self._handle())
-        return Metadata(lib.ng_metadata_retain(ptr))
+        with self._use() as e:
+            return Metadata(lib.ng_metadata_retain(lib.ng_engine_metadata(e)))
 
     def __repr__(self):
         return "<nodeguard.Engine%s>" % (" closed" if self.closed else "")
@@ -390,20 +430,22 @@ class Node(_Handle):
         super().__init__(out.value)
 
     def load_policy(self, directory, node_settings=None):
-        _check(lib.ng_node_load_policy(self._handle(),
-                                       _path(directory, "directory"),
-                                       _options(node_settings)))
+        path, opts = _path(directory, "directory"), _options(node_settings)
+        with self._use() as n:
+            _check(lib.ng_node_load_policy(n, path, opts))
 
     def set_policy(self, policy):
-        _check(lib.ng_node_set_policy(self._handle(),
-                                      _of(policy, Policy, "policy")))
+        policy = _of(policy, Policy, "policy")
+        with self._use() as n, policy._use() as p:
+            _check(lib.ng_node_set_policy(n, p))
 
     def set_metadata(self, metadata):
         """Install new metadata; accepts a Metadata or its JSON text."""
         if not isinstance(metadata, Metadata):
             with Metadata.parse(metadata) as parsed:
                 return self.set_metadata(parsed)
-        _check(lib.ng_node_set_metadata(self._handle(), metadata._handle()))
+        with self._use() as n, metadata._use() as m:
+            _check(lib.ng_node_set_metadata(n, m))
         return None
 
     def acquire(self):
@@ -413,7 +455,8 @@ class Node(_Handle):
         meanwhile. Raises NodeguardError (ENOTREADY) until both a policy
         and metadata were set.
         """
-        ptr = lib.ng_node_acquire(self._handle())
+        with self._use() as n:
+            ptr = lib.ng_node_acquire(n)
         if not ptr:
             raise NodeguardError.last(ErrorCode.ENOTREADY)
         return Engine._adopt(ptr)
@@ -494,7 +537,8 @@ class Request(_Handle):
     def _set(self, fn, text, what):
         data = _bytes(text, what)
         _no_nul(data, what)
-        _check(fn(self._handle(), data, len(data)))
+        with self._use() as r:
+            _check(fn(r, data, len(data)))
         return self
 
     def set_id(self, id):
@@ -526,8 +570,8 @@ class Request(_Handle):
         v = _bytes(value, name)
         _no_nul(k, "attribute key")
         _no_nul(v, name)
-        _check(lib.ng_request_add_attribute(self._handle(), k, len(k),
-                                            v, len(v)))
+        with self._use() as r:
+            _check(lib.ng_request_add_attribute(r, k, len(k), v, len(v)))
         return self
 
     def set_rest(self, method, path, body=None):
@@ -538,8 +582,9 @@ class Request(_Handle):
             body = _json.dumps(body)
         b = None if body is None else _bytes(body)
         _no_nul(b or b"", "body")
-        _check(lib.ng_request_set_rest(self._handle(), m, len(m), p, len(p),
-                                       b, 0 if b is None else len(b)))
+        with self._use() as r:
+            _check(lib.ng_request_set_rest(r, m, len(m), p, len(p),
+                                           b, 0 if b is None else len(b)))
         return self
 
     def set_transport(self, action, peer_dn=None):
@@ -547,8 +592,9 @@ class Request(_Handle):
         d = None if peer_dn is None else _bytes(peer_dn)
         _no_nul(a, "action")
         _no_nul(d or b"", "peer_dn")
-        _check(lib.ng_request_set_transport(self._handle(), a, len(a),
-                                            d, 0 if d is None else len(d)))
+        with self._use() as r:
+            _check(lib.ng_request_set_transport(r, a, len(a),
+                                                d, 0 if d is None else len(d)))
         return self
 
     def set_time(self, when):
@@ -563,12 +609,14 @@ class Request(_Handle):
                             "aware datetime, got %s" % type(when).__name__)
         if not -2 ** 63 <= when < 2 ** 63:
             raise OverflowError("time: %d milliseconds is out of range" % when)
-        _check(lib.ng_request_set_time(self._handle(), when))
+        with self._use() as r:
+            _check(lib.ng_request_set_time(r, when))
         return self
 
     @property
     def id(self):
-        return _string(lib.ng_request_id(self._handle()))
+        with self._use() as r:
+            return _string(lib.ng_request_id(r))
 
     def __repr__(self):
         state = "closed" if self.closed else repr(self.id)

@@ -50,6 +50,54 @@ class Objects(unittest.TestCase):
         self.assertTrue(d.allowed)
 
 
+    def test_close_during_a_call_frees_after_it(self):
+        # ctypes lets other threads run during a call into the library:
+        # a close() meanwhile must not free the engine under the call
+        engine = sample_engine()
+        with nodeguard.Request("lena", "GET", "/logs-*/_search") as r:
+            with engine._use() as ptr:
+                engine.close()
+                self.assertTrue(engine.closed)
+                with self.assertRaisesRegex(ValueError, "Engine is closed"):
+                    engine.decide(r)
+                out = nodeguard._lib.ctypes.c_void_p()
+                with r._use() as rp:
+                    self.assertEqual(nodeguard._lib.lib.ng_decide(
+                        ptr, rp, nodeguard._lib.ctypes.byref(out)), 0)
+                self.assertEqual(
+                    nodeguard._lib.lib.ng_decision_status(out.value), 200)
+                nodeguard._lib.lib.ng_decision_free(out.value)
+                self.assertIsNotNone(engine._ptr)
+            self.assertIsNone(engine._ptr)
+
+    def test_close_while_threads_decide(self):
+        for _ in range(20):
+            engine = sample_engine()
+            started = threading.Barrier(4)
+            wrong = []
+
+            def work():
+                started.wait()
+                try:
+                    for _ in range(300):
+                        self.assertEqual(engine.decide(nodeguard.Request(
+                            "lena", "GET", "/logs-*/_search")).status, 200)
+                except ValueError:
+                    pass
+                except Exception as e:   # noqa: BLE001 - reported below
+                    wrong.append(e)
+
+            threads = [threading.Thread(target=work) for _ in range(3)]
+            for t in threads:
+                t.start()
+            started.wait()
+            engine.close()
+            for t in threads:
+                t.join()
+            self.assertEqual(wrong, [])
+            self.assertIsNone(engine._ptr)
+
+
 class Requests(unittest.TestCase):
 
     @classmethod
