@@ -367,8 +367,10 @@ ng_engine *ng_node_acquire(ng_node *n)
 {
 	ng_engine *e;
 
-	if (!n)
+	if (!n) {
+		ng_fail(NG_EINVAL, "ng_node_acquire needs a node");
 		return NULL;
+	}
 	pthread_mutex_lock(&n->lock);
 	e = ng_engine_retain(n->engine);
 	pthread_mutex_unlock(&n->lock);

@@ -186,10 +186,11 @@ int ng_explain(const ng_engine *e, const ng_request *r, char **json_out)
 	cJSON *doc = NULL;
 	int rc;
 
+	if (json_out)
+		*json_out = NULL;
 	if (!e || !r || !json_out)
 		return ng_fail(NG_EINVAL, "ng_explain needs an engine, a request "
 			       "and an output");
-	*json_out = NULL;
 	if ((rc = ng_decide(e, r, &d)))
 		return rc;
 	memset(&x, 0, sizeof(x));

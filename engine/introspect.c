@@ -67,6 +67,8 @@ int ng_policy_users(const ng_policy *p, ng_names **out)
 	GHashTable *seen;
 	ng_names *n;
 
+	if (out)
+		*out = NULL;
 	if (!p || !out)
 		return ng_fail(NG_EINVAL, "ng_policy_users: null argument");
 	m = p->pc->model;

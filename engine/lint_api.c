@@ -45,9 +45,10 @@ int ng_lint_run(const char *dir, const char *metadata_path,
 	ng_lint_result *r;
 	int rc;
 
-	if (!out)
+	if (out)
+		*out = NULL;
+	if (!out || !dir)
 		return ng_fail(NG_EINVAL, "ng_lint_run: null argument");
-	*out = NULL;
 	if (metadata_path && (rc = ng_metadata_load(metadata_path, &m)))
 		return rc;
 	r = calloc(1, sizeof(*r));

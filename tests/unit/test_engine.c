@@ -401,6 +401,19 @@ static void null_arguments_are_refused(void)
 	CU_ASSERT_EQUAL(ng_request_add_transport_index(NULL, "i", 1),
 			NG_EINVAL);
 	CU_ASSERT_EQUAL(ng_request_set_time(NULL, 0), NG_EINVAL);
+	CU_ASSERT_PTR_NULL(ng_node_acquire(NULL));
+	CU_ASSERT_EQUAL(ng_last_error()->code, NG_EINVAL);
+	{
+		/* outputs left from before are cleared, not kept */
+		static char stale[] = "stale";
+		ng_lint_result *l = (ng_lint_result *)(void *)stale;
+		char *json = stale;
+
+		CU_ASSERT_EQUAL(ng_lint_run(NULL, NULL, &l), NG_EINVAL);
+		CU_ASSERT_PTR_NULL(l);
+		CU_ASSERT_EQUAL(ng_explain(e, NULL, &json), NG_EINVAL);
+		CU_ASSERT_PTR_NULL(json);
+	}
 	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
 	CU_ASSERT_EQUAL(ng_decide(e, r, NULL), NG_EINVAL);
 	CU_ASSERT_EQUAL(ng_decide(e, NULL, &d), NG_EINVAL);
