@@ -56,6 +56,9 @@ typedef struct dc_ctx {
 	 * name actions with a few constant strings, asked again per item */
 	const char *cluster_key[8];
 	bool cluster_val[8];
+	/* pol_action_id's answers, the same way */
+	const char *aid_key[8];
+	int aid_val[8];
 	const prs_request *pr;
 } dc_ctx;
 

@@ -615,10 +615,11 @@ static int clause_reads(prs_ctx *c, const cJSON *k, int item, size_t depth)
 {
 	int rc;
 
-	if (strcmp(k->string, "wrapper") == 0)
+	if (k->string[0] == 'w' && strcmp(k->string, "wrapper") == 0)
 		return wrapper_reads(c, k, item, depth);
 	for (size_t i = 0; i < NLOOKUPS; i++) {
-		if (strcmp(lookups[i].clause, k->string) != 0)
+		if (lookups[i].clause[0] != k->string[0] ||
+		    strcmp(lookups[i].clause, k->string) != 0)
 			continue;
 		rc = lookup_follow(c, item, &lookups[i], k, 0);
 		if (rc != 0 || c->r->status)
@@ -713,11 +714,13 @@ static int body_templates(prs_ctx *c, const cJSON *j, int item,
  * sub-aggregations. */
 static bool index_terms_agg(const cJSON *j)
 {
-	const cJSON *size = cJSON_GetObjectItemCaseSensitive(j, "size");
-	const cJSON *aggs = option(j, "aggs", "aggregations"), *agg, *terms;
+	const cJSON *size, *aggs, *agg, *terms;
 
-	if (cJSON_GetObjectItemCaseSensitive(j, "query") ||
-	    !cJSON_IsNumber(size) || size->valuedouble != 0 ||
+	if (cJSON_GetObjectItemCaseSensitive(j, "query"))
+		return false;
+	size = cJSON_GetObjectItemCaseSensitive(j, "size");
+	aggs = option(j, "aggs", "aggregations");
+	if (!cJSON_IsNumber(size) || size->valuedouble != 0 ||
 	    !cJSON_IsObject(aggs) || cJSON_GetArraySize(aggs) != 1)
 		return false;
 	agg = aggs->child;
@@ -736,10 +739,9 @@ static int search_body(prs_ctx *c, const cJSON *j, int item, size_t op,
 {
 	int rc;
 
-	if (strcmp(c->route->api, "search") == 0 ||
-	    strcmp(c->route->api, "msearch") == 0)
-		if (index_terms_agg(j))
-			c->r->ops[op].flags |= PRS_INDEX_TERMS_AGG;
+	if (index_terms_agg(j) && (strcmp(c->route->api, "search") == 0 ||
+				   strcmp(c->route->api, "msearch") == 0))
+		c->r->ops[op].flags |= PRS_INDEX_TERMS_AGG;
 	rc = query_reads(c, j, item);
 	if (rc == 0 && !c->r->status)
 		rc = body_templates(c, j, item, part);
