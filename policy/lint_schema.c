@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <yaml.h>
 
 #include "lint.h"
@@ -572,17 +571,6 @@ static void lint_ignored(lint_ctx *c, const char *name)
 			 "not read: not a configuration file name");
 }
 
-/* Present as the loader sees it: a link counts, dangling or not. */
-static bool has_file(const char *dir, const char *name)
-{
-	char *path = g_build_filename(dir, name, NULL);
-	struct stat st;
-	bool found = lstat(path, &st) == 0;
-
-	g_free(path);
-	return found;
-}
-
 static void lint_dir_files(lint_ctx *c)
 {
 	GDir *d = g_dir_open(c->dir, 0, NULL);
@@ -596,7 +584,7 @@ static void lint_dir_files(lint_ctx *c)
 		else if (yaml_name(name))
 			lint_ignored(c, name);
 		if (!strncmp(name, "sg_", 3) && known_base(name) &&
-		    has_file(c->dir, name + 3))
+		    pol_dir_has(c->dir, name + 3))
 			lint_add(c, "file-ignored", POL_SEV_WARNING,
 				 &(pol_pos){ name, 0, 0 },
 				 "not read: %s is read instead, and a node "

@@ -1016,9 +1016,7 @@ static int load_settings(pol_model *m, const char *dir, const char *path,
 	return rc;
 }
 
-/* dir/name exists (a file of any type, a dangling link too: reading it
- * decides the rest). */
-static bool dir_has(const char *dir, const char *name)
+bool pol_dir_has(const char *dir, const char *name)
 {
 	char *path = g_build_filename(dir, name, NULL);
 	struct stat st;
@@ -1034,7 +1032,7 @@ bool pol_dir_is_search_guard(const char *dir)
 		char sg[64];
 
 		snprintf(sg, sizeof(sg), "sg_%s", kinds[i].base);
-		if (!dir_has(dir, kinds[i].base) && dir_has(dir, sg))
+		if (!pol_dir_has(dir, kinds[i].base) && pol_dir_has(dir, sg))
 			return true;
 	}
 	return false;
@@ -1058,7 +1056,7 @@ static int load_files(pol_model *m, const char *dir, ng_error *err)
 		snprintf(sg, sizeof(sg), "sg_%s", kinds[i].base);
 		/* both names: the node reads one, and the other is no part
 		 * of the policy, whatever it says */
-		if (!rc && found && dir_has(dir, sg))
+		if (!rc && found && pol_dir_has(dir, sg))
 			rc = pol_warn(m, &(pol_pos){ pol_pool_strdup(m->pool, sg),
 						    0, 0 },
 				      "not read: %s is read instead, and a "

@@ -212,6 +212,10 @@ typedef enum pol_builtins {
 	POL_BUILTINS_NONE              /* none (tests on the built-ins) */
 } pol_builtins;
 
+/* Is dir/name there (a file of any type, a dangling link too: reading it
+ * decides the rest)? */
+bool pol_dir_has(const char *dir, const char *name);
+
 /* Does `dir` use the Search Guard layout: is some file present only under
  * its sg_ name (sg_roles.yml without roles.yml, ...)? It is what sets
  * pol_config.search_guard when the directory is loaded. */
