@@ -843,7 +843,7 @@ static const char *line_where(char *where, size_t cap, const char *api,
 		alen = (size_t)(p - text);
 	p -= alen;
 	memcpy(p, api, alen);
-	len = strlen(p);
+	len = (size_t)(text + sizeof(text) - 1 - p);
 	if (len >= cap)
 		len = cap - 1;
 	memcpy(where, p, len);

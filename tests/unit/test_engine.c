@@ -14,18 +14,23 @@
 
 #define DATA "data/engine/"
 
-static ng_engine *open_engine(const char *policy)
+static ng_engine *open_engine_on(const char *policy, const char *metadata)
 {
 	ng_policy *p = NULL;
 	ng_metadata *m = NULL;
 	ng_engine *e = NULL;
 
 	CU_ASSERT_EQUAL_FATAL(ng_policy_load(policy, NULL, &p), 0);
-	CU_ASSERT_EQUAL_FATAL(ng_metadata_load(DATA "metadata.json", &m), 0);
+	CU_ASSERT_EQUAL_FATAL(ng_metadata_load(metadata, &m), 0);
 	CU_ASSERT_EQUAL(ng_engine_new(p, m, &e), 0);
 	ng_policy_release(p);
 	ng_metadata_release(m);
 	return e;
+}
+
+static ng_engine *open_engine(const char *policy)
+{
+	return open_engine_on(policy, DATA "metadata.json");
 }
 
 /* Decide one recorded-request line; returns the decision as JSON. */
@@ -276,17 +281,7 @@ static void malformed_request_line_is_a_syntax_error(void)
 
 static ng_engine *samples(void)
 {
-	ng_policy *p = NULL;
-	ng_metadata *m = NULL;
-	ng_engine *e = NULL;
-
-	CU_ASSERT_EQUAL_FATAL(ng_policy_load("../samples/policy", NULL, &p), 0);
-	CU_ASSERT_EQUAL_FATAL(ng_metadata_load("../samples/metadata.json", &m),
-			      0);
-	CU_ASSERT_EQUAL(ng_engine_new(p, m, &e), 0);
-	ng_policy_release(p);
-	ng_metadata_release(m);
-	return e;
+	return open_engine_on("../samples/policy", "../samples/metadata.json");
 }
 
 static int status_now(const ng_engine *e, const ng_request *r,
