@@ -29,6 +29,7 @@ typedef struct dc_ctx {
 	int64_t now_ms;
 	pol_user user;
 	pol_word *roles;
+	tb_roles troles;           /* roles, with their ids in order */
 	dc_entry *entries;
 	size_t nentries, capentries;
 	size_t nrestricted;        /* entries with a DLS, FLS or masking rule */

@@ -296,7 +296,7 @@ static int grant_name(dc_ctx *c, const char *name, int aid,
 		      const char *action)
 {
 	return scan_name(c, name,
-			 tb_grant(c->e->tables, c->md, name, aid, c->roles),
+			 tb_grant(c->e->tables, c->md, name, aid, &c->troles),
 			 aid, action);
 }
 
@@ -305,7 +305,7 @@ static int grant_known(dc_ctx *c, const char *name, md_kind kind,
 		       uint32_t id, int aid, const char *action)
 {
 	return scan_name(c, name, tb_grant_id(c->e->tables, c->memo, kind, id,
-					      aid, c->roles), aid, action);
+					      aid, &c->troles), aid, action);
 }
 
 /* c->link_role for the action, emptied when the action changes; NULL
@@ -341,7 +341,7 @@ static int grant_link(dc_ctx *c, uint32_t id, size_t k, const char *name,
 	if (memo && memo[slot])
 		return memo[slot] - 2;
 	role = scan_name(c, name, tb_grant_link(c->e->tables, c->memo, id, k,
-						aid, c->roles), aid, action);
+						aid, &c->troles), aid, action);
 	if (memo)
 		memo[slot] = role + 2;
 	return role;

@@ -171,7 +171,6 @@ struct tb_tables {
 	uint32_t *set_rows;        /* per (set, class): role-set id */
 	size_t nsets;
 	ipool roles;               /* interned role sets, nwords each */
-	pol_word *any_rows;        /* per class: roles of "*" entries */
 	size_t *role_first;        /* nroles + 1, or NULL */
 	uint32_t *link_first;      /* per index id + 1: first of its links */
 	uint32_t *link_set;        /* set of each alias, then of the stream */
@@ -494,6 +493,8 @@ typedef struct builder {
 	u32v hit;                  /* scratch: the entries of one name */
 	uint64_t *words;           /* scratch */
 	pol_word *bits;            /* scratch: one role set */
+	pol_word *any_rows;        /* per class: roles of "*" entries, which
+	                            * every row of set_rows holds too */
 } builder;
 
 /* Arrays are sorted by pattern, so that equal patterns are tested once. */
@@ -563,13 +564,16 @@ static size_t settle(builder *b, const char *s, size_t n)
 	return k;
 }
 
-/* The role set of entries `ids` that grant action `a`, interned. */
-static int role_row(builder *b, const uint64_t *ids, size_t n, uint32_t a,
+/* The role set of entries `ids` that grant class `cls`, with the roles of
+ * the entries matching every name, interned. */
+static int role_row(builder *b, const uint64_t *ids, size_t n, size_t cls,
 		    uint32_t *out)
 {
+	uint32_t a = b->rep[cls];
 	bool fresh;
 
-	memset(b->bits, 0, b->t->nwords * sizeof(pol_word));
+	memcpy(b->bits, b->any_rows + cls * b->t->nwords,
+	       b->t->nwords * sizeof(pol_word));
 	for (size_t i = 0; i < n; i++) {
 		const pol_entry *e = &b->pc->entries[ids[i]];
 
@@ -597,7 +601,7 @@ static int set_of(builder *b, const char *s, size_t n, uint32_t *sid)
 	for (size_t c = 0; !rc && fresh && c < b->t->nclasses; c++) {
 		uint32_t row;
 
-		rc = role_row(b, b->words, k, b->rep[c], &row);
+		rc = role_row(b, b->words, k, c, &row);
 		if (!rc)
 			rc = u32v_push(&b->rows, row);
 	}
@@ -632,11 +636,11 @@ static int any_rows(builder *b)
 	tb_tables *t = b->t;
 	const GArray *a = b->x.any;
 
-	t->any_rows = calloc(t->nclasses * t->nwords + 1, sizeof(pol_word));
-	if (!t->any_rows)
+	b->any_rows = calloc(t->nclasses * t->nwords + 1, sizeof(pol_word));
+	if (!b->any_rows)
 		return NG_ENOMEM;
 	for (size_t c = 0; c < t->nclasses; c++) {
-		pol_word *row = t->any_rows + c * t->nwords;
+		pol_word *row = b->any_rows + c * t->nwords;
 
 		for (guint i = 0; i < a->len; i++) {
 			const pol_entry *e = &b->pc->entries[g_array_index(a,
@@ -722,9 +726,9 @@ static int build(builder *b, const pol_compiled *pc, const ng_metadata *md)
 	if (!rc && (!b->words || !b->bits))
 		rc = NG_ENOMEM;
 	if (!rc)
-		rc = name_sets(b, md);
-	if (!rc)
 		rc = any_rows(b);
+	if (!rc)
+		rc = name_sets(b, md);
 	if (!rc)
 		rc = role_ranges(b->t, pc);
 	if (!rc)
@@ -753,6 +757,7 @@ int tb_build(const pol_compiled *pc, const ng_metadata *md, tb_tables **out)
 	free(b.rep);
 	free(b.words);
 	free(b.bits);
+	free(b.any_rows);
 	if (rc) {
 		tb_free(b.t);
 		return rc;
@@ -770,7 +775,6 @@ void tb_free(tb_tables *t)
 		free(t->name_set[k]);
 	free(t->set_rows);
 	ipool_free(&t->roles);
-	free(t->any_rows);
 	free(t->role_first);
 	free(t->link_first);
 	free(t->link_set);
@@ -792,19 +796,26 @@ static int lowest_common(const pol_word *a, const pol_word *b, size_t n)
 	return -1;
 }
 
-/* The answer for set `sid` and class `cls`: the lower of the set's row
- * and the row of entries matching everything. */
-static int grant_set(const tb_tables *t, uint32_t sid, uint32_t cls,
-		     const pol_word *roles)
+/* The lowest of the caller's roles in `row`: a bit test per role when the
+ * caller has fewer roles than the row has words. */
+static int lowest_in(const pol_word *row, const tb_roles *r, size_t nwords)
 {
-	int r1, r2;
+	if (r->n > nwords)
+		return lowest_common(row, r->bits, nwords);
+	for (size_t i = 0; i < r->n; i++)
+		if (pol_bit(row, r->ids[i]))
+			return (int)r->ids[i];
+	return -1;
+}
 
-	r1 = lowest_common(t->roles.w + t->roles.off[t->set_rows[sid *
-					t->nclasses + cls]], roles, t->nwords);
-	r2 = lowest_common(t->any_rows + cls * t->nwords, roles, t->nwords);
-	if (r1 < 0 || (r2 >= 0 && r2 < r1))
-		return r2;
-	return r1;
+/* The answer for set `sid` and class `cls` (the set's row holds the
+ * entries matching everything too). */
+static int grant_set(const tb_tables *t, uint32_t sid, uint32_t cls,
+		     const tb_roles *roles)
+{
+	uint32_t row = t->set_rows[sid * t->nclasses + cls];
+
+	return lowest_in(t->roles.w + t->roles.off[row], roles, t->nwords);
 }
 
 void tb_memo_init(tb_memo *m)
@@ -813,7 +824,7 @@ void tb_memo_init(tb_memo *m)
 }
 
 static int grant_memo(const tb_tables *t, tb_memo *m, uint32_t sid, int aid,
-		      const pol_word *roles)
+		      const tb_roles *roles)
 {
 	uint32_t cls = t->act_class[aid], key, h;
 	uint64_t wide = (uint64_t)sid * t->nclasses + cls + 1;
@@ -830,7 +841,7 @@ static int grant_memo(const tb_tables *t, tb_memo *m, uint32_t sid, int aid,
 }
 
 int tb_grant(const tb_tables *t, const ng_metadata *md, const char *name,
-	     int aid, const pol_word *roles)
+	     int aid, const tb_roles *roles)
 {
 	const md_name *mn;
 
@@ -843,7 +854,7 @@ int tb_grant(const tb_tables *t, const ng_metadata *md, const char *name,
 }
 
 int tb_grant_id(const tb_tables *t, tb_memo *memo, md_kind kind, uint32_t id,
-		int aid, const pol_word *roles)
+		int aid, const tb_roles *roles)
 {
 	uint32_t sid;
 
@@ -855,7 +866,7 @@ int tb_grant_id(const tb_tables *t, tb_memo *memo, md_kind kind, uint32_t id,
 }
 
 int tb_grant_link(const tb_tables *t, tb_memo *memo, uint32_t id, size_t k,
-		  int aid, const pol_word *roles)
+		  int aid, const tb_roles *roles)
 {
 	uint32_t sid;
 

@@ -9,8 +9,8 @@
  * computed and interned: names matched by the same entries share one set.
  * Actions are grouped into classes that no entry tells apart. For each
  * (set, class) the table keeps the set of roles whose entries grant the
- * class, also interned. Entries that match every name ("*" without
- * exclusions) are kept apart in one row per class.
+ * class, also interned; the roles of entries that match every name ("*"
+ * without exclusions) are in every row.
  *
  * Immutable once built; shared by every thread deciding with the engine.
  */
@@ -29,6 +29,15 @@ typedef struct tb_tables tb_tables;
  * is outside the dictionary. The caller decides by scanning entries. */
 #define TB_UNKNOWN (-2)
 
+/* The caller's mapped roles: the bitset, and its members in ascending
+ * order, so that a check tests the caller's few roles in a row rather than
+ * intersecting whole bitsets. */
+typedef struct tb_roles {
+	const pol_word *bits;
+	const uint32_t *ids;
+	size_t n;
+} tb_roles;
+
 int tb_build(const pol_compiled *pc, const ng_metadata *md, tb_tables **out);
 void tb_free(tb_tables *t);
 
@@ -37,7 +46,7 @@ void tb_free(tb_tables *t);
  * when the tables do not cover the name or the action. Dynamic patterns
  * (${...}, date math) are never considered here. No allocation. */
 int tb_grant(const tb_tables *t, const ng_metadata *md, const char *name,
-	     int aid, const pol_word *roles);
+	     int aid, const tb_roles *roles);
 
 /* A per-request memo of answers by (set, class), for one caller's roles:
  * names matched by the same entries share a set, so a wildcard over
@@ -56,13 +65,13 @@ void tb_memo_init(tb_memo *m);
  * an array load and, unless memoised, a bitset intersection. `memo` may
  * be NULL; it must always be used with the same `roles`. */
 int tb_grant_id(const tb_tables *t, tb_memo *memo, md_kind kind, uint32_t id,
-		int aid, const pol_word *roles);
+		int aid, const tb_roles *roles);
 
 /* The names linked to index `id`, in order: its aliases, then its data
  * stream. As tb_grant_id for the k-th of them (k < naliases + 1 when it
  * has a stream). */
 int tb_grant_link(const tb_tables *t, tb_memo *memo, uint32_t id, size_t k,
-		  int aid, const pol_word *roles);
+		  int aid, const tb_roles *roles);
 
 /* The entries of `role` are pc->entries[*first .. *end). Returns false
  * when the compiled entries are not grouped by role (then scan them all). */
