@@ -19,6 +19,15 @@ typedef struct dc_entry {
 	bool rendered;             /* dyn and ndyn are set */
 } dc_entry;
 
+/* An action named by the parser, as checked: renamed (auto_create is
+ * checked as create), its dictionary id (-1: unknown), its kind. */
+typedef struct dc_act {
+	const char *key;           /* the parser's pointer */
+	const char *name;
+	int aid;
+	bool cluster;
+} dc_act;
+
 typedef struct dc_ctx {
 	const ng_engine *e;
 	const pol_compiled *pc;
@@ -53,13 +62,7 @@ typedef struct dc_ctx {
 	int32_t *link_role;
 	const char *link_action;
 	int link_aid;
-	/* dc_is_cluster_action's answers by action pointer: the parsers
-	 * name actions with a few constant strings, asked again per item */
-	const char *cluster_key[8];
-	bool cluster_val[8];
-	/* pol_action_id's answers, the same way */
-	const char *aid_key[8];
-	int aid_val[8];
+	dc_act act[8];             /* ops.c: actions by pointer */
 	const prs_request *pr;
 } dc_ctx;
 
@@ -91,6 +94,12 @@ int dc_run_ops(dc_ctx *c, const prs_request *pr);
  * answer is cached in `c` by the pointer `action`, whose text must not
  * change during the decision. */
 bool dc_is_cluster_action(dc_ctx *c, const char *action);
+/* The same from the name alone, for the engine's table by action id. */
+bool dc_cluster_action_name(const pol_compiled *pc, const char *action);
+/* "granted by role R" and "partially granted by role R" for every role,
+ * at 2 * R and 2 * R + 1: the reasons of an allow, made once per engine
+ * (NULL-terminated, malloc'd; freed with the engine even on failure). */
+int dc_grant_reasons(const pol_compiled *pc, char ***out);
 
 /* Does a mapped role grant `action` on the row? Returns the granting
  * role, or -1. Special indices (security, system, protected) are not

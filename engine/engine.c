@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decide.h"
 #include "engine.h"
 #include "errors.h"
 #include "tables.h"
@@ -187,10 +188,31 @@ static int mark_special_indices(ng_engine *e)
 	return 0;
 }
 
+/* What a decision would otherwise work out per request from the text
+ * of an action or a role name. */
+static int per_action_and_role(ng_engine *e)
+{
+	const pol_compiled *pc = e->pc;
+
+	e->cluster_action = calloc(pc->nactions + 1, sizeof(bool));
+	if (!e->cluster_action)
+		return NG_ENOMEM;
+	for (size_t a = 0; a < pc->nactions; a++) {
+		const char *name = pol_action_name(pc, (int)a);
+
+		e->cluster_action[a] = name && dc_cluster_action_name(pc, name);
+	}
+	return dc_grant_reasons(pc, &e->grant_reason);
+}
+
 static void engine_free(ng_engine *e)
 {
 	if (!e)
 		return;
+	for (size_t i = 0; e->grant_reason && e->grant_reason[i]; i++)
+		free(e->grant_reason[i]);
+	free(e->grant_reason);
+	free(e->cluster_action);
 	ng_policy_release(e->policy);
 	ng_metadata_release(e->md);
 	free(e->system);
@@ -218,7 +240,7 @@ int ng_engine_new(ng_policy *p, ng_metadata *m, ng_engine **out)
 	e->policy = ng_policy_retain(p);
 	e->md = ng_metadata_retain(m);
 	e->pc = p->pc;
-	if (mark_special_indices(e) != 0 ||
+	if (mark_special_indices(e) != 0 || per_action_and_role(e) != 0 ||
 	    tb_build(e->pc, e->md, &e->tables) != 0) {
 		engine_free(e);
 		return ng_fail(NG_ENOMEM, "out of memory building the engine");

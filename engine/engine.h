@@ -34,6 +34,9 @@ struct ng_engine {
 	pol_pattern *protected_pats;   /* patterns of the node settings */
 	size_t nsystem_pats, nprotected_pats;
 	struct tb_tables *tables;      /* decision tables (tables.h) */
+	bool *cluster_action;          /* per action id: checked as a
+	                                * cluster action in this mode */
+	char **grant_reason;           /* dc_grant_reasons */
 };
 
 /* Does a name, existing or not, match the system (protected) index

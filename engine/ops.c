@@ -10,6 +10,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decide.h"
@@ -106,33 +107,41 @@ static bool v4_cluster_action(const char *a)
 	       in_list(a, exact, sizeof(exact) / sizeof(exact[0]));
 }
 
-/* pol_action_id, cached by the pointer `action` for the decision: the
- * items of a compound request ask for the same few actions again. */
+bool dc_cluster_action_name(const pol_compiled *pc, const char *action)
+{
+	if (pc->config->mode == POL_MODE_V4)
+		return v4_cluster_action(action);
+	return legacy_cluster_action(action);
+}
+
+/* An action as the checks take it, worked out once per decision for each
+ * pointer the parser names it by: the items of a compound request ask for
+ * the same few actions again. A known action's kind comes from the
+ * engine's table by its id. */
+static const dc_act *act_of(dc_ctx *c, const char *raw)
+{
+	dc_act *x = &c->act[((uintptr_t)raw >> 4) & 7];
+
+	if (x->key == raw)
+		return x;
+	x->key = raw;
+	x->name = renamed(raw);
+	x->aid = pol_action_id(c->pc, x->name);
+	if (x->aid >= 0 && (size_t)x->aid < c->pc->nactions)
+		x->cluster = c->e->cluster_action[x->aid];
+	else
+		x->cluster = dc_cluster_action_name(c->pc, x->name);
+	return x;
+}
+
 static int action_id(dc_ctx *c, const char *action)
 {
-	size_t h = ((uintptr_t)action >> 4) & 7;
-
-	if (c->aid_key[h] != action) {
-		c->aid_key[h] = action;
-		c->aid_val[h] = pol_action_id(c->pc, action);
-	}
-	return c->aid_val[h];
+	return act_of(c, action)->aid;
 }
 
 bool dc_is_cluster_action(dc_ctx *c, const char *action)
 {
-	size_t h = ((uintptr_t)action >> 4) & 7;
-	bool v;
-
-	if (c->cluster_key[h] == action)
-		return c->cluster_val[h];
-	if (c->pc->config->mode == POL_MODE_V4)
-		v = v4_cluster_action(action);
-	else
-		v = legacy_cluster_action(action);
-	c->cluster_key[h] = action;
-	c->cluster_val[h] = v;
-	return v;
+	return act_of(c, action)->cluster;
 }
 
 /* ---------------------------------------------------------------------
@@ -351,10 +360,10 @@ static op_outcome empty_outcome(dc_ctx *c, const op_state *s)
 	    (op->flags & PRS_REMOTE_SRC))
 		return OP_ALLOW;
 	for (unsigned i = 0; i < op->nactions; i++) {
-		const char *a = renamed(op->actions[i]);
+		const dc_act *x = act_of(c, op->actions[i]);
+		const char *a = x->name;
 
-		if (!dc_is_cluster_action(c, a) &&
-		    !dc_grant_any(c, action_id(c, a), a))
+		if (!x->cluster && !dc_grant_any(c, x->aid, a))
 			return OP_DENY;
 	}
 	return OP_ALLOW;
@@ -440,9 +449,10 @@ static op_outcome worse(op_outcome a, op_outcome b)
 static const char *first_index_action(dc_ctx *c, const prs_op *op)
 {
 	for (unsigned i = 0; i < op->nactions; i++) {
-		const char *a = renamed(op->actions[i]);
+		const dc_act *x = act_of(c, op->actions[i]);
+		const char *a = x->name;
 
-		if (!dc_is_cluster_action(c, a))
+		if (!x->cluster)
 			return a;
 	}
 	return NULL;
@@ -615,9 +625,10 @@ static void check_rows(dc_ctx *c, op_state *s)
 	const char *create = auto_create(s);
 
 	for (unsigned i = 0; i < s->op->nactions; i++) {
-		const char *a = renamed(s->op->actions[i]);
+		const dc_act *x = act_of(c, s->op->actions[i]);
+		const char *a = x->name;
 
-		if (!dc_is_cluster_action(c, a))
+		if (!x->cluster)
 			rows_for_action(c, s, a);
 	}
 	if (create)
@@ -715,10 +726,11 @@ static op_outcome index_op(dc_ctx *c, op_state *s, run_state *rs)
 	if (rc > 0)
 		check_rows(c, s);
 	for (unsigned i = 0; i < op->nactions; i++) {
-		const char *a = renamed(op->actions[i]);
+		const dc_act *x = act_of(c, op->actions[i]);
+		const char *a = x->name;
 		op_outcome o;
 
-		if (dc_is_cluster_action(c, a))
+		if (x->cluster)
 			continue;
 		o = combine_rows(c, s, a);
 		if (report_rows(c, s, a, o) != 0)
@@ -749,9 +761,10 @@ static op_outcome run_op(dc_ctx *c, const prs_op *op, run_state *rs)
 	}
 
 	for (unsigned i = 0; i < op->nactions; i++) {
-		const char *a = renamed(op->actions[i]);
+		const dc_act *x = act_of(c, op->actions[i]);
+		const char *a = x->name;
 
-		if (!dc_is_cluster_action(c, a)) {
+		if (!x->cluster) {
 			has_index = true;
 			continue;
 		}
@@ -801,44 +814,60 @@ static void put_list(text *t, const char *const *v, size_t n)
 	}
 }
 
-/* The user as the peer prints it in a denial, at most 1,023 bytes. */
-static const char *user_text(dc_ctx *c)
+/* The user as the peer prints it in a denial, at most 1,023 bytes of it. */
+static void put_user(text *t, dc_ctx *c)
 {
-	char buf[1024];
-	text t = { buf, sizeof(buf), 0 };
+	size_t cap = t->cap;
 
-	put(&t, "User [name=");
-	put(&t, c->user.name);
-	put(&t, ", backend_roles=[");
-	put_list(&t, c->user.backend_roles, c->user.nbackend);
-	put(&t, "], requestedTenant=null]");
-	return ng_arena_strdup(c->a, buf);
+	if (t->len + 1024 < t->cap)
+		t->cap = t->len + 1024;
+	put(t, "User [name=");
+	put(t, c->user.name);
+	put(t, ", backend_roles=[");
+	put_list(t, c->user.backend_roles, c->user.nbackend);
+	put(t, "], requestedTenant=null]");
+	t->cap = cap;
 }
 
-/* The peer's denial text, at most 2,047 bytes. */
+/* The peer's denial text, at most 2,047 bytes, written in place. */
 static const char *denial_text(dc_ctx *c, const run_state *rs)
 {
-	char buf[2048];
-	text t = { buf, sizeof(buf), 0 };
-	const char *user = user_text(c);
+	text t = { ng_arena_alloc(c->a, 2048), 2048, 0 };
 
+	if (!t.buf)
+		return "no permissions";
 	put(&t, "no permissions for [");
 	put_list(&t, rs->missing.v, rs->missing.n);
 	put(&t, "] and ");
-	put(&t, user ? user : "");
-	return ng_arena_strdup(c->a, buf);
+	put_user(&t, c);
+	return t.buf;
 }
 
 static const char *grant_text(dc_ctx *c, const run_state *rs, bool partial)
 {
-	char buf[512];
-	text t = { buf, sizeof(buf), 0 };
-
 	if (rs->role < 0)
 		return partial ? "allowed on no index" : "allowed";
-	put(&t, partial ? "partially granted by role " : "granted by role ");
-	put(&t, c->pc->role_names[rs->role]);
-	return ng_arena_strdup(c->a, buf);
+	return c->e->grant_reason[2 * (size_t)rs->role + partial];
+}
+
+int dc_grant_reasons(const pol_compiled *pc, char ***out)
+{
+	char **v = calloc(2 * pc->nroles + 1, sizeof(*v));
+
+	*out = v;
+	for (size_t r = 0; v && r < pc->nroles; r++) {
+		for (int partial = 0; partial < 2; partial++) {
+			char buf[512];
+			text t = { buf, sizeof(buf), 0 };
+
+			put(&t, partial ? "partially granted by role " :
+					  "granted by role ");
+			put(&t, pc->role_names[r]);
+			if (!(v[2 * r + partial] = strdup(buf)))
+				return NG_ENOMEM;
+		}
+	}
+	return v ? 0 : NG_ENOMEM;
 }
 
 static int items_init(dc_ctx *c, const prs_request *pr)
