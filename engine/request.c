@@ -60,7 +60,9 @@ int ng_request_new(ng_request **out)
 	*out = r;
 	if (!r)
 		return ng_fail(NG_ENOMEM, "out of memory creating a request");
-	ng_arena_init(&r->strings);
+	/* a recorded request holds a few short strings; thousands of them
+	 * may be kept at once */
+	ng_arena_init_small(&r->strings, 256);
 	return 0;
 }
 

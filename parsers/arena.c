@@ -17,11 +17,22 @@ void ng_arena_init(ng_arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static ng_arena_chunk *chunk_new(size_t need)
+void ng_arena_init_small(ng_arena *a, size_t first)
 {
-	size_t size = need > CHUNK_MIN ? need : CHUNK_MIN;
-	ng_arena_chunk *c = malloc(sizeof(*c) + size);
+	ng_arena_init(a);
+	a->grow = first < CHUNK_MIN ? first : 0;
+}
 
+static ng_arena_chunk *chunk_new(ng_arena *a, size_t need)
+{
+	size_t size = a->grow ? a->grow : CHUNK_MIN;
+	ng_arena_chunk *c;
+
+	if (a->grow)
+		a->grow = a->grow * 2 < CHUNK_MIN ? a->grow * 2 : 0;
+	if (need > size)
+		size = need;
+	c = malloc(sizeof(*c) + size);
 	if (!c)
 		return NULL;
 	c->next = NULL;
@@ -37,7 +48,7 @@ static int arena_grow(ng_arena *a, size_t n)
 	while (c && c->size < n)
 		c = c->next;
 	if (!c) {
-		c = chunk_new(n);
+		c = chunk_new(a, n);
 		if (!c)
 			return -1;
 		if (a->head) {

@@ -15,9 +15,14 @@ typedef struct ng_arena {
 	size_t used;             /* bytes used in head */
 	size_t limit;            /* 0: unlimited; else total bytes allowed */
 	size_t total;            /* bytes handed out since the last reset */
+	size_t grow;             /* size of the next chunk made; 0: the
+	                          * default, 8 KiB */
 } ng_arena;
 
 void ng_arena_init(ng_arena *a);
+/* An arena for a small object kept long: its first chunk holds `first`
+ * bytes, and each new one twice the last, up to the default size. */
+void ng_arena_init_small(ng_arena *a, size_t first);
 /* NULL when out of memory or over the limit. Aligned for any type. */
 void *ng_arena_alloc(ng_arena *a, size_t n);
 void *ng_arena_calloc(ng_arena *a, size_t n);

@@ -572,6 +572,34 @@ static void instants_before_1970_resolve(void)
 		 "l-1969.12.31 23:59:59.500");
 }
 
+/* A small arena starts small and doubles; every piece stays intact,
+ * one larger than any chunk included (ASan catches an overrun). */
+static void small_arena_grows_and_keeps_every_piece(void)
+{
+	ng_arena a;
+	char *p[12];
+
+	ng_arena_init_small(&a, 64);
+	for (int i = 0; i < 12; i++) {
+		size_t n = i == 7 ? 100000 : (size_t)(40 + 30 * i);
+
+		p[i] = ng_arena_alloc(&a, n);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p[i]);
+		memset(p[i], 'a' + i, n);
+		p[i][n - 1] = '\0';
+	}
+	for (int i = 0; i < 12; i++) {
+		size_t n = i == 7 ? 100000 : (size_t)(40 + 30 * i);
+
+		CU_ASSERT_EQUAL(strlen(p[i]), n - 1);
+		CU_ASSERT_EQUAL(p[i][0], 'a' + i);
+	}
+	CU_ASSERT_EQUAL(a.total, 102304);     /* each rounded up to 16 */
+	ng_arena_free(&a);
+	CU_ASSERT_PTR_NULL(a.first);
+	CU_ASSERT_EQUAL(a.grow, 0);
+}
+
 void suite_expr(void)
 {
 	NG_ADD_SUITE("expr",
@@ -605,5 +633,6 @@ void suite_expr(void)
 		NG_TEST(a_name_without_angle_brackets_is_copied),
 		NG_TEST(bad_date_math_is_refused_with_a_reason),
 		NG_TEST(resolved_name_must_fit_the_buffer),
-		NG_TEST(instants_before_1970_resolve));
+		NG_TEST(instants_before_1970_resolve),
+		NG_TEST(small_arena_grows_and_keeps_every_piece));
 }
