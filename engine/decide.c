@@ -265,12 +265,14 @@ int64_t dc_request_time(const ng_request *r)
  * Decisions, recycled: each thread keeps the last decision it freed (its
  * arena's first chunk and its JSON buffer included), so that deciding in
  * a loop allocates nothing in the steady state. A decision belongs to one
- * thread, so the cache needs no lock; a thread's cached decision is freed
- * when the thread exits.
+ * thread, so the spare is thread-local and needs no lock; a key's
+ * destructor frees it when the thread exits.
  */
 #define KEEP_ARENA (64 * 1024)     /* larger arenas are not kept */
 #define KEEP_JSON (64 * 1024)      /* nor larger JSON buffers */
 
+static __thread ng_decision *spare;
+static __thread bool spare_watched;    /* the key is set for this thread */
 static pthread_key_t spare_key;
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
 static bool spare_ok;
@@ -282,9 +284,12 @@ static void decision_destroy(ng_decision *d)
 	free(d);
 }
 
-static void spare_destroy(void *d)
+/* At thread exit; the thread's own variables are still there. */
+static void spare_destroy(void *unused)
 {
-	decision_destroy(d);
+	if (spare)
+		decision_destroy(spare);
+	spare = NULL;
 }
 
 static void spare_init(void)
@@ -295,16 +300,14 @@ static void spare_init(void)
 /* A zeroed decision, with the buffers of the thread's spare if any. */
 static ng_decision *decision_alloc(void)
 {
-	ng_decision *d = NULL;
+	ng_decision *d = spare;
 	ng_arena arena;
 	char *json;
 	size_t jsoncap;
 
-	pthread_once(&spare_once, spare_init);
-	if (spare_ok && (d = pthread_getspecific(spare_key)))
-		pthread_setspecific(spare_key, NULL);
 	if (!d)
 		return calloc(1, sizeof(*d));
+	spare = NULL;
 	arena = d->arena;
 	json = d->json;
 	jsoncap = d->jsoncap;
@@ -315,17 +318,26 @@ static ng_decision *decision_alloc(void)
 	return d;
 }
 
+/* Can this thread keep a spare? Only once its exit is sure to free it. */
+static bool spare_allowed(void)
+{
+	if (spare_watched)
+		return true;
+	pthread_once(&spare_once, spare_init);
+	spare_watched = spare_ok &&
+			pthread_setspecific(spare_key, (void *)&spare) == 0;
+	return spare_watched;
+}
+
 /* Keep `d` as the thread's spare, or free it. */
 static void decision_recycle(ng_decision *d)
 {
-	if (!spare_ok || pthread_getspecific(spare_key) ||
-	    d->jsoncap > KEEP_JSON) {
+	if (spare || d->jsoncap > KEEP_JSON || !spare_allowed()) {
 		decision_destroy(d);
 		return;
 	}
 	ng_arena_trim(&d->arena, KEEP_ARENA);
-	if (pthread_setspecific(spare_key, d) != 0)
-		decision_destroy(d);
+	spare = d;
 }
 
 /* The id and the user are copied: the decision may outlive the request. */
