@@ -183,10 +183,9 @@ static size_t element_end(const char *s, size_t n, size_t i)
 {
 	int depth = 0;
 
-	/* the usual rest: a plain name, without a group, an escape or a
-	 * comma, found by three vectorised scans */
-	if (!memchr(s + i, ',', n - i) && !memchr(s + i, '{', n - i) &&
-	    !memchr(s + i, '\\', n - i))
+	/* without a comma the rest is one element, whatever groups and
+	 * escapes it holds: only a comma ends one */
+	if (!memchr(s + i, ',', n - i))
 		return n;
 	for (; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n)
@@ -258,6 +257,31 @@ static size_t check_limits(prs_request *r, ng_arena *a,
 	return count;
 }
 
+/* The usual expression, one name without a comma: its element takes one
+ * allocation, with room for the elements already there. */
+static int split_one(prs_request *r, ng_arena *a, const char *s, size_t n,
+		     prs_op *op)
+{
+	const char *bad = check_element(s, n);
+	size_t head = (op->nexprs + 1) * sizeof(*op->exprs);
+	const char **v;
+	char *e;
+
+	if (bad)
+		return expr_fail(r, a, op, NG_EBADREQ, s, n, bad);
+	v = ng_arena_alloc(a, head + n + 1);
+	if (!v)
+		return NG_ENOMEM;
+	e = (char *)v + head;
+	memcpy(e, s, n);
+	e[n] = '\0';
+	if (op->nexprs)
+		memcpy(v, op->exprs, op->nexprs * sizeof(*v));
+	v[op->nexprs++] = e;
+	op->exprs = v;
+	return 0;
+}
+
 /* Malformed input sets r->status and still returns 0: the caller checks
  * r->status, as after prs_rest. */
 int prs_split_expr(prs_request *r, ng_arena *a, const prs_limits *lim,
@@ -268,6 +292,9 @@ int prs_split_expr(prs_request *r, ng_arena *a, const prs_limits *lim,
 
 	if (n == 0)
 		return 0;
+	if (n <= lim->max_expr_len && lim->max_expr_parts > 0 &&
+	    !memchr(s, ',', n))
+		return split_one(r, a, s, n, op);
 	count = check_limits(r, a, lim, s, n, op, &rc);
 	if (count == 0)
 		return rc;

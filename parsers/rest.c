@@ -122,22 +122,28 @@ void prs_op_also(prs_op *op, const char *action)
 
 int prs_op_expr(prs_ctx *c, prs_op *op, const char *s, size_t n)
 {
+	const char **exprs = op->exprs;
 	prs_op tmp;
 	const char **all;
 	int rc;
 
-	/* Split into a scratch op, then append, whatever prs_split_expr does
-	 * with elements already there. */
+	/* The first elements go straight in; on a failure the op keeps what
+	 * it had, as with the scratch op below. */
+	if (op->nexprs == 0) {
+		rc = prs_split_expr(c->r, c->a, c->lim, s, n, op);
+		if (rc != 0 || c->r->status) {
+			op->exprs = exprs;
+			op->nexprs = 0;
+		}
+		return rc;
+	}
+	/* Split into a scratch op, then append, so that the total is
+	 * checked against the limit as one expression. */
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.item = op->item;
 	rc = prs_split_expr(c->r, c->a, c->lim, s, n, &tmp);
 	if (rc != 0 || c->r->status || tmp.nexprs == 0)
 		return rc;
-	if (op->nexprs == 0) {
-		op->exprs = tmp.exprs;
-		op->nexprs = tmp.nexprs;
-		return 0;
-	}
 	if (op->nexprs + tmp.nexprs > c->lim->max_expr_parts)
 		return prs_fail(c, NG_ELIMIT, op->item,
 				"index expression has more than %zu elements",
