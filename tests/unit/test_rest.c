@@ -1420,6 +1420,69 @@ static void transport_request_that_does_not_fit_is_400(void)
 	limits = (prs_limits)PRS_LIMITS_DEFAULT;
 }
 
+/* The names are split and checked as expressions are, whether they come
+ * as plain names or not, and every name is a copy in the arena. */
+static void transport_names_are_split_and_checked_in_order(void)
+{
+	const char *two[] = { "a,b", "c" }, *dash[] = { "x", "-" };
+	const char *late[] = { "a", "b", "c,", "" }, *many[17];
+	char name[] = "logs-1";
+	const char *own[] = { name };
+	prs_request *r = transport("indices:data/read/search", two, 2);
+
+	CU_ASSERT_STRING_EQUAL(exprs(&r->ops[0]), "a|b|c");
+	expect_bad(transport("indices:data/read/search", dash, 2), NG_EBADREQ,
+		   "'-' without a name");
+	/* the first name at fault is reported, as one by one */
+	expect_bad(transport("indices:data/read/search", late, 4), NG_EBADREQ,
+		   "empty element");
+	for (size_t i = 0; i < 17; i++)
+		many[i] = i % 2 ? "odd" : "even";
+	r = transport("indices:data/read/search", many, 17);
+	CU_ASSERT_EQUAL(r->status, 0);
+	CU_ASSERT_EQUAL(r->ops[0].nexprs, 17);
+	CU_ASSERT_STRING_EQUAL(r->ops[0].exprs[16], "even");
+	r = transport("indices:data/read/get", own, 1);
+	name[0] = 'X';
+	CU_ASSERT_STRING_EQUAL(exprs(&r->ops[0]), "logs-1");
+	limits.max_expr_len = 5;
+	expect_bad(transport("indices:data/read/get", own, 1), NG_ELIMIT,
+		   "longer than 5 bytes");
+	limits.max_expr_parts = 2;
+	expect_bad(transport("indices:data/read/search", two, 2), NG_ELIMIT,
+		   "more than 2 elements");
+	limits = (prs_limits)PRS_LIMITS_DEFAULT;
+}
+
+/* Flags come from the first row naming the action; a prefix row names
+ * the actions that start with it, which must still be action names. */
+static void transport_action_flags_follow_the_table(void)
+{
+	char act[] = "indices:admin/mappings/fields/get[index]";
+	prs_request *r = transport(act, NULL, 0);
+
+	CU_ASSERT_EQUAL(r->status, 0);
+	CU_ASSERT_EQUAL(r->ops[0].flags, PRS_REDUCIBLE | PRS_EMPTY_ALL);
+	act[0] = 'X';
+	CU_ASSERT_STRING_EQUAL(r->action, "indices:admin/mappings/fields/"
+			       "get[index]");
+	expect_bad(transport("indices:admin/mappings/fields/get*", NULL, 0),
+		   NG_EBADREQ, "not an action name");
+	r = transport("indices:admin/mappings/fields/ge", NULL, 0);
+	CU_ASSERT_EQUAL(r->ops[0].flags, PRS_EMPTY_ALL);
+	r = transport("indices:data/read/searchx", NULL, 0);
+	CU_ASSERT_EQUAL(r->ops[0].flags, PRS_EMPTY_ALL);
+	r = transport("indices:data/read/get", NULL, 0);
+	CU_ASSERT_EQUAL(r->ops[0].flags, PRS_DOC | PRS_EMPTY_ALL);
+	r = transport("indices:admin/aliases", NULL, 0);
+	CU_ASSERT_EQUAL(r->ops[0].flags, PRS_V4_REDUCIBLE | PRS_EMPTY_ALL);
+	r = transport("indices:admin/aliases/get", NULL, 0);
+	CU_ASSERT_EQUAL(r->ops[0].flags, PRS_REDUCIBLE | PRS_EMPTY_ALL);
+	r = transport("indices:data/write/update/byquery", NULL, 0);
+	CU_ASSERT_EQUAL(r->ops[0].flags, PRS_V4_REDUCIBLE | PRS_EMPTY_ALL);
+	CU_ASSERT_STRING_EQUAL(r->action, "indices:data/write/update/byquery");
+}
+
 /* The peer reads "index" from the query string when the path has none. */
 static void index_query_parameter_names_the_indices(void)
 {
@@ -2137,6 +2200,8 @@ void suite_rest(void)
 		NG_TEST(routes_table_routes_every_api),
 		NG_TEST(transport_request_is_one_top_level_op),
 		NG_TEST(transport_request_that_does_not_fit_is_400),
+		NG_TEST(transport_names_are_split_and_checked_in_order),
+		NG_TEST(transport_action_flags_follow_the_table),
 		NG_TEST(index_query_parameter_names_the_indices),
 		NG_TEST(index_terms_aggregation_is_flagged),
 		NG_TEST(source_parameter_stands_for_the_body),
