@@ -251,6 +251,13 @@ static int decide_request(dc_ctx *c)
 	return rc ? rc : c->dyn_rc;
 }
 
+int64_t dc_now(dc_ctx *c)
+{
+	if (c->now_ms == DC_NOW_UNREAD)
+		c->now_ms = dc_request_time(c->req);
+	return c->now_ms;
+}
+
 int64_t dc_request_time(const ng_request *r)
 {
 	struct timespec ts;
@@ -375,7 +382,7 @@ int ng_decide(const ng_engine *e, const ng_request *r, ng_decision **out)
 	d = decision_new(e, r);
 	if (!d)
 		return ng_fail(NG_ENOMEM, "out of memory deciding");
-	dc_ctx_init(&c, e, r, d, dc_request_time(r));
+	dc_ctx_init(&c, e, r, d, r->has_time ? r->time_ms : DC_NOW_UNREAD);
 	rc = decide_request(&c);
 	if (rc) {
 		/* fail closed: whatever was decided so far is dropped */

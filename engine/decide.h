@@ -77,6 +77,11 @@ int dc_add_entry(dc_ctx *c, const pol_entry *e);
 int dc_prepare_caller(dc_ctx *c, const char **why);
 /* The instant date math is evaluated at: the request's time, or now. */
 int64_t dc_request_time(const ng_request *r);
+/* dc_ctx_init's now_ms when the clock is to be read on first use only:
+ * most requests hold no date math and most roles no dynamic pattern. */
+#define DC_NOW_UNREAD INT64_MIN
+/* The decision's instant, read once. */
+int64_t dc_now(dc_ctx *c);
 
 /* Outcomes for the whole request. */
 int dc_bad_request(dc_ctx *c, const char *why);

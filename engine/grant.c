@@ -48,7 +48,7 @@ static bool render(dc_ctx *c, const char *raw, char *out, size_t cap,
 
 	*flags = 0;
 	if (raw[0] == '<') {
-		if (prs_datemath(raw, strlen(raw), c->now_ms, dm, sizeof(dm),
+		if (prs_datemath(raw, strlen(raw), dc_now(c), dm, sizeof(dm),
 				 &why) != 0)
 			return false;
 		raw = dm;

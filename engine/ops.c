@@ -654,9 +654,19 @@ static bool no_write_index(dc_ctx *c, op_state *s)
 	return false;
 }
 
+/* The instant for the operation's date math ("<logs-{now/d}>"), the
+ * only part of a resolution that reads it; 0 when it has none. */
+static int64_t op_now(dc_ctx *c, const prs_op *op)
+{
+	for (size_t i = 0; i < op->nexprs; i++)
+		if (op->exprs[i][0] == '<')
+			return dc_now(c);
+	return 0;
+}
+
 static int resolve_op(dc_ctx *c, op_state *s)
 {
-	if (rs_resolve(c->e, s->op, c->now_ms, c->a, &s->res) != 0)
+	if (rs_resolve(c->e, s->op, op_now(c, s->op), c->a, &s->res) != 0)
 		return OP_DENY;
 	if (s->res.status == 400) {
 		s->error = s->res.error;
