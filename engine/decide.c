@@ -78,20 +78,49 @@ static int set_user(dc_ctx *c)
 	return user_from_internal(c, pol_find_user(c->pc, c->user.name));
 }
 
-/* A mapped role: its name, and its index-permission entries, found through
- * the per-role ranges of the decision tables so that the cost follows the
+/* The index-permission entries of a mapped role, found through the
+ * per-role ranges of the decision tables so that the cost follows the
  * caller's roles, not the size of the policy. */
-static int add_role(dc_ctx *c, size_t role)
+static int role_entries(dc_ctx *c, size_t role)
 {
 	const pol_compiled *pc = c->pc;
 	size_t first = 0, end = pc->nentries;
 	bool ranged = tb_role_entries(c->e->tables, role, &first, &end);
-	int rc = ng_strv_push(&c->d->roles, c->a, pc->role_names[role]);
+	int rc = 0;
 
 	for (size_t i = first; i < end && !rc; i++)
 		if (ranged || pc->entries[i].role == role)
 			rc = dc_add_entry(c, &pc->entries[i]);
 	return rc;
+}
+
+/* Listed on first need only: the tables answer for the static patterns,
+ * so a caller whose roles have no dynamic pattern and no restriction,
+ * asking about names the metadata holds, never needs the list. c->ndyn
+ * and c->nrestricted are known before (engine.h: role_ndyn, role_nrestricted);
+ * c->ndyn is counted again as the entries go in. */
+int dc_entries_ready(dc_ctx *c)
+{
+	int rc = 0;
+
+	if (c->listed)
+		return c->list_rc;
+	c->listed = true;
+	c->ndyn = 0;
+	for (size_t i = 0; i < c->troles.n && !rc; i++)
+		rc = role_entries(c, c->troles.ids[i]);
+	if (rc)
+		c->dyn_rc = rc;
+	c->list_rc = rc;
+	return rc;
+}
+
+/* A mapped role: its name, and what its entries need of the decision. */
+static int add_role(dc_ctx *c, size_t role)
+{
+	c->ndyn += c->e->role_ndyn[role];
+	c->nrestricted += c->e->role_nrestricted[role];
+	return ng_strv_push(&c->d->roles, c->a, c->pc->role_names[role]);
 }
 
 /* Append role `r` to the caller's ordered role ids. */

@@ -45,6 +45,8 @@ typedef struct dc_ctx {
 	uint32_t *dyn;             /* positions in entries with dynamic
 	                            * patterns, in entry order */
 	size_t ndyn, capdyn;
+	bool listed;               /* entries listed (dc_entries_ready) */
+	int list_rc;               /* and how that went */
 	int dyn_rc;                /* NG_ENOMEM when a rendering failed so:
 	                            * the decision must then fail */
 	/* Of those, the ones granting the action last asked for (by id and
@@ -70,6 +72,10 @@ void dc_ctx_init(dc_ctx *c, const ng_engine *e, const ng_request *r,
 		 ng_decision *d, int64_t now_ms);
 void dc_ctx_clear(dc_ctx *c);
 int dc_add_entry(dc_ctx *c, const pol_entry *e);
+/* List the entries of the mapped roles unless done: every use of
+ * c->entries or c->dyn comes after it. 0 or NG_ENOMEM (then c->dyn_rc
+ * fails the decision). */
+int dc_entries_ready(dc_ctx *c);
 
 /* The caller completed from internal_users.yml, its mapped roles, and the
  * entries of those roles; why[role] (nroles entries, may be NULL) gets the

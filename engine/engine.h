@@ -37,6 +37,9 @@ struct ng_engine {
 	bool *cluster_action;          /* per action id: checked as a
 	                                * cluster action in this mode */
 	char **grant_reason;           /* dc_grant_reasons */
+	uint32_t *role_ndyn;           /* per role: entries with dynamic
+	                                * patterns (${...}, date math) */
+	uint32_t *role_nrestricted;    /* and with DLS, FLS or masking */
 };
 
 /* Does a name, existing or not, match the system (protected) index

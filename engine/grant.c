@@ -117,7 +117,6 @@ int dc_add_entry(dc_ctx *c, const pol_entry *e)
 	de = &c->entries[c->nentries++];
 	memset(de, 0, sizeof(*de));
 	de->e = e;
-	c->nrestricted += e->dls || e->nfls || e->nmasked;
 	return e->ndyn ? note_dynamic(c, c->nentries - 1) : 0;
 }
 
@@ -136,6 +135,8 @@ static void dyn_ready(dc_ctx *c, dc_entry *de)
 
 int dc_render_all(dc_ctx *c)
 {
+	if (dc_entries_ready(c) != 0)
+		return c->dyn_rc;
 	for (size_t i = 0; i < c->ndyn; i++)
 		dyn_ready(c, &c->entries[c->dyn[i]]);
 	return c->dyn_rc;
@@ -213,6 +214,8 @@ static const uint32_t *dyn_granting(dc_ctx *c, int aid, const char *action,
 		*n = c->ngdyn;
 		return c->gdyn;
 	}
+	if (dc_entries_ready(c) != 0)
+		return NULL;
 	if (!c->gdyn)
 		c->gdyn = ng_arena_alloc(c->a, (c->ndyn + 1) * sizeof(*c->gdyn));
 	c->gdyn_ok = c->gdyn != NULL;
@@ -232,6 +235,7 @@ static const uint32_t *dyn_granting(dc_ctx *c, int aid, const char *action,
 /* Every entry in order (TB_UNKNOWN: the tables cannot answer). */
 static int scan_all(dc_ctx *c, const char *name, int aid, const char *action)
 {
+	dc_entries_ready(c);
 	for (size_t i = 0; i < c->nentries; i++) {
 		dc_entry *de = &c->entries[i];
 
@@ -247,6 +251,7 @@ static int scan_all(dc_ctx *c, const char *name, int aid, const char *action)
 static int scan_below(dc_ctx *c, const char *name, int role, int aid,
 		      const char *action)
 {
+	dc_entries_ready(c);
 	for (size_t i = 0; i < c->ndyn; i++) {
 		dc_entry *de = &c->entries[c->dyn[i]];
 		int r = (int)de->e->role;
@@ -408,6 +413,7 @@ int dc_grant_row(dc_ctx *c, const rs_row *row, int aid, const char *action)
 
 bool dc_grant_any(dc_ctx *c, int aid, const char *action)
 {
+	dc_entries_ready(c);
 	for (size_t i = 0; i < c->nentries; i++) {
 		dc_entry *de = &c->entries[i];
 
@@ -427,6 +433,7 @@ bool dc_grant_any(dc_ctx *c, int aid, const char *action)
 
 static bool explicit_system_grant(dc_ctx *c, const char *name)
 {
+	dc_entries_ready(c);
 	for (size_t i = 0; i < c->nentries; i++) {
 		dc_entry *de = &c->entries[i];
 
