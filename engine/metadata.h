@@ -71,7 +71,9 @@ struct ng_metadata {
 	const char **remotes;        /* remote cluster names */
 	size_t nremotes;
 	int64_t version;
-	void *by_name;               /* GHashTable name -> md_name* */
+	uint64_t *slots;             /* names by hash, open addressing:
+	                              * (hash >> 32) << 32 | position + 1 */
+	size_t mask;                 /* slots - 1, a power of two less one */
 	void *pool;                  /* owned strings */
 };
 

@@ -192,6 +192,47 @@ static void long_name_lookup_finds_nothing_without_allocating(void)
 	ng_metadata_release(m);
 }
 
+/* Every name of a few thousand, of every length up to 255 bytes, is
+ * found with its own kind and id; one byte more or less finds another
+ * name or nothing. */
+static void every_name_is_found_by_its_exact_bytes(void)
+{
+	GString *s = g_string_new("{\"indices\": {");
+	ng_metadata *m = NULL;
+	ng_error err;
+	char name[300];
+
+	for (int i = 0; i < 3000; i++) {
+		size_t len = 1 + (size_t)i % 255;
+		int k = snprintf(name, sizeof(name), "%d-", i);
+
+		while ((size_t)k < len)
+			name[k++] = (char)('a' + i % 26);
+		name[k] = '\0';
+		g_string_append_printf(s, "%s\"%s\": {}", i ? ", " : "", name);
+	}
+	g_string_append(s, "}, \"aliases\": {\"all\": {\"indices\": [\"0-\"]}}}");
+	CU_ASSERT_EQUAL_FATAL(md_parse(s->str, s->len, NULL, &m, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(m->nindices, 3000);
+	for (size_t i = 0; i < m->nindices; i++) {
+		const char *ix = m->indices[i].name;
+		size_t n = strlen(ix);
+		const md_name *hit = md_lookup(m, ix, n);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(hit);
+		CU_ASSERT_EQUAL(hit->kind, MD_INDEX);
+		CU_ASSERT_EQUAL(hit->id, i);
+		hit = md_lookup(m, ix, n - 1);
+		CU_ASSERT_TRUE(!hit || (hit->len == n - 1 &&
+					!memcmp(hit->name, ix, n - 1)));
+		snprintf(name, sizeof(name), "%s!", ix);
+		CU_ASSERT_PTR_NULL(md_lookup(m, name, n + 1));
+	}
+	CU_ASSERT_EQUAL(md_lookup(m, "all", 3)->kind, MD_ALIAS);
+	ng_metadata_release(m);
+	g_string_free(s, TRUE);
+}
+
 static void prefix_range_covers_exactly_the_names_with_the_prefix(void)
 {
 	ng_metadata *m = load_ok(FIXTURES "compact.json");
@@ -1219,6 +1260,7 @@ void suite_metadata(void)
 		NG_TEST(index_names_its_stream_when_the_stream_does_not),
 		NG_TEST(names_are_sorted_and_found_by_length),
 		NG_TEST(long_name_lookup_finds_nothing_without_allocating),
+		NG_TEST(every_name_is_found_by_its_exact_bytes),
 		NG_TEST(prefix_range_covers_exactly_the_names_with_the_prefix),
 		NG_TEST(remote_clusters_are_known_by_exact_name),
 		NG_TEST(cluster_state_reads_state_settings_and_system),
