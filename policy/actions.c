@@ -32,11 +32,6 @@ bool pol_action_is_explicit(const char *name)
 	       strcmp(name, "system:admin/system_index") == 0;
 }
 
-int pol_action_id(const pol_compiled *pc, const char *action)
-{
-	return pol_dict_find(action);
-}
-
 const char *pol_action_name(const pol_compiled *pc, int id)
 {
 	if (id < 0 || (size_t)id >= pol_dict_len)

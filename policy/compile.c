@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "strtab.h"
 
 typedef struct pat_vec {
 	pol_pattern *v;
@@ -22,6 +23,7 @@ typedef struct priv {
 	pat_vec *cluster_pats;    /* per role: patterns for other names */
 	GHashTable *role_ids;     /* name -> id + 1 */
 	GHashTable *users;        /* name -> const pol_internal_user * */
+	pol_strtab *actions;      /* dictionary name -> id */
 	pol_maptab *maps;
 	pol_groups *groups;       /* only while compiling */
 	int sys_id;               /* system:admin/system_index */
@@ -258,7 +260,7 @@ static int alloc_tables(pol_compiled *pc, ng_error *err)
 	return 0;
 }
 
-static void index_model(pol_compiled *pc)
+static int index_model(pol_compiled *pc, ng_error *err)
 {
 	const pol_model *m = pc->model;
 	priv *pv = priv_of(pc);
@@ -275,6 +277,17 @@ static void index_model(pol_compiled *pc)
 		g_hash_table_insert(pv->users, m->users[i].name,
 				    (gpointer)&m->users[i]);
 	pv->sys_id = pol_dict_find("system:admin/system_index");
+	pv->actions = pol_strtab_new(pol_dict_len);
+	if (!pv->actions)
+		return oom(err);
+	for (size_t a = 0; a < pol_dict_len; a++) {
+		uint32_t *id = pol_strtab_put(pv->actions, pol_dict[a]);
+
+		if (!id)
+			return oom(err);
+		*id = (uint32_t)a;
+	}
+	return 0;
 }
 
 int pol_compile(pol_model *m, pol_compiled **out, ng_error *err)
@@ -294,10 +307,10 @@ int pol_compile(pol_model *m, pol_compiled **out, ng_error *err)
 	pc->config = &m->config;
 	pc->priv = pv;
 	rc = alloc_tables(pc, err);
-	if (!rc) {
-		index_model(pc);
+	if (!rc)
+		rc = index_model(pc, err);
+	if (!rc)
 		rc = pol_groups_new(m, &pv->groups) ? oom(err) : 0;
-	}
 	if (!rc)
 		rc = compile_roles(pc, err);
 	if (!rc)
@@ -342,6 +355,7 @@ void pol_compiled_free(pol_compiled *pc)
 	if (pv->users)
 		g_hash_table_destroy(pv->users);
 	pol_maptab_free(pv->maps);
+	pol_strtab_free(pv->actions);
 	pol_groups_free(pv->groups);
 	free(pv);
 	free(pc->entries);
@@ -365,6 +379,17 @@ const pol_internal_user *pol_find_user(const pol_compiled *pc,
 				       const char *name)
 {
 	return name ? g_hash_table_lookup(priv_of(pc)->users, name) : NULL;
+}
+
+/* The dictionary id of `action`, -1 when it has none. */
+int pol_action_id(const pol_compiled *pc, const char *action)
+{
+	uint32_t id;
+
+	if (!action)
+		return -1;
+	id = pol_strtab_get(priv_of(pc)->actions, action);
+	return id == POL_STRTAB_NONE ? -1 : (int)id;
 }
 
 size_t pol_role_names(const pol_compiled *pc, const pol_word *roles,
@@ -402,7 +427,7 @@ bool pol_entry_grants(const pol_compiled *pc, const pol_entry *e, int id,
 	pat_vec pv = { e->action_pats, e->naction_pats };
 
 	if (id < 0 && action)
-		id = pol_dict_find(action);
+		id = pol_action_id(pc, action);
 	if (id >= 0)
 		return (size_t)id < pc->nactions && pol_bit(e->actions, id);
 	return action && pats_grant(&pv, action);
@@ -450,7 +475,7 @@ bool pol_cluster_allowed(const pol_compiled *pc, const pol_word *roles,
 	int hit = -1;
 
 	if (id < 0 && action)
-		id = pol_dict_find(action);
+		id = pol_action_id(pc, action);
 	if (id >= 0 && (size_t)id < pc->nactions) {
 		hit = first_common(pv->cluster + (size_t)id * pc->nwords, roles,
 				   pc->nwords);

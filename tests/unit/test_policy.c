@@ -5,6 +5,7 @@
 #include <CUnit/CUnit.h>
 #include <glib.h>
 #include <glob.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "strtab.h"
 #include "suites.h"
 
 #define DATA "data/policy/"
@@ -675,6 +677,89 @@ static void many_exact_user_mappings_load_and_map(void)
 	pol_compiled_free(pc);
 	g_string_free(roles, TRUE);
 	g_string_free(maps, TRUE);
+}
+
+/* A model from several texts (kind, text, kind, text, ..., NULL) on top
+ * of no built-ins, compiled under mapping resolution `res`. */
+static pol_compiled *compile_texts(pol_mapping_resolution res, ...)
+{
+	pol_model *m = NULL;
+	pol_compiled *pc = NULL;
+	ng_error e = { 0 };
+	const char *kind;
+	va_list ap;
+
+	CU_ASSERT_EQUAL_FATAL(pol_model_new_builtins(&m, POL_BUILTINS_NONE, &e),
+			      0);
+	va_start(ap, res);
+	while ((kind = va_arg(ap, const char *))) {
+		const char *text = va_arg(ap, const char *);
+
+		CU_ASSERT_EQUAL(pol_model_load_text(m, kind, text, strlen(text),
+						    &e), 0);
+	}
+	va_end(ap);
+	CU_ASSERT_EQUAL(pol_model_check(m, &e), 0);
+	m->config.mapping_resolution = res;
+	CU_ASSERT_EQUAL_FATAL(pol_compile(m, &pc, &e), 0);
+	return pc;
+}
+
+static void action_ids_are_the_dictionary_positions(void)
+{
+	pol_compiled *pc = compile_texts(POL_MAP_MAPPING_ONLY, NULL);
+	char longer[256];
+
+	CU_ASSERT_FATAL(pc->nactions > 100);
+	for (size_t a = 0; a < pc->nactions; a++) {
+		const char *name = pol_action_name(pc, (int)a);
+
+		CU_ASSERT_EQUAL(pol_action_id(pc, name), (int)a);
+		snprintf(longer, sizeof(longer), "%s/", name);
+		CU_ASSERT_EQUAL(pol_action_id(pc, longer), -1);
+		snprintf(longer, sizeof(longer), "%.*s", (int)strlen(name) - 1,
+			 name);
+		CU_ASSERT_EQUAL(pol_action_id(pc, longer), -1);
+	}
+	CU_ASSERT_EQUAL(pol_action_id(pc, ""), -1);
+	CU_ASSERT_EQUAL(pol_action_id(pc, NULL), -1);
+	CU_ASSERT_EQUAL(pol_action_id(pc, "indices:data/read/searcH"), -1);
+	pol_compiled_free(pc);
+}
+
+/* Keys of every length up to 40, and keys that agree on their first and
+ * last eight bytes: each is found, and no string that differs in one
+ * byte or in length is. */
+static void string_table_finds_exactly_its_keys(void)
+{
+	static char keys[82][48];
+	pol_strtab *t = pol_strtab_new(82);
+	char probe[48];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	for (int i = 0; i < 41; i++) {
+		memset(keys[i], 'a' + i % 26, (size_t)i);
+		snprintf(keys[41 + i], sizeof(keys[0]), "abcdefgh%02d%.*s12345678",
+			 i, i % 5, "xyzzy");
+	}
+	for (uint32_t i = 0; i < 82; i++)
+		*pol_strtab_put(t, keys[i]) = i;
+	CU_ASSERT_PTR_NULL(pol_strtab_put(t, "one too many"));
+	for (uint32_t i = 0; i < 82; i++) {
+		size_t n = strlen(keys[i]);
+
+		CU_ASSERT_EQUAL(pol_strtab_get(t, keys[i]), i);
+		CU_ASSERT_EQUAL(*pol_strtab_put(t, keys[i]), i);
+		for (size_t j = 0; j < n; j++) {
+			memcpy(probe, keys[i], n + 1);
+			probe[j] ^= 0x20;
+			CU_ASSERT_EQUAL(pol_strtab_get(t, probe), POL_STRTAB_NONE);
+		}
+		memcpy(probe, keys[i], n + 1);
+		strcat(probe, "!");
+		CU_ASSERT_EQUAL(pol_strtab_get(t, probe), POL_STRTAB_NONE);
+	}
+	pol_strtab_free(t);
 }
 
 /* ---------------------------------------------------------------------
@@ -1887,6 +1972,8 @@ void suite_policy(void)
 		NG_TEST(resolution_both_uses_backend_role_names),
 		NG_TEST(resolution_backendroles_only_skips_mappings),
 		NG_TEST(many_exact_user_mappings_load_and_map),
+		NG_TEST(action_ids_are_the_dictionary_positions),
+		NG_TEST(string_table_finds_exactly_its_keys),
 		NG_TEST(user_name_renders_in_both_spellings),
 		NG_TEST(user_named_star_matches_only_literal_star),
 		NG_TEST(regex_template_quotes_the_value),
