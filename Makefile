@@ -43,7 +43,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 DEB_PKGS := build-essential pkg-config libpcre2-dev libcjson-dev libyaml-dev \
             libglib2.0-dev libcunit1-dev python3 default-jdk-headless \
-            clang libclang-rt-14-dev chromium
+            clang libclang-rt-14-dev chromium valgrind
 
 .PHONY: all deps run test unit-test unit-test-san cases cli-test matrix-png check-header bench clean \
         python-test java-test java-test-run \

@@ -6,6 +6,10 @@
  *   ngbench update  POLICY MD NEXT REPS       metadata swap: parse + engine
  *   ngbench decide  POLICY MD REQS REPS SECS THREADS [json]
  *   ngbench check   POLICY MD REQS EXPECTED   agreement with a peer workload
+ *   ngbench count   POLICY MD REQS...         each file decided twice, the
+ *                                             second pass in counted_pass:
+ *                                             for valgrind's instruction
+ *                                             counts (tests/bench/run.sh)
  *
  * Every command prints one JSON object on stdout. Timed figures are given
  * per repetition (`runs`), so that the report computes medians and spread.
@@ -285,6 +289,43 @@ static int cmd_check(char **av)
 	return 0;
 }
 
+/* One pass over the requests, on this thread. Not inlined: run.sh counts
+ * the instructions of each call with callgrind's --toggle-collect. */
+__attribute__((noinline)) static void counted_pass(const ng_engine *e,
+						   const reqs *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		ng_decision *d;
+
+		if (ng_decide(e, r->v[i], &d) != 0)
+			die("decide");
+		ng_decision_free(d);
+	}
+}
+
+/* The steady state of each file: a first pass warms what is made once
+ * (the route table, the thread's spare decision), the second is counted. */
+static int cmd_count(int ac, char **av)
+{
+	ng_engine *e = engine_of(av[0], av[1]);
+
+	printf("[");
+	for (int k = 2; k < ac; k++) {
+		reqs r = load_requests(av[k]);
+		job warm = { e, &r, 0, 0, 0, 0, 0 };
+
+		run_job(&warm);
+		counted_pass(e, &r);
+		printf("%s%zu", k > 2 ? "," : "", r.n);
+		for (size_t i = 0; i < r.n; i++)
+			ng_request_free(r.v[i]);
+		free(r.v);
+	}
+	printf("]\n");
+	ng_engine_release(e);
+	return 0;
+}
+
 int main(int ac, char **av)
 {
 	if (ac >= 4 && strcmp(av[1], "load") == 0)
@@ -295,6 +336,8 @@ int main(int ac, char **av)
 		return cmd_decide(ac - 2, av + 2);
 	if (ac >= 6 && strcmp(av[1], "check") == 0)
 		return cmd_check(av + 2);
-	fprintf(stderr, "usage: ngbench load|update|decide|check ...\n");
+	if (ac >= 5 && strcmp(av[1], "count") == 0)
+		return cmd_count(ac - 2, av + 2);
+	fprintf(stderr, "usage: ngbench load|update|decide|check|count ...\n");
 	return 2;
 }

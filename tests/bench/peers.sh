@@ -37,6 +37,18 @@ python3 tests/bench/peers_convert.py "$WL" "$W/ng" >/dev/null
 	"$W/ng/requests.ndjson" "$REPS" 2 1 > "$W/ng/decide.json"
 "$B/ngbench" check "$W/ng/policy" "$W/ng/metadata.json" \
 	"$W/ng/requests.ndjson" "$W/ng/expected.jsonl" > "$W/ng/check.json"
+# instructions per decision (callgrind, the second pass; see run.sh)
+rm -f "$W/ng/icount.json" "$W"/ng/cg.count*
+if command -v valgrind >/dev/null 2>&1; then
+	n=$(valgrind --tool=callgrind --collect-atstart=no \
+		--toggle-collect=counted_pass --dump-after=counted_pass \
+		--callgrind-out-file="$W/ng/cg.count" "$B/ngbench" count \
+		"$W/ng/policy" "$W/ng/metadata.json" "$W/ng/requests.ndjson" \
+		2>/dev/null | tr -d '[]')
+	ir=$(sed -n 's/^summary: //p' "$W/ng/cg.count.1")
+	echo "{\"requests\":$n,\"ir\":$ir}" > "$W/ng/icount.json"
+	rm -f "$W"/ng/cg.count*
+fi
 python3 - "$W" "$SIZE" <<'PY'
 import glob, json, os, sys
 w, size = sys.argv[1], sys.argv[2]
@@ -47,12 +59,14 @@ d = json.load(open(os.path.join(w, "ng/decide.json")))
 c = json.load(open(os.path.join(w, "ng/check.json")))
 wl = "src/workload/r%s-i%s" % tuple(size.split("x"))
 man = json.load(open(os.path.join(w, wl, "manifest.json")))
+ic = os.path.join(w, "ng/icount.json")
+ic = json.load(open(ic)) if os.path.exists(ic) else None
 out = {"workload": "r%s-i%s" % tuple(size.split("x")),
        "params": "%s roles, %s indices, seed %s" % (size.split("x")[0], size.split("x")[1],
                                                    man.get("params", {}).get("seed", 42)),
        "nodeguard": {"requests": d["requests"], "rates": [r[0] for r in d["rate"]],
                      "checked": c["checked"], "agree": c["agree"]},
-       "peers": peers}
+       "peers": peers, "icount": ic}
 json.dump(out, open(os.path.join(w, "comparison.json"), "w"), indent=1)
 print(json.dumps(out))
 PY
