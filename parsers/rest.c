@@ -224,6 +224,7 @@ static unsigned method_bit(const char *m, size_t n)
 /* Split the path (query string already cut off) into raw segments. */
 static size_t split_path(const char *p, size_t n, seg *out, size_t cap)
 {
+	const char *slash;
 	size_t k = 0, i = 0;
 
 	while (i < n) {
@@ -234,8 +235,8 @@ static size_t split_path(const char *p, size_t n, seg *out, size_t cap)
 		if (i == n)
 			break;
 		start = i;
-		while (i < n && p[i] != '/')
-			i++;
+		slash = memchr(p + i, '/', n - i);
+		i = slash ? (size_t)(slash - p) : n;
 		if (k == cap)
 			return cap + 1;
 		out[k].raw = p + start;
@@ -243,6 +244,43 @@ static size_t split_path(const char *p, size_t n, seg *out, size_t cap)
 		k++;
 	}
 	return k;
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Does one of the 8 bytes of w equal ch? Exact, whatever the others. */
+static bool has_byte(uint64_t w, unsigned char ch)
+{
+	w ^= ONES * ch;
+	return ((w - ONES) & ~w & HIGHS) != 0;
+}
+
+/* Are the 8 bytes of w ASCII without NUL, '%' or '+'? */
+static bool plain_word(uint64_t w)
+{
+	return !(w & HIGHS) && !has_byte(w, 0) && !has_byte(w, '%') &&
+	       !has_byte(w, '+');
+}
+
+/* Is the text its own decoding, and valid: ASCII without NUL, '%' or
+ * '+'? Most segments and parameters are. Read 8 bytes at a time, the
+ * last word overlapping the one before it. */
+static bool plain_text(const char *s, size_t n)
+{
+	uint64_t w = ONES * 'a';
+
+	if (n < 8) {
+		memcpy(&w, s, n);
+		return plain_word(w);
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (!plain_word(w))
+			return false;
+	}
+	memcpy(&w, s + n - 8, 8);
+	return plain_word(w);
 }
 
 /* Decode a path segment or query component into the arena. A NUL byte
@@ -257,8 +295,8 @@ static char *decode(ng_arena *a, const char *s, size_t n, bool plus,
 	long len;
 
 	*bad = false;
-	if (!d)
-		return NULL;
+	if (!d || plain_text(s, n))
+		return d;
 	for (size_t i = 0; plus && i < n; i++)
 		if (d[i] == '+')
 			d[i] = ' ';
@@ -339,7 +377,7 @@ static bool match(const char *t, const seg *sg, char *const *dec, size_t ns,
  * matches a path only when every literal segment of its template equals
  * the path's raw segment there, so it is looked up under one of them (the
  * one the fewest other routes share) by (number of segments, position,
- * text). A request is then matched only against the routes filed under
+ * text), hashed. A request is then matched only against the routes filed under
  * one of its own segments, and against the routes of its length without
  * any literal segment. The rows of prs_routes stay as they are; this is
  * an index over them. Read-only once built, so threads share it; when it
@@ -364,6 +402,9 @@ typedef struct lit_key {
 static struct {
 	lit_key *keys;             /* sorted by lit_cmp */
 	size_t nkeys;
+	unsigned short *slots;     /* 1 + the first key of each literal,
+	                            * hashed (see lit_slot); 0: free */
+	size_t mask;               /* slots - 1, slots a power of two */
 	unsigned short *bare[PRS_MAX_SEGS + 1];  /* routes without a literal */
 	size_t nbare[PRS_MAX_SEGS + 1];
 	bool ok;
@@ -488,6 +529,57 @@ static void file_routes(const lit_key *all, size_t nall)
 	}
 }
 
+static bool same_literal(const lit_key *a, const lit_key *b)
+{
+	return a->nsegs == b->nsegs && a->pos == b->pos && a->len == b->len &&
+	       memcmp(a->text, b->text, a->len) == 0;
+}
+
+#define HASH_MUL 0x9e3779b97f4a7c15ull
+
+/* The first slot to look for the literal in: a hash of its position and
+ * text, read 8 bytes at a time. */
+static size_t lit_slot(const lit_key *k)
+{
+	uint64_t h = ((uint64_t)k->nsegs << 16 | (uint64_t)k->pos << 8) ^
+		     k->len, w;
+	size_t i = 0;
+
+	for (; i + 8 <= k->len; i += 8) {
+		memcpy(&w, k->text + i, 8);
+		h = (h ^ w) * HASH_MUL;
+	}
+	for (w = 0; i < k->len; i++)
+		w = w << 8 | (unsigned char)k->text[i];
+	h = (h ^ w) * HASH_MUL;
+	return (size_t)(h ^ h >> 32) & route_ix.mask;
+}
+
+/* Hash the sorted keys: one slot per literal, for the first of its run
+ * of keys. False when out of memory. */
+static bool hash_keys(void)
+{
+	size_t n = 16;
+
+	while (n < 2 * (route_ix.nkeys + 1))
+		n *= 2;
+	route_ix.slots = calloc(n, sizeof(*route_ix.slots));
+	route_ix.mask = n - 1;
+	if (!route_ix.slots)
+		return false;
+	for (size_t i = 0; i < route_ix.nkeys; i++) {
+		size_t s = lit_slot(&route_ix.keys[i]);
+
+		if (i > 0 && same_literal(&route_ix.keys[i - 1],
+					  &route_ix.keys[i]))
+			continue;
+		while (route_ix.slots[s])
+			s = (s + 1) & route_ix.mask;
+		route_ix.slots[s] = (unsigned short)(i + 1);
+	}
+	return true;
+}
+
 static void route_ix_build(void)
 {
 	size_t nall;
@@ -504,6 +596,7 @@ static void route_ix_build(void)
 		file_routes(all, nall);
 		qsort(route_ix.keys, route_ix.nkeys, sizeof(*route_ix.keys),
 		      lit_cmp);
+		route_ix.ok = route_ix.nkeys < 0xffff && hash_keys();
 	}
 	free(all);
 }
@@ -539,26 +632,16 @@ static void consider_filed(pick *p, size_t pos)
 {
 	lit_key k = { (unsigned char)p->ns, (unsigned char)pos, 0,
 		      (unsigned short)p->sg[pos].len, p->sg[pos].raw };
-	size_t a = 0, b = route_ix.nkeys;
+	size_t s, a;
 
 	if (p->sg[pos].len > 0xffff)
 		return;
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-
-		if (lit_cmp(&route_ix.keys[m], &k) < 0)
-			a = m + 1;
-		else
-			b = m;
-	}
-	for (; a < route_ix.nkeys; a++) {
-		const lit_key *e = &route_ix.keys[a];
-
-		if (e->nsegs != k.nsegs || e->pos != k.pos ||
-		    e->len != k.len || memcmp(e->text, k.text, k.len) != 0)
+	for (s = lit_slot(&k); route_ix.slots[s]; s = (s + 1) & route_ix.mask)
+		if (same_literal(&route_ix.keys[route_ix.slots[s] - 1], &k))
 			break;
-		consider(p, e->id);
-	}
+	for (a = route_ix.slots[s]; a && a <= route_ix.nkeys &&
+	     same_literal(&route_ix.keys[a - 1], &k); a++)
+		consider(p, route_ix.keys[a - 1].id);
 }
 
 static const prs_route *route_find(unsigned mbit, const seg *sg,

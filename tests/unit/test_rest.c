@@ -239,6 +239,78 @@ static void bad_percent_encoding_in_path_is_400(void)
 	expect_bad(rest("GET", "_search", NULL), NG_EBADREQ, "bad path");
 }
 
+/* The index segment of "/{seg}/_search": `len` bytes of 'a' with `ins`
+ * written over them from `at`; returns the path's length. */
+static size_t index_path(char *path, size_t len, size_t at, const char *ins,
+			 size_t ilen)
+{
+	size_t k = 0;
+
+	path[k++] = '/';
+	for (size_t i = 0; i < len; i++)
+		path[k++] = 'a';
+	memcpy(path + 1 + at, ins, ilen);
+	memcpy(path + k, "/_search", 9);
+	return k + 8;
+}
+
+/* Every byte of a segment counts, wherever it is and however long the
+ * segment: it is decoded, or refused, as a whole. */
+static void path_bytes_are_decoded_or_refused_anywhere(void)
+{
+	static const struct {
+		const char *in, *out;
+	} ok[] = { { "%41", "A" }, { "+", "+" }, { "\xc3\xa9", "\xc3\xa9" },
+		   { "%2a", "*" }, { "~", "~" }, { "\x7f", "\x7f" } };
+	static const char *const bad[] = { "%4g", "%00", "\xff", "\xc3",
+					   "%ff", "%c3", "%zz" };
+	char path[64], want[64];
+
+	for (size_t len = 4; len <= 20; len++)
+		for (size_t at = 0; at + 3 <= len; at++) {
+			for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+				size_t n = index_path(path, len, at, ok[i].in,
+						      strlen(ok[i].in));
+				size_t w = at;
+
+				memset(want, 'a', sizeof(want));
+				memcpy(want + at, ok[i].out, strlen(ok[i].out));
+				w += strlen(ok[i].out);
+				w += len - at - strlen(ok[i].in);
+				want[w] = '\0';
+				ng_arena_reset(&arena);
+				CU_ASSERT_EQUAL(prs_rest(&req, &arena, &limits,
+							 "GET", 3, path, n,
+							 NULL, 0), 0);
+				CU_ASSERT_EQUAL_FATAL(req.status, 0);
+				CU_ASSERT_STRING_EQUAL(exprs(&req.ops[0]), want);
+			}
+			for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+				size_t n = index_path(path, len, at, bad[i],
+						      strlen(bad[i]));
+
+				ng_arena_reset(&arena);
+				prs_rest(&req, &arena, &limits, "GET", 3, path, n,
+					 NULL, 0);
+				expect_bad(&req, NG_EBADREQ, "bad path");
+			}
+			/* a NUL byte in the raw path */
+			ng_arena_reset(&arena);
+			prs_rest(&req, &arena, &limits, "GET", 3, path,
+				 index_path(path, len, at, "", 1), NULL, 0);
+			expect_bad(&req, NG_EBADREQ, "bad path");
+		}
+	/* in the query string, '+' is a space */
+	expect_op(rest("GET", "/_search?index=a+b", NULL), -1,
+		  "indices:data/read/search", "", "a b");
+	expect_op(rest("GET", "/_search?index=a%2Bb", NULL), -1,
+		  "indices:data/read/search", "", "a+b");
+	expect_op(rest("GET", "/_search?index=abcdefgh%41", NULL), -1,
+		  "indices:data/read/search", "", "abcdefghA");
+	expect_bad(rest("GET", "/_search?index=abcdefgh\xff", NULL),
+		   NG_EBADREQ, "query string");
+}
+
 static void unknown_api_is_403_and_names_the_request(void)
 {
 	prs_request *r = rest("GET", "/_foo?pretty", NULL);
@@ -2130,6 +2202,7 @@ void suite_rest(void)
 		NG_TEST(query_options_are_read),
 		NG_TEST(bad_query_values_are_400),
 		NG_TEST(bad_percent_encoding_in_path_is_400),
+		NG_TEST(path_bytes_are_decoded_or_refused_anywhere),
 		NG_TEST(unknown_api_is_403_and_names_the_request),
 		NG_TEST(unusual_methods_are_unknown),
 		NG_TEST(index_part_never_takes_an_underscore_name),
