@@ -21,8 +21,7 @@ typedef struct pat_vec {
 typedef struct priv {
 	pol_word *cluster;        /* nactions rows of nwords: roles per action */
 	pat_vec *cluster_pats;    /* per role: patterns for other names */
-	GHashTable *role_ids;     /* name -> id + 1 */
-	GHashTable *users;        /* name -> const pol_internal_user * */
+	pol_names *names;         /* roles, internal users, mapped names */
 	pol_strtab *actions;      /* dictionary name -> id */
 	pol_maptab *maps;
 	pol_groups *groups;       /* only while compiling */
@@ -266,19 +265,11 @@ static int index_model(pol_compiled *pc, ng_error *err)
 	priv *pv = priv_of(pc);
 	const char **names = (const char **)pc->role_names;
 
-	pv->role_ids = g_hash_table_new(g_str_hash, g_str_equal);
-	pv->users = g_hash_table_new(g_str_hash, g_str_equal);
-	for (size_t r = 0; r < m->nroles; r++) {
+	for (size_t r = 0; r < m->nroles; r++)
 		names[r] = m->roles[r].name;
-		g_hash_table_insert(pv->role_ids, m->roles[r].name,
-				    GSIZE_TO_POINTER(r + 1));
-	}
-	for (size_t i = 0; i < m->nusers; i++)
-		g_hash_table_insert(pv->users, m->users[i].name,
-				    (gpointer)&m->users[i]);
 	pv->sys_id = pol_dict_find("system:admin/system_index");
 	pv->actions = pol_strtab_new(pol_dict_len);
-	if (!pv->actions)
+	if (!pv->actions || pol_names_new(m, &pv->names))
 		return oom(err);
 	for (size_t a = 0; a < pol_dict_len; a++) {
 		uint32_t *id = pol_strtab_put(pv->actions, pol_dict[a]);
@@ -314,7 +305,9 @@ int pol_compile(pol_model *m, pol_compiled **out, ng_error *err)
 	if (!rc)
 		rc = compile_roles(pc, err);
 	if (!rc)
-		rc = pol_maptab_new(m, pv->role_ids, &pv->maps, err);
+		rc = pol_maptab_new(m, pv->names, &pv->maps, err);
+	if (!rc)
+		rc = pol_names_finish(pv->names) ? oom(err) : 0;
 	pol_groups_free(pv->groups);
 	pv->groups = NULL;
 	if (rc) {
@@ -350,11 +343,8 @@ void pol_compiled_free(pol_compiled *pc)
 		pat_vec_clear(&pv->cluster_pats[r]);
 	free(pv->cluster_pats);
 	free(pv->cluster);
-	if (pv->role_ids)
-		g_hash_table_destroy(pv->role_ids);
-	if (pv->users)
-		g_hash_table_destroy(pv->users);
 	pol_maptab_free(pv->maps);
+	pol_names_free(pv->names);
 	pol_strtab_free(pv->actions);
 	pol_groups_free(pv->groups);
 	free(pv);
@@ -369,16 +359,15 @@ void pol_compiled_free(pol_compiled *pc)
  */
 int pol_role_id(const pol_compiled *pc, const char *name)
 {
-	gpointer v = name ? g_hash_table_lookup(priv_of(pc)->role_ids, name)
-			  : NULL;
-
-	return v ? (int)(GPOINTER_TO_SIZE(v) - 1) : -1;
+	return pol_names_role(priv_of(pc)->names, name);
 }
 
 const pol_internal_user *pol_find_user(const pol_compiled *pc,
 				       const char *name)
 {
-	return name ? g_hash_table_lookup(priv_of(pc)->users, name) : NULL;
+	const pol_name *nm = pol_names_find(priv_of(pc)->names, name);
+
+	return nm ? nm->user : NULL;
 }
 
 /* The dictionary id of `action`, -1 when it has none. */
@@ -444,22 +433,6 @@ bool pol_entry_matches_static(const pol_entry *e, const char *name, size_t n)
 	return hit;
 }
 
-/* Roles named directly; names that are no role are ignored. */
-static void direct_roles(const pol_compiled *pc, const char *const *names,
-			 size_t n, pol_word *roles, const char **why,
-			 const char *reason)
-{
-	for (size_t i = 0; i < n; i++) {
-		int r = pol_role_id(pc, names[i]);
-
-		if (r < 0 || pol_bit(roles, (size_t)r))
-			continue;
-		pol_setbit(roles, (size_t)r);
-		if (why)
-			why[r] = reason;
-	}
-}
-
 static int first_common(const pol_word *a, const pol_word *b, size_t nwords)
 {
 	for (size_t w = 0; w < nwords; w++)
@@ -490,23 +463,18 @@ bool pol_cluster_allowed(const pol_compiled *pc, const pol_word *roles,
 	return hit >= 0;
 }
 
-void pol_map_roles(const pol_compiled *pc, const pol_user *u, pol_word *roles,
-		   const char **why)
+static inline void clear_roles(const pol_compiled *pc, pol_word *roles,
+			       const char **why)
 {
-	const priv *pv = priv_of(pc);
-	const pol_internal_user *iu = pol_find_user(pc, u->name);
-	pol_mapping_resolution res = pc->config->mapping_resolution;
-
 	memset(roles, 0, pc->nwords * sizeof(pol_word));
 	if (why)
 		memset(why, 0, pc->nroles * sizeof(*why));
-	direct_roles(pc, u->roles, u->nroles, roles, why, "direct");
-	if (iu)
-		direct_roles(pc, (const char *const *)iu->roles.v, iu->roles.n,
-			     roles, why, "direct");
-	if (res != POL_MAP_MAPPING_ONLY)
-		direct_roles(pc, u->backend_roles, u->nbackend, roles, why,
-			     "backend role name");
-	if (res != POL_MAP_BACKENDROLES_ONLY)
-		pol_maptab_apply(pv->maps, u, roles, why);
+}
+
+void pol_map_roles(const pol_compiled *pc, const pol_user *u, pol_word *roles,
+		   const char **why)
+{
+	clear_roles(pc, roles, why);
+	pol_maptab_map(priv_of(pc)->maps, pc->config->mapping_resolution, u,
+		       roles, why, NULL, 0);
 }

@@ -483,14 +483,42 @@ int pol_groups_resolve(const pol_groups *g, const pol_strlist *perms,
 		       void *out);
 void pol_groups_free(pol_groups *g);
 
-/* Role-mapping tables: exact names in hash tables, patterns in lists.
- * `role_ids` (a GHashTable: role name -> id + 1) is borrowed. */
+/* What one name means to the role mapping (names.c): the role of that
+ * name, the internal user of that name, and the roles mapped to it. The
+ * id lists are ascending and without repeats. */
+typedef struct pol_name {
+	int32_t role;                   /* -1: no role has this name */
+	const pol_internal_user *user;  /* NULL: no internal user */
+	const uint32_t *user_roles;     /* that user's roles that exist */
+	const uint32_t *by_users;       /* roles mapping it under users */
+	const uint32_t *by_backend;     /* ... under backend_roles */
+	uint32_t nuser_roles, nby_users, nby_backend;
+} pol_name;
+
+typedef struct pol_names pol_names;
+
+/* The roles and internal users of `m`; then pol_names_map for each
+ * literal of a mapping, then pol_names_finish once. Fail: NG_ENOMEM. */
+int pol_names_new(const pol_model *m, pol_names **out);
+int pol_names_map(pol_names *t, const char *name, bool as_user,
+		  uint32_t role);
+int pol_names_finish(pol_names *t);
+const pol_name *pol_names_find(const pol_names *t, const char *name);
+int pol_names_role(const pol_names *t, const char *name);    /* -1 */
+void pol_names_free(pol_names *t);
+
+/* Role-mapping tables: exact names in `names` (borrowed, finished by the
+ * caller after pol_maptab_new), patterns in lists. */
 typedef struct pol_maptab pol_maptab;
 
-int pol_maptab_new(const pol_model *m, void *role_ids, pol_maptab **out,
+int pol_maptab_new(const pol_model *m, pol_names *names, pol_maptab **out,
 		   ng_error *err);
-void pol_maptab_apply(const pol_maptab *t, const pol_user *u,
-		      pol_word *roles, const char **why);
+/* pol_map_roles into `roles` and `why` cleared by the caller, under the
+ * given resolution. The roles are also written to ids[] in the order
+ * first granted, at most `cap` of them; returns how many were granted. */
+size_t pol_maptab_map(const pol_maptab *t, pol_mapping_resolution res,
+		      const pol_user *u, pol_word *roles, const char **why,
+		      uint32_t *ids, size_t cap);
 void pol_maptab_free(pol_maptab *t);
 
 /* Read a configuration file whole: 0 with a NUL-terminated malloc'd text,

@@ -705,6 +705,64 @@ static pol_compiled *compile_texts(pol_mapping_resolution res, ...)
 	return pc;
 }
 
+static const char *why_of(const pol_compiled *pc, const pol_user *u,
+			  const char *role)
+{
+	const char *why = NULL;
+
+	return maps_to(pc, u, role, &why) ? why : NULL;
+}
+
+static void one_name_can_be_a_role_a_user_and_mapped(void)
+{
+	pol_compiled *pc = compile_texts(POL_MAP_BOTH,
+		"roles.yml", "ops: {}\nr1: {}\nr2: {}\nr3: {}\nr4: {}\n",
+		"internal_users.yml", "ops: {hash: x, opendistro_security_roles: "
+				      "[r2, r4, no_such_role]}\n",
+		"roles_mapping.yml", "r1: {users: [ops]}\n"
+				     "r3: {backend_roles: [ops]}\n"
+				     "r4: {users: [ops]}\n", NULL);
+	const char *br[] = { "ops" };
+	pol_user u = { .name = "ops", .backend_roles = br, .nbackend = 1 };
+	pol_user other = { .name = "dev", .backend_roles = br, .nbackend = 1 };
+
+	CU_ASSERT_PTR_NOT_NULL(pol_find_user(pc, "ops"));
+	CU_ASSERT_PTR_NULL(pol_find_user(pc, "r1"));
+	CU_ASSERT_EQUAL(pol_role_id(pc, "ops"), 0);
+	CU_ASSERT_STRING_EQUAL(why_of(pc, &u, "r2"), "direct");
+	CU_ASSERT_STRING_EQUAL(why_of(pc, &u, "r4"), "direct");
+	CU_ASSERT_STRING_EQUAL(why_of(pc, &u, "ops"), "backend role name");
+	CU_ASSERT_STRING_EQUAL(why_of(pc, &u, "r1"), "users");
+	CU_ASSERT_STRING_EQUAL(why_of(pc, &u, "r3"), "backend_roles");
+	CU_ASSERT_PTR_NULL(why_of(pc, &other, "r1"));
+	CU_ASSERT_PTR_NULL(why_of(pc, &other, "r2"));
+	CU_ASSERT_STRING_EQUAL(why_of(pc, &other, "r3"), "backend_roles");
+	pol_compiled_free(pc);
+}
+
+/* The first backend roles are looked up once for both of their uses;
+ * the ones after them are looked up again, with the same answers. */
+static void every_backend_role_maps_however_many_there_are(void)
+{
+	pol_compiled *pc = compile_texts(POL_MAP_BOTH,
+		"roles.yml", "r1: {}\nr2: {}\nr3: {}\n",
+		"roles_mapping.yml", "r1: {backend_roles: [b39]}\n"
+				     "r2: {backend_roles: [b0]}\n", NULL);
+	const char *br[40];
+	char names[40][8];
+	pol_user u = { .name = "u", .backend_roles = br, .nbackend = 40 };
+
+	for (int i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "b%d", i);
+		br[i] = names[i];
+	}
+	br[38] = "r3";
+	CU_ASSERT_STRING_EQUAL(why_of(pc, &u, "r1"), "backend_roles");
+	CU_ASSERT_STRING_EQUAL(why_of(pc, &u, "r2"), "backend_roles");
+	CU_ASSERT_STRING_EQUAL(why_of(pc, &u, "r3"), "backend role name");
+	pol_compiled_free(pc);
+}
+
 static void action_ids_are_the_dictionary_positions(void)
 {
 	pol_compiled *pc = compile_texts(POL_MAP_MAPPING_ONLY, NULL);
@@ -1972,6 +2030,8 @@ void suite_policy(void)
 		NG_TEST(resolution_both_uses_backend_role_names),
 		NG_TEST(resolution_backendroles_only_skips_mappings),
 		NG_TEST(many_exact_user_mappings_load_and_map),
+		NG_TEST(one_name_can_be_a_role_a_user_and_mapped),
+		NG_TEST(every_backend_role_maps_however_many_there_are),
 		NG_TEST(action_ids_are_the_dictionary_positions),
 		NG_TEST(string_table_finds_exactly_its_keys),
 		NG_TEST(user_name_renders_in_both_spellings),
