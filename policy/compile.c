@@ -478,3 +478,48 @@ void pol_map_roles(const pol_compiled *pc, const pol_user *u, pol_word *roles,
 	pol_maptab_map(priv_of(pc)->maps, pc->config->mapping_resolution, u,
 		       roles, why, NULL, 0);
 }
+
+static void sort_ids(uint32_t *ids, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		uint32_t v = ids[i];
+		size_t j = i;
+
+		for (; j && ids[j - 1] > v; j--)
+			ids[j] = ids[j - 1];
+		ids[j] = v;
+	}
+}
+
+/* The first `cap` roles of the set, in order. */
+static void ids_of_set(const pol_word *roles, size_t nwords, uint32_t *ids,
+		       size_t cap)
+{
+	size_t k = 0;
+
+	for (size_t w = 0; w < nwords; w++)
+		for (pol_word b = roles[w]; b; b &= b - 1) {
+			if (k == cap)
+				return;
+			ids[k++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(b));
+		}
+}
+
+size_t pol_map_roles_list(const pol_compiled *pc, const pol_user *u,
+			  pol_word *roles, const char **why, uint32_t *ids,
+			  size_t cap)
+{
+	size_t n;
+
+	clear_roles(pc, roles, why);
+	n = pol_maptab_map(priv_of(pc)->maps, pc->config->mapping_resolution,
+			   u, roles, why, ids, cap);
+	/* The roles granted, listed in that order, sorted in place when an
+	 * insertion sort (n * n / 4 moves at worst) costs less than a pass
+	 * over every word of the set. */
+	if (n <= cap && n * n <= 32 * pc->nwords)
+		sort_ids(ids, n);
+	else
+		ids_of_set(roles, pc->nwords, ids, cap);
+	return n;
+}

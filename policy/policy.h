@@ -344,6 +344,13 @@ const pol_internal_user *pol_find_user(const pol_compiled *pc,
  * "and_backend_roles", "hosts", "direct", "backend role name"). */
 void pol_map_roles(const pol_compiled *pc, const pol_user *u, pol_word *roles,
 		   const char **why);
+/* pol_map_roles, and the mapped role ids in ascending order: ids[] (cap
+ * entries; may be NULL when cap is 0) receives the smallest min(n, cap)
+ * of them, where n, the number of roles mapped, is returned. `roles` and
+ * `why` are filled exactly as by pol_map_roles. */
+size_t pol_map_roles_list(const pol_compiled *pc, const pol_user *u,
+			  pol_word *roles, const char **why, uint32_t *ids,
+			  size_t cap);
 
 /* Is the cluster action granted to any role of `roles`? On success the
  * first granting role is stored in *role (when not NULL). */

@@ -763,6 +763,71 @@ static void every_backend_role_maps_however_many_there_are(void)
 	pol_compiled_free(pc);
 }
 
+/* n roles r0..r{n-1}, mapped to backend role "all" in reverse order, and
+ * r{n-1} also to user "u". */
+static pol_compiled *compile_reversed(int n)
+{
+	GString *roles = g_string_new(NULL), *maps = g_string_new(NULL);
+	pol_compiled *pc;
+
+	for (int i = 0; i < n; i++)
+		g_string_append_printf(roles, "r%d: {}\n", i);
+	for (int i = n - 1; i >= 0; i--)
+		g_string_append_printf(maps, "r%d: {backend_roles: [all]%s}\n",
+				       i, i == n - 1 ? ", users: [u]" : "");
+	pc = compile_texts(POL_MAP_MAPPING_ONLY, "roles.yml", roles->str,
+			   "roles_mapping.yml", maps->str, NULL);
+	g_string_free(roles, TRUE);
+	g_string_free(maps, TRUE);
+	return pc;
+}
+
+static void check_list(const pol_compiled *pc, const pol_user *u, size_t cap)
+{
+	pol_word set[4], set2[4];
+	const char *why[200] = { 0 }, *why2[200] = { 0 };
+	uint32_t ids[200];
+	size_t n, k = 0;
+
+	CU_ASSERT_FATAL(pc->nwords <= 4 && pc->nroles <= 200 && cap <= 200);
+	pol_map_roles(pc, u, set, why);
+	memset(set2, 0xff, sizeof(set2));
+	n = pol_map_roles_list(pc, u, set2, why2, ids, cap);
+	CU_ASSERT_EQUAL(memcmp(set, set2, pc->nwords * sizeof(pol_word)), 0);
+	CU_ASSERT_EQUAL(memcmp(why, why2, pc->nroles * sizeof(*why)), 0);
+	for (size_t r = 0; r < pc->nroles; r++) {
+		if (!pol_bit(set, r))
+			continue;
+		if (k < cap)
+			CU_ASSERT_EQUAL(ids[k], r);
+		k++;
+	}
+	CU_ASSERT_EQUAL(n, k);
+}
+
+static void mapped_role_list_is_sorted_and_cut_at_its_capacity(void)
+{
+	const char *br[] = { "all" };
+	pol_user u = { .name = "u", .backend_roles = br, .nbackend = 1 };
+	pol_user none = { .name = "v" };
+	pol_compiled *pc = compile_reversed(5);
+
+	check_list(pc, &u, 200);
+	check_list(pc, &u, 5);
+	check_list(pc, &u, 2);
+	check_list(pc, &u, 0);
+	check_list(pc, &none, 3);
+	CU_ASSERT_EQUAL(pol_map_roles_list(pc, &u, (pol_word[1]){ 0 }, NULL,
+					   NULL, 0), 5);
+	pol_compiled_free(pc);
+	pc = compile_reversed(150);
+	check_list(pc, &u, 200);
+	check_list(pc, &u, 150);
+	check_list(pc, &u, 40);
+	check_list(pc, &u, 3);
+	pol_compiled_free(pc);
+}
+
 static void action_ids_are_the_dictionary_positions(void)
 {
 	pol_compiled *pc = compile_texts(POL_MAP_MAPPING_ONLY, NULL);
@@ -2032,6 +2097,7 @@ void suite_policy(void)
 		NG_TEST(many_exact_user_mappings_load_and_map),
 		NG_TEST(one_name_can_be_a_role_a_user_and_mapped),
 		NG_TEST(every_backend_role_maps_however_many_there_are),
+		NG_TEST(mapped_role_list_is_sorted_and_cut_at_its_capacity),
 		NG_TEST(action_ids_are_the_dictionary_positions),
 		NG_TEST(string_table_finds_exactly_its_keys),
 		NG_TEST(user_name_renders_in_both_spellings),
