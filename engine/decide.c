@@ -123,44 +123,30 @@ static int add_role(dc_ctx *c, size_t role)
 	return ng_strv_push(&c->d->roles, c->a, c->pc->role_names[role]);
 }
 
-/* Append role `r` to the caller's ordered role ids. */
-static int note_role(dc_ctx *c, uint32_t r, size_t *cap)
-{
-	uint32_t *ids = (uint32_t *)c->troles.ids;
-
-	if (c->troles.n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		ids = ng_arena_alloc(c->a, *cap * sizeof(*ids));
-		if (!ids)
-			return NG_ENOMEM;
-		if (c->troles.n)
-			memcpy(ids, c->troles.ids, c->troles.n * sizeof(*ids));
-		c->troles.ids = ids;
-	}
-	ids[c->troles.n++] = r;
-	return 0;
-}
-
-/* Mapped roles, and the index-permission entries of those roles. */
+/* Mapped roles, in ascending order, and what their entries need. Most
+ * callers have a few roles: the list is asked for again, longer, only
+ * when they do not fit. */
 static int map_roles(dc_ctx *c, const char **why)
 {
 	const pol_compiled *pc = c->pc;
-	size_t cap = 0;
+	size_t cap = 16, n;
+	uint32_t *ids;
 	int rc = 0;
 
-	c->roles = ng_arena_calloc(c->a, (pc->nwords + 1) * sizeof(pol_word));
-	if (!c->roles)
+	c->roles = ng_arena_alloc(c->a, (pc->nwords + 1) * sizeof(pol_word));
+	ids = ng_arena_alloc(c->a, cap * sizeof(*ids));
+	if (!c->roles || !ids)
 		return NG_ENOMEM;
-	pol_map_roles(pc, &c->user, c->roles, why);
-	c->troles = (tb_roles){ c->roles, NULL, 0 };
-	for (size_t w = 0; w < pc->nwords && !rc; w++)
-		for (pol_word b = c->roles[w]; b && !rc; b &= b - 1) {
-			size_t r = w * 64 + (size_t)__builtin_ctzll(b);
-
-			rc = note_role(c, (uint32_t)r, &cap);
-			if (!rc)
-				rc = add_role(c, r);
-		}
+	n = pol_map_roles_list(pc, &c->user, c->roles, why, ids, cap);
+	if (n > cap) {
+		ids = ng_arena_alloc(c->a, n * sizeof(*ids));
+		if (!ids)
+			return NG_ENOMEM;
+		n = pol_map_roles_list(pc, &c->user, c->roles, why, ids, n);
+	}
+	c->troles = (tb_roles){ c->roles, ids, n };
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = add_role(c, ids[i]);
 	/* ${user.securityRoles}: the roles just mapped */
 	c->user.mapped_roles = strv_or_empty(&c->d->roles);
 	c->user.nmapped = c->d->roles.n;
