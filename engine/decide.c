@@ -115,12 +115,15 @@ int dc_entries_ready(dc_ctx *c)
 	return rc;
 }
 
-/* A mapped role: its name, and what its entries need of the decision. */
-static int add_role(dc_ctx *c, size_t role)
+/* A mapped role: its name (room made for it), and what its entries need
+ * of the decision. */
+static void add_role(dc_ctx *c, size_t role)
 {
+	ng_strv *names = &c->d->roles;
+
 	c->ndyn += c->e->role_ndyn[role];
 	c->nrestricted += c->e->role_nrestricted[role];
-	return ng_strv_push(&c->d->roles, c->a, c->pc->role_names[role]);
+	names->v[names->n++] = c->pc->role_names[role];
 }
 
 /* Mapped roles, in ascending order, and what their entries need. Most
@@ -131,7 +134,6 @@ static int map_roles(dc_ctx *c, const char **why)
 	const pol_compiled *pc = c->pc;
 	size_t cap = 16, n;
 	uint32_t *ids;
-	int rc = 0;
 
 	c->roles = ng_arena_alloc(c->a, (pc->nwords + 1) * sizeof(pol_word));
 	ids = ng_arena_alloc(c->a, cap * sizeof(*ids));
@@ -145,12 +147,16 @@ static int map_roles(dc_ctx *c, const char **why)
 		n = pol_map_roles_list(pc, &c->user, c->roles, why, ids, n);
 	}
 	c->troles = (tb_roles){ c->roles, ids, n };
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = add_role(c, ids[i]);
+	c->d->roles = (ng_strv){ ng_arena_alloc(c->a, (n + 1) * sizeof(char *)),
+				 0, n + 1 };
+	if (!c->d->roles.v)
+		return NG_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		add_role(c, ids[i]);
 	/* ${user.securityRoles}: the roles just mapped */
 	c->user.mapped_roles = strv_or_empty(&c->d->roles);
 	c->user.nmapped = c->d->roles.n;
-	return rc;
+	return 0;
 }
 
 /* With `why` (an explanation), every dynamic pattern is rendered now;
