@@ -610,7 +610,8 @@ static int wrapper_reads(prs_ctx *c, const cJSON *w, int item, size_t depth)
 	return text_reads(c, text, n, item, depth, "wrapper query", false);
 }
 
-/* The reads of clause `k`, `depth` deep. */
+/* The reads of clause `k`, `depth` deep. A body without any of these
+ * clause names is not parsed at all (search_key). */
 static int clause_reads(prs_ctx *c, const cJSON *k, int item, size_t depth)
 {
 	int rc;
@@ -685,6 +686,15 @@ static int template_reads(prs_ctx *c, const cJSON *tpl, int item,
 	return 0;
 }
 
+/* Is the body of this api (or each body of an _msearch/template) a
+ * template, or a list of them? */
+static bool templated_api(const char *api)
+{
+	return (api[0] == 's' && strcmp(api, "search_template") == 0) ||
+	       (api[0] == 'm' && strcmp(api, "msearch_template") == 0) ||
+	       (api[0] == 'r' && strcmp(api, "rank_eval") == 0);
+}
+
 /* The templates of a body: a search template body is one; a rank_eval
  * body lists them as templates[].template, 4 deep. */
 static int body_templates(prs_ctx *c, const cJSON *j, int item,
@@ -711,7 +721,8 @@ static int body_templates(prs_ctx *c, const cJSON *j, int item,
 /* The peer's legacy model lets a search through whose body is exactly
  * this, narrowing it to the readable indices: no query, size 0, and one
  * aggregation, named "indices", a terms aggregation on _index without
- * sub-aggregations. */
+ * sub-aggregations. (A body without "aggs" or "aggregations" is not
+ * parsed: search_key.) */
 static bool index_terms_agg(const cJSON *j)
 {
 	const cJSON *size, *aggs, *agg, *terms;
@@ -748,12 +759,44 @@ static int search_body(prs_ctx *c, const cJSON *j, int item, size_t op,
 	return rc;
 }
 
+/* Is the key of n bytes (n > 0, no NUL) `name`? Its first two bytes rule
+ * out most names before any call. */
+static bool key_is(const char *k, size_t n, const char *name)
+{
+	return name[0] == k[0] && (n == 1 || name[1] == k[1]) &&
+	       strncmp(k, name, n) == 0 && name[n] == '\0';
+}
+
+/* Does search_body read a member of this name, whatever its value: a
+ * clause that reads another index, a wrapper query, the aggregations of
+ * the _index terms aggregation? A body with none of these is skipped, so
+ * every name search_body reads must be here. */
+static bool search_key(const char *k, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < NLOOKUPS; i++)
+		if (key_is(k, n, lookups[i].clause))
+			return true;
+	return key_is(k, n, "wrapper") || key_is(k, n, "aggs") ||
+	       key_is(k, n, "aggregations");
+}
+
+/* A search body in which search_body has nothing to read, which
+ * json_parse would take: the usual {"query":{"match_all":{}}}. It is
+ * not parsed (see prs_json_plain). Templates are always parsed. */
+static bool plain_search_body(prs_ctx *c, const char *s, size_t n)
+{
+	return !templated_api(c->route->api) &&
+	       prs_json_plain(s, n, c->lim->max_depth, search_key);
+}
+
 static int body_terms(prs_ctx *c, size_t top)
 {
 	cJSON *j;
 	int rc;
 
-	if (!c->body)
+	if (!c->body || plain_search_body(c, c->body, c->blen))
 		return 0;
 	j = body_object(c, "query body");
 	if (!j)
@@ -1161,7 +1204,8 @@ static int msearch_body(prs_ctx *c, ndjson *it, int item)
 	if (!nd_next(it, &s, &n))
 		return prs_fail(c, NG_EBADREQ, item, "msearch line %zu: search "
 				"body line is missing", it->line);
-	if (blank_line(s, n))
+	if (blank_line(s, n) ||
+	    (n <= c->lim->max_line && plain_search_body(c, s, n)))
 		return 0;
 	j = nd_object(c, "msearch", it, s, n, item);
 	if (!j)

@@ -266,6 +266,15 @@ int prs_op_expr(prs_ctx *c, prs_op *op, const char *s, size_t n);
 /* Parse an expand_wildcards value into PRS_EXPAND_* bits; -1 if invalid. */
 int prs_parse_expand(const char *s, size_t n);
 
+/* Is [s, s+n) a JSON object, whitespace around it allowed, that the body
+ * readers may take as read without parsing it: one that json_parse takes
+ * (valid as cJSON reads it, nested at most max_depth deep, no "\u0000",
+ * no key repeated in an object) and in which no key, at any depth, is one
+ * that wanted(key, len) says the caller reads. False whenever in doubt
+ * (see jsonscan.c): the caller then parses the text in full. */
+bool prs_json_plain(const char *s, size_t n, size_t max_depth,
+		    bool (*wanted)(const char *key, size_t n));
+
 /* Build the operations of the matched route (bodies.c). */
 int prs_build_ops(prs_ctx *c);
 

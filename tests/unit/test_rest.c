@@ -2151,6 +2151,226 @@ static void msearch_template_items_read_their_lookups(void)
 		   "msearch line 2: template source: not valid json");
 }
 
+/* ---------------------------------------------------------------------
+ * Search bodies read without a tree: the scan must agree with the full
+ * parse on every body it passes.
+ */
+
+typedef struct body_case {
+	const char *s;
+	size_t n;               /* 0: strlen */
+	bool plain;             /* what the scan says */
+	bool read;              /* a key that search bodies read; the scan
+	                         * would pass it otherwise */
+} body_case;
+
+static const body_case body_cases[] = {
+	{ "{\"query\":{\"match_all\":{}}}", 0, true, false },
+	{ "{}", 0, true, false },
+	{ " \t\r\n{ \"a\" : 1 , \"b\" : [ ] } \r\n\t ", 0, true, false },
+	{ "{\"a\":[1,-2,3.5,-0,0.25e+10,1E-2,6e7],\"b\":null,\"c\":true,"
+	  "\"d\":false,\"e\":\"x\\\"y\\\\z\\/\\b\\f\\n\\r\\t\"}", 0, true, false },
+	{ "{\"caf\xc3\xa9\":\"\xe2\x82\xac \xff\"}", 0, true, false },
+	{ "{\"a\":{\"a\":{\"a\":1}},\"b\":[{\"a\":1},{\"a\":2}]}", 0, true, false },
+	{ "{\"term\":{\"termsx\":1},\"aggregation\":2,\"aggs_x\":3}", 0, true, false },
+	{ "{\"a\":\"\\\\u0000\"}", 0, true, false },
+	{ "{\"a\":12345678901234567890123456789012}", 0, true, false },
+	/* valid, but left to the full parse */
+	{ "{\"a\":123456789012345678901234567890123}", 0, false, false },
+	{ "{\"a\":\"\\u0041\"}", 0, false, false },
+	{ "{\"\\u0061\":1,\"a\":2}", 0, false, false },
+	{ "{\"a\\n\":1}", 0, false, false },
+	{ "{\"a\":\"x\ty\"}", 0, false, false },
+	{ "\xef\xbb\xbf{}", 0, false, false },
+	{ "\x0b{}", 0, false, false },
+	{ "{}\x0c", 0, false, false },
+	{ "{\"query\":{\"terms\":{\"user\":{\"index\":\"u\",\"id\":\"1\"}}}}",
+	  0, false, true },
+	{ "{\"query\":{\"terms\":{\"user\":[\"a\"]}}}", 0, false, true },
+	{ "{\"query\":{\"wrapper\":{\"query\":\"e30=\"}}}", 0, false, true },
+	{ "{\"size\":0,\"aggs\":{\"indices\":{\"terms\":{\"field\":\"_index\"}}}}",
+	  0, false, true },
+	{ "{\"aggregations\":{}}", 0, false, true },
+	{ "{\"query\":{\"more_like_this\":{\"like\":[{\"_index\":\"o\"}]}}}", 0,
+	  false, true },
+	{ "{\"percolate\":1}", 0, false, true },
+	/* not valid, or refused */
+	{ "{\"a\":1,\"a\":2}", 0, false, false },
+	{ "{\"a\":{\"b\":1,\"c\":2,\"b\":3}}", 0, false, false },
+	{ "[]", 0, false, false },
+	{ "\"a\"", 0, false, false },
+	{ "{\"a\":1}x", 0, false, false },
+	{ "{\"a\":1}{}", 0, false, false },
+	{ "{\"a\":1}\0", 8, false, false },
+	{ "{\"a\":\"\0\"}", 9, false, false },
+	{ "{\"a\"\0:1}", 8, false, false },
+	{ "{\"a\":01}", 0, false, false },
+	{ "{\"a\":1.}", 0, false, false },
+	{ "{\"a\":.5}", 0, false, false },
+	{ "{\"a\":-}", 0, false, false },
+	{ "{\"a\":+1}", 0, false, false },
+	{ "{\"a\":1e}", 0, false, false },
+	{ "{\"a\":1e+}", 0, false, false },
+	{ "{\"a\":0x1}", 0, false, false },
+	{ "{\"a\":1,}", 0, false, false },
+	{ "{,}", 0, false, false },
+	{ "{\"a\":[1,]}", 0, false, false },
+	{ "{\"a\" 1}", 0, false, false },
+	{ "{\"a\":tru}", 0, false, false },
+	{ "{\"a\":truex}", 0, false, false },
+	{ "{\"a\":nul}", 0, false, false },
+	{ "{\"a\":\"\\x\"}", 0, false, false },
+	{ "{\"a\":\"\\", 0, false, false },
+	{ "{\"a\":\"x", 0, false, false },
+	{ "{\"a\":", 0, false, false },
+	{ "{", 0, false, false },
+	{ "{\"a\":\"\\u0000\"}", 0, false, false },
+};
+
+/* {"a":[[...]]} nested `depth` deep, into buf. */
+static size_t nested(char *buf, size_t depth)
+{
+	size_t k = 0;
+
+	memcpy(buf, "{\"a\":", 5);
+	k = 5;
+	for (size_t i = 1; i < depth; i++)
+		buf[k++] = '[';
+	for (size_t i = 1; i < depth; i++)
+		buf[k++] = ']';
+	buf[k++] = '}';
+	buf[k] = '\0';
+	return k;
+}
+
+static void decompose_in(ng_arena *a, prs_request *r, const char *path,
+			 const char *body, size_t n)
+{
+	ng_arena_reset(a);
+	CU_ASSERT_EQUAL(prs_rest(r, a, &limits, "POST", 4, path, strlen(path),
+				 body, n), 0);
+}
+
+static void same_op(const prs_op *x, const prs_op *y)
+{
+	CU_ASSERT_EQUAL(x->item, y->item);
+	/* the legacy _index aggregation is told for search and msearch only */
+	CU_ASSERT_EQUAL(x->flags & ~PRS_INDEX_TERMS_AGG,
+			y->flags & ~PRS_INDEX_TERMS_AGG);
+	CU_ASSERT_STRING_EQUAL(x->role ? x->role : "", y->role ? y->role : "");
+	CU_ASSERT_EQUAL_FATAL(x->nexprs, y->nexprs);
+	for (size_t i = 0; i < x->nexprs; i++)
+		CU_ASSERT_STRING_EQUAL(x->exprs[i], y->exprs[i]);
+}
+
+/* The ops of r but the top-level one and those of the route's handler
+ * ("also"), into out[]. */
+static size_t body_ops(const prs_request *r, const prs_op **out, size_t cap)
+{
+	size_t k = 0;
+
+	for (size_t i = 1; i < r->nops && k < cap; i++)
+		if (!r->ops[i].role || strcmp(r->ops[i].role, "also") != 0)
+			out[k++] = &r->ops[i];
+	return k;
+}
+
+/* The same outcome, bar the top-level op's action and flags and the
+ * handler's further ops. */
+static void same_outcome(const prs_request *x, const prs_request *y)
+{
+	const prs_op *ox[16], *oy[16];
+	size_t nx = body_ops(x, ox, 16), ny = body_ops(y, oy, 16);
+
+	CU_ASSERT_EQUAL(x->status, y->status);
+	CU_ASSERT_EQUAL(x->code, y->code);
+	CU_ASSERT_STRING_EQUAL(x->error ? x->error : "",
+			       y->error ? y->error : "");
+	if (x->status)
+		return;
+	CU_ASSERT_EQUAL_FATAL(nx, ny);
+	for (size_t i = 0; i < nx; i++)
+		same_op(ox[i], oy[i]);
+	CU_ASSERT_EQUAL_FATAL(x->ops[0].nexprs, y->ops[0].nexprs);
+}
+
+/* A search body and an _msearch search line decide as the same body of
+ * a rank_eval request and an _msearch/template line, which are always
+ * parsed in full. */
+static void both_ways(ng_arena *other, const char *s, size_t n)
+{
+	prs_request parsed;
+	char line[512];
+
+	decompose_in(&arena, &req, "/x/_search", s, n);
+	decompose_in(other, &parsed, "/x/_rank_eval", s, n);
+	same_outcome(&req, &parsed);
+	if (memchr(s, '\n', n) || n + 4 > sizeof(line))
+		return;
+	memcpy(line, "{}\n", 3);
+	memcpy(line + 3, s, n);
+	line[n + 3] = '\n';
+	decompose_in(&arena, &req, "/_msearch", line, n + 4);
+	decompose_in(other, &parsed, "/_msearch/template", line, n + 4);
+	same_outcome(&req, &parsed);
+}
+
+static void plain_bodies_decide_as_parsed_ones(void)
+{
+	static ng_arena other;
+	char text[256];
+
+	for (size_t i = 0; i < sizeof(body_cases) / sizeof(body_cases[0]); i++) {
+		const body_case *k = &body_cases[i];
+		size_t n = k->n ? k->n : strlen(k->s);
+
+		both_ways(&other, k->s, n);
+	}
+	/* around the scan's own depth limit, and the readers' */
+	for (size_t d = 30; d <= 34; d++)
+		both_ways(&other, text, nested(text, d));
+	for (size_t d = 63; d <= 66; d++)
+		both_ways(&other, text, nested(text, d));
+	ng_arena_free(&other);
+}
+
+static bool no_key(const char *k, size_t n)
+{
+	return false;
+}
+
+static bool key_a(const char *k, size_t n)
+{
+	return n == 1 && k[0] == 'a';
+}
+
+/* What the scan passes: valid bodies of the plain subset, within the
+ * depth limit, with no repeated key and no key the caller reads. */
+static void json_scan_passes_the_plain_subset_only(void)
+{
+	char text[256];
+
+	for (size_t i = 0; i < sizeof(body_cases) / sizeof(body_cases[0]); i++) {
+		const body_case *k = &body_cases[i];
+		size_t n = k->n ? k->n : strlen(k->s);
+
+		if (prs_json_plain(k->s, n, 64, no_key) != (k->plain || k->read))
+			fprintf(stderr, "\n  case %zu: %s\n", i, k->s);
+		CU_ASSERT_EQUAL(prs_json_plain(k->s, n, 64, no_key),
+				k->plain || k->read);
+	}
+	CU_ASSERT_FALSE(prs_json_plain("{\"b\":{\"a\":1}}", 13, 64, key_a));
+	CU_ASSERT_TRUE(prs_json_plain("{\"b\":{\"ab\":1}}", 14, 64, key_a));
+	/* the depth counts objects and arrays, as the readers count them */
+	CU_ASSERT_TRUE(prs_json_plain("{\"a\":[{}]}", 10, 3, no_key));
+	CU_ASSERT_FALSE(prs_json_plain("{\"a\":[{}]}", 10, 2, no_key));
+	CU_ASSERT_FALSE(prs_json_plain("{}", 2, 0, no_key));
+	CU_ASSERT_TRUE(prs_json_plain(text, nested(text, 32), 64, no_key));
+	CU_ASSERT_FALSE(prs_json_plain(text, nested(text, 33), 64, no_key));
+	CU_ASSERT_FALSE(prs_json_plain("", 0, 64, no_key));
+	CU_ASSERT_FALSE(prs_json_plain(" ", 1, 64, no_key));
+}
+
 static void rank_eval_requests_read_their_lookups(void)
 {
 	prs_request *r = rest("POST", "/a/_rank_eval",
@@ -2300,5 +2520,7 @@ void suite_rest(void)
 		NG_TEST(render_template_reads_nothing),
 		NG_TEST(msearch_template_items_read_their_lookups),
 		NG_TEST(rank_eval_requests_read_their_lookups),
+		NG_TEST(plain_bodies_decide_as_parsed_ones),
+		NG_TEST(json_scan_passes_the_plain_subset_only),
 		NG_TEST(query_text_counts_toward_the_depth_limit));
 }
