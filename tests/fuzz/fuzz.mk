@@ -36,6 +36,7 @@ FUZZ_TABLE := \
   body_reindex:fuzz_body:-DFZ_PATH='"/_reindex"' \
   body_by_query:fuzz_body:-DFZ_PATH='"/logs-*/_update_by_query"' \
   body_terms_lookup:fuzz_body:-DFZ_PATH='"/logs-*/_search"' \
+  json_plain:fuzz_json_plain: \
   expr:fuzz_expr: \
   dn:fuzz_dn: \
   request:fuzz_request:

@@ -127,7 +127,16 @@ def dn_seeds():
                 b"CN=a\\,b+UID=x,O=\"q,uoted\"", b"")
 
 
+def json_plain_seeds():
+    yield from body_seeds("body_terms_lookup")
+    yield from (b'{"query":{"match_all":{}}}', b' {"a":[1,-2.5e3,true,null]} ',
+                b'{"a":{"b":{"c":"d\\n"}}}', b'{"a":1,"a":2}', b'{"xa":1}',
+                b'{"a":"\\u0041"}', b'{}\t', b'[]')
+
+
 def seeds(name):
+    if name == "json_plain":
+        return json_plain_seeds()
     if name.startswith("policy_"):
         kind = name[len("policy_"):]
         kind = "opensearch" if kind == "node_settings" else kind
