@@ -44,9 +44,12 @@ static bool js_value(jscan *j);
 
 static void js_space(jscan *j)
 {
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' ||
-				 *j->p == '\r' || *j->p == '\t'))
-		j->p++;
+	const char *p = j->p;
+
+	while (p < j->end && (*p == ' ' || *p == '\n' || *p == '\r' ||
+			      *p == '\t'))
+		p++;
+	j->p = p;
 }
 
 /* Is the next byte ch? Then step over it. */
@@ -62,18 +65,22 @@ static bool js_byte(jscan *j, char ch)
  * A value may hold the escapes of one character; a key none. */
 static bool js_string(jscan *j, bool key)
 {
-	while (j->p < j->end) {
-		unsigned char ch = (unsigned char)*j->p++;
+	const char *p = j->p, *end = j->end;
 
-		if (ch == '"')
+	while (p < end) {
+		unsigned char ch = (unsigned char)*p++;
+
+		if (ch == '"') {
+			j->p = p;
 			return true;
+		}
 		if (ch < 0x20)
 			return false;
 		if (ch != '\\')
 			continue;
-		if (key || j->p >= j->end || !memchr("\"\\/bfnrt", *j->p, 8))
+		if (key || p >= end || !memchr("\"\\/bfnrt", *p, 8))
 			return false;
-		j->p++;
+		p++;
 	}
 	return false;
 }

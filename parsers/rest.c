@@ -538,19 +538,23 @@ static bool same_literal(const lit_key *a, const lit_key *b)
 #define HASH_MUL 0x9e3779b97f4a7c15ull
 
 /* The first slot to look for the literal in: a hash of its position and
- * text, read 8 bytes at a time. */
+ * text, read 8 bytes at a time, the last word overlapping the one before
+ * it. */
 static size_t lit_slot(const lit_key *k)
 {
 	uint64_t h = ((uint64_t)k->nsegs << 16 | (uint64_t)k->pos << 8) ^
-		     k->len, w;
+		     k->len, w = 0;
 	size_t i = 0;
 
-	for (; i + 8 <= k->len; i += 8) {
-		memcpy(&w, k->text + i, 8);
-		h = (h ^ w) * HASH_MUL;
+	if (k->len < 8) {
+		memcpy(&w, k->text, k->len);
+	} else {
+		for (; i + 8 < k->len; i += 8) {
+			memcpy(&w, k->text + i, 8);
+			h = (h ^ w) * HASH_MUL;
+		}
+		memcpy(&w, k->text + k->len - 8, 8);
 	}
-	for (w = 0; i < k->len; i++)
-		w = w << 8 | (unsigned char)k->text[i];
 	h = (h ^ w) * HASH_MUL;
 	return (size_t)(h ^ h >> 32) & route_ix.mask;
 }
