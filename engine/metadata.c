@@ -1475,6 +1475,31 @@ static void index_names(ng_metadata *m)
 	}
 }
 
+/* Give the name its flags, and its object its position in the list. */
+static void name_place(ng_metadata *m, md_name *n, uint32_t pos)
+{
+	const md_index *x;
+
+	switch (n->kind) {
+	case MD_INDEX:
+		x = &m->indices[n->id];
+		m->indices[n->id].pos = pos;
+		n->flags = (x->closed ? MD_NAME_CLOSED : MD_NAME_OPEN) |
+			   (x->hidden ? MD_NAME_HIDDEN : 0);
+		break;
+	case MD_ALIAS:
+		m->aliases[n->id].pos = pos;
+		n->flags = MD_NAME_ALIAS |
+			   (m->aliases[n->id].hidden ? MD_NAME_HIDDEN : 0);
+		break;
+	default:
+		m->streams[n->id].pos = pos;
+		n->flags = MD_NAME_STREAM |
+			   (m->streams[n->id].hidden ? MD_NAME_HIDDEN : 0);
+		break;
+	}
+}
+
 static void finish_names(mdp *p)
 {
 	ng_metadata *m = p->m;
@@ -1488,6 +1513,8 @@ static void finish_names(mdp *p)
 		put_name(m, m->streams[i].name, MD_DATA_STREAM, (uint32_t)i);
 	qsort(m->names, m->nnames, sizeof(md_name), name_cmp);
 
+	for (size_t i = 0; i < m->nnames; i++)
+		name_place(m, &m->names[i], (uint32_t)i);
 	index_names(m);
 }
 

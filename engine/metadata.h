@@ -30,6 +30,7 @@ typedef struct md_index {
 	size_t naliases;
 	const char *data_stream;     /* parent stream, or NULL */
 	uint32_t stream_id;          /* its id, when data_stream is set */
+	uint32_t pos;                /* position in ng_metadata.names */
 } md_index;
 
 typedef struct md_alias {
@@ -40,6 +41,7 @@ typedef struct md_alias {
 	int64_t write_index;         /* index id, or -1 */
 	bool hidden;
 	bool filtered;
+	uint32_t pos;                /* position in ng_metadata.names */
 } md_alias;
 
 typedef struct md_stream {
@@ -48,7 +50,15 @@ typedef struct md_stream {
 	const uint32_t *indices;     /* backing index ids, oldest first */
 	size_t nindices;
 	bool hidden;
+	uint32_t pos;                /* position in ng_metadata.names */
 } md_stream;
+
+/* md_name.flags: what a wildcard's options select by, in one byte. */
+#define MD_NAME_OPEN 0x01            /* an open index */
+#define MD_NAME_CLOSED 0x02          /* a closed index */
+#define MD_NAME_ALIAS 0x04
+#define MD_NAME_STREAM 0x08
+#define MD_NAME_HIDDEN 0x10
 
 /* One name in the sorted list: an index, alias or data stream. */
 typedef struct md_name {
@@ -56,6 +66,7 @@ typedef struct md_name {
 	uint32_t len;
 	md_kind kind;
 	uint32_t id;                 /* id within its kind */
+	uint8_t flags;               /* MD_NAME_* */
 } md_name;
 
 struct ng_metadata {

@@ -97,15 +97,18 @@ static int row_seen(ng_arena *a, rs_result *o, const rs_row *row, bool *seen)
 	return 0;
 }
 
-/* Room for one more row (the arena keeps the old array until reset). */
-static int grow_rows(ng_arena *a, rs_result *o)
+/* Room for `more` rows past the last (the arena keeps the old array until
+ * reset): a wildcard reserves its whole range at once. */
+static int reserve_rows(ng_arena *a, rs_result *o, size_t more)
 {
 	size_t cap;
 	rs_row *rows;
 
-	if (o->nrows < o->cap)
+	if (o->cap - o->nrows >= more)
 		return 0;
 	cap = o->cap ? o->cap * 2 : 16;
+	if (cap - o->nrows < more)
+		cap = o->nrows + more;
 	rows = ng_arena_alloc(a, cap * sizeof(*rows));
 	if (!rows)
 		return NG_ENOMEM;
@@ -114,6 +117,11 @@ static int grow_rows(ng_arena *a, rs_result *o)
 	o->rows = rows;
 	o->cap = cap;
 	return 0;
+}
+
+static int grow_rows(ng_arena *a, rs_result *o)
+{
+	return reserve_rows(a, o, 1);
 }
 
 int rs_add_row(ng_arena *a, rs_result *o, const rs_row *row)
@@ -130,109 +138,6 @@ int rs_add_row(ng_arena *a, rs_result *o, const rs_row *row)
 	if (o->seen && o->seen_n == o->nrows - 1)
 		o->seen_n = o->nrows;
 	return 0;
-}
-
-/* Append a row known not to be there: the rows of one wildcard over the
- * sorted names are distinct, so when no row came before they need no
- * look in the set, which is marked stale and rebuilt on its next use. */
-static int push_row(ng_arena *a, rs_result *o, const rs_row *row)
-{
-	if (grow_rows(a, o) != 0)
-		return NG_ENOMEM;
-	o->rows[o->nrows++] = *row;
-	o->seen_n = SIZE_MAX;
-	return 0;
-}
-
-/* A row of a wildcard or "all": pushed when the result was empty before
- * it (`fresh`), else added without repeats. */
-static int add_selected(rs_ctx *c, const md_name *n, bool fresh)
-{
-	rs_row row = { n->name, n->kind, n->id, false, false };
-
-	if (fresh)
-		return push_row(c->a, c->out, &row);
-	return rs_add_row(c->a, c->out, &row);
-}
-
-static int add_row(rs_ctx *c, const char *name, md_kind kind, uint32_t id,
-		   bool remote)
-{
-	rs_row row = { name, kind, id, remote, false };
-
-	return rs_add_row(c->a, c->out, &row);
-}
-
-/* The modern semantics with expand_wildcards=none take "_all", "*" and
- * patterns as plain names, which no index has. */
-static int add_literal(rs_ctx *c, const char *name, bool all)
-{
-	rs_row row = { name, MD_NONE, 0, false, all };
-
-	if (c->ignore_unavailable)
-		return 0;
-	return rs_add_row(c->a, c->out, &row);
-}
-
-/* Does a wildcard or "all" of this operation select names of this kind?
- * The data-stream APIs select streams only. */
-static bool kind_wanted(const rs_ctx *c, md_kind kind)
-{
-	if (c->op->flags & PRS_DATA_STREAM)
-		return kind == MD_DATA_STREAM;
-	return true;
-}
-
-static bool is_hidden(const ng_metadata *m, const md_name *n)
-{
-	switch (n->kind) {
-	case MD_INDEX:
-		return m->indices[n->id].hidden;
-	case MD_ALIAS:
-		return m->aliases[n->id].hidden;
-	case MD_DATA_STREAM:
-		return m->streams[n->id].hidden;
-	default:
-		return false;
-	}
-}
-
-/* Would a wildcard (or "all") with these options select the name? */
-static bool visible(const rs_ctx *c, const md_name *n, bool dot_pattern)
-{
-	const ng_metadata *m = c->e->md;
-
-	if (n->kind == MD_INDEX && m->indices[n->id].closed &&
-	    !(c->expand & PRS_EXPAND_CLOSED))
-		return false;
-	if (n->kind == MD_INDEX && !m->indices[n->id].closed &&
-	    !(c->expand & PRS_EXPAND_OPEN))
-		return false;
-	if (is_hidden(m, n) && !(c->expand & PRS_EXPAND_HIDDEN) &&
-	    !(dot_pattern && n->name[0] == '.'))
-		return false;
-	return true;
-}
-
-static int select_all(rs_ctx *c)
-{
-	const ng_metadata *m = c->e->md;
-	bool fresh = c->out->nrows == 0;
-	int rc = 0;
-
-	if (c->literal)
-		return add_literal(c, "_all", true);
-	c->out->pattern = true;
-	c->wildcard_seen = true;
-	for (size_t i = 0; i < m->nnames && !rc; i++) {
-		const md_name *n = &m->names[i];
-
-		if (n->kind == MD_ALIAS || !visible(c, n, false) ||
-		    !kind_wanted(c, n->kind))
-			continue;
-		rc = add_selected(c, n, fresh);
-	}
-	return rc;
 }
 
 /* Glob with '*' only, as the cluster expands a request's names ('?' is
@@ -261,30 +166,114 @@ static bool glob(const char *p, const char *s)
 	return *p == '\0';
 }
 
+/* As add_names, when rows came before: each added without repeats. */
+static int add_names_again(rs_ctx *c, size_t first, size_t end,
+			   unsigned skip, const char *pat)
+{
+	const md_name *names = c->e->md->names;
+	int rc = 0;
+
+	for (size_t i = first; i < end && !rc; i++) {
+		const md_name *n = &names[i];
+		rs_row row = { n->name, n->kind, n->id, false, false };
+
+		if ((n->flags & skip) || (pat && !glob(pat, n->name)))
+			continue;
+		rc = rs_add_row(c->a, c->out, &row);
+	}
+	return rc;
+}
+
+/* Add names [first, end) of the sorted list, but those with a flag in
+ * `skip` or, given `pat`, not matching it. The rows are reserved first.
+ * When the result was empty before, they are appended: the rows of one
+ * pass over the sorted names are distinct, so they need no look in the
+ * set, which is marked stale and rebuilt on its next use. */
+static int add_names(rs_ctx *c, size_t first, size_t end, unsigned skip,
+		     const char *pat)
+{
+	const md_name *names = c->e->md->names;
+	rs_result *o = c->out;
+	rs_row *r;
+	int rc = reserve_rows(c->a, o, end - first);
+
+	if (rc || o->nrows)
+		return rc ? rc : add_names_again(c, first, end, skip, pat);
+	r = o->rows;
+	for (size_t i = first; i < end; i++) {
+		const md_name *n = &names[i];
+
+		if ((n->flags & skip) || (pat && !glob(pat, n->name)))
+			continue;
+		*r++ = (rs_row){ n->name, n->kind, n->id, false, false };
+	}
+	o->nrows = (size_t)(r - o->rows);
+	o->seen_n = SIZE_MAX;
+	return 0;
+}
+
+static int add_row(rs_ctx *c, const char *name, md_kind kind, uint32_t id,
+		   bool remote)
+{
+	rs_row row = { name, kind, id, remote, false };
+
+	return rs_add_row(c->a, c->out, &row);
+}
+
+/* The modern semantics with expand_wildcards=none take "_all", "*" and
+ * patterns as plain names, which no index has. */
+static int add_literal(rs_ctx *c, const char *name, bool all)
+{
+	rs_row row = { name, MD_NONE, 0, false, all };
+
+	if (c->ignore_unavailable)
+		return 0;
+	return rs_add_row(c->a, c->out, &row);
+}
+
+/* The flags of the names that a wildcard (or "all") with these options
+ * does not select: closed or open indices as expand_wildcards says,
+ * hidden names unless the pattern starts with a dot (then every name it
+ * can match does), and for the data-stream APIs all but streams. */
+static unsigned unselected(const rs_ctx *c, bool dot_pattern)
+{
+	unsigned m = 0;
+
+	if (!(c->expand & PRS_EXPAND_CLOSED))
+		m |= MD_NAME_CLOSED;
+	if (!(c->expand & PRS_EXPAND_OPEN))
+		m |= MD_NAME_OPEN;
+	if (!(c->expand & PRS_EXPAND_HIDDEN) && !dot_pattern)
+		m |= MD_NAME_HIDDEN;
+	if (c->op->flags & PRS_DATA_STREAM)
+		m |= MD_NAME_OPEN | MD_NAME_CLOSED | MD_NAME_ALIAS;
+	return m;
+}
+
+static int select_all(rs_ctx *c)
+{
+	if (c->literal)
+		return add_literal(c, "_all", true);
+	c->out->pattern = true;
+	c->wildcard_seen = true;
+	return add_names(c, 0, c->e->md->nnames,
+			 unselected(c, false) | MD_NAME_ALIAS, NULL);
+}
+
 /* The names in the prefix range of "prefix*" all match it: only a
  * pattern with more to it is globbed. */
 static int select_wildcard(rs_ctx *c, const char *pat)
 {
-	const ng_metadata *m = c->e->md;
 	size_t plen = strcspn(pat, "*"), first, count;
-	bool dot = pat[0] == '.', fresh = c->out->nrows == 0;
 	bool prefix_only = pat[plen] == '*' && pat[plen + 1] == '\0';
-	int rc = 0;
 
 	if (c->literal)
 		return add_literal(c, pat, false);
 	c->out->pattern = true;
 	c->wildcard_seen = true;
-	md_prefix_range(m, pat, plen, &first, &count);
-	for (size_t i = first; i < first + count && !rc; i++) {
-		const md_name *n = &m->names[i];
-
-		if ((!prefix_only && !glob(pat, n->name)) ||
-		    !visible(c, n, dot) || !kind_wanted(c, n->kind))
-			continue;
-		rc = add_selected(c, n, fresh);
-	}
-	return rc;
+	md_prefix_range(c->e->md, pat, plen, &first, &count);
+	return add_names(c, first, first + count, unselected(c, pat[0] == '.'),
+			 prefix_only ? NULL : pat);
 }
 
 /* How many backing indices of the stream the exclusion matches. */
