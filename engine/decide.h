@@ -66,6 +66,9 @@ typedef struct dc_ctx {
 	int link_aid;
 	dc_act act[8];             /* ops.c: actions by pointer */
 	const prs_request *pr;
+	/* Once many rows are checked (c->memo): the answers kept for them,
+	 * for the action last asked for (grant.c), or NULL. */
+	struct dc_bulk *bulk;
 } dc_ctx;
 
 void dc_ctx_init(dc_ctx *c, const ng_engine *e, const ng_request *r,
@@ -116,6 +119,20 @@ int dc_grant_reasons(const pol_compiled *pc, char ***out);
  * role, or -1. Special indices (security, system, protected) are not
  * considered here; see dc_row_special. */
 int dc_grant_row(dc_ctx *c, const rs_row *row, int aid, const char *action);
+
+/* The rows of an operation checked for one action. */
+typedef struct dc_rows {
+	const rs_row *rows;
+	size_t n;
+	bool *granted;             /* per row: held so far; cleared if not */
+	const bool *todo;          /* per row: to check; NULL for all */
+	int role;                  /* the first granting role, once found */
+	const char *special;       /* why a special index was refused */
+} dc_rows;
+
+/* dc_grant_row, then dc_row_special, for every local row still granted
+ * and to check; many rows at once share the answers they can. */
+void dc_check_rows(dc_ctx *c, dc_rows *r, int aid, const char *action);
 /* Does some mapped role grant the action on any index at all? */
 bool dc_grant_any(dc_ctx *c, int aid, const char *action);
 /* Does the entry's pattern (static or rendered) match the name itself?

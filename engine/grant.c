@@ -352,21 +352,350 @@ static int grant_link(dc_ctx *c, uint32_t id, size_t k, const char *name,
 	return role;
 }
 
+/* ---------------------------------------------------------------------
+ * Many rows (c->memo set): the tables' answers kept by entry set, and the
+ * rendered dynamic patterns turned, once per action, into spans of the
+ * sorted names, so that checking an index is an array load and a
+ * comparison of its position rather than a pattern match.
+ */
+#define SET_SLOTS 1024             /* a power of two */
+
+/* The names a rendered pattern may match: positions [lo, hi) in the
+ * sorted names; those that `p` is not NULL for must also match it. */
+typedef struct dc_span {
+	uint32_t lo, hi;
+	const pol_pattern *p;
+	const dc_entry *de;
+	int role;
+} dc_span;
+
+typedef struct dc_bulk dc_bulk;
+
+struct dc_bulk {
+	const char *action;        /* what the answers are for */
+	int aid;
+	bool ok;                   /* spans listed */
+	uint32_t key[SET_SLOTS];   /* entry set + 1; 0 empty */
+	int32_t role[SET_SLOTS];
+	dc_span *spans;            /* in entry order: lowest role first */
+	size_t nspans, capspans;
+	uint32_t lo, hi;           /* every span is within [lo, hi) */
+};
+
+/* The literal text every match of a canonical glob starts with. */
+static size_t glob_head(const pol_pattern *p)
+{
+	size_t i = 0;
+
+	while (i < p->litlen && !strchr("*?\\", p->lit[i]))
+		i++;
+	return i;
+}
+
+/* The span of a rendered pattern. False when it matches no name. */
+static bool span_of(const ng_metadata *md, const pol_pattern *p,
+		    dc_span *sp)
+{
+	size_t first = 0, count = md->nnames;
+	const md_name *mn;
+
+	sp->p = NULL;
+	if (p->flags & POL_PAT_ICASE) {
+		sp->p = p;
+	} else if (p->kind == POL_PAT_EXACT) {
+		mn = md_lookup(md, p->lit, p->litlen);
+		first = mn ? (size_t)(mn - md->names) : 0;
+		count = mn != NULL;
+	} else if (p->kind == POL_PAT_PREFIX) {
+		md_prefix_range(md, p->lit, p->litlen, &first, &count);
+	} else if (p->kind == POL_PAT_GLOB) {
+		md_prefix_range(md, p->lit, glob_head(p), &first, &count);
+		sp->p = p;
+	} else if (p->kind != POL_PAT_ANY) {
+		sp->p = p;         /* a regex, or what matches nothing */
+	}
+	sp->lo = (uint32_t)first;
+	sp->hi = (uint32_t)(first + count);
+	return count > 0;
+}
+
+static int add_span(dc_ctx *c, dc_bulk *b, const dc_span *sp)
+{
+	if (b->nspans == b->capspans) {
+		size_t cap = b->capspans ? b->capspans * 2 : 8;
+		dc_span *n = ng_arena_alloc(c->a, cap * sizeof(*n));
+
+		if (!n)
+			return NG_ENOMEM;
+		if (b->nspans)
+			memcpy(n, b->spans, b->nspans * sizeof(*n));
+		b->spans = n;
+		b->capspans = cap;
+	}
+	b->spans[b->nspans++] = *sp;
+	b->lo = b->lo < sp->lo ? b->lo : sp->lo;
+	b->hi = b->hi > sp->hi ? b->hi : sp->hi;
+	return 0;
+}
+
+/* The spans of the entries with dynamic patterns granting the action. */
+static int list_spans(dc_ctx *c, dc_bulk *b, int aid, const char *action)
+{
+	size_t n;
+	const uint32_t *g = dyn_granting(c, aid, action, &n);
+	int rc = g ? 0 : NG_ENOMEM;
+
+	b->nspans = 0;
+	b->lo = UINT32_MAX;
+	b->hi = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		dc_entry *de = &c->entries[g[i]];
+
+		dyn_ready(c, de);
+		for (size_t k = 0; !rc && k < de->ndyn; k++) {
+			dc_span sp = { .de = de, .role = (int)de->e->role };
+
+			if (span_of(c->md, &de->dyn[k], &sp))
+				rc = add_span(c, b, &sp);
+		}
+	}
+	return rc;
+}
+
+/* The kept answers for the action, made ready; NULL when the tables
+ * cannot answer for it, or out of memory. */
+static dc_bulk *bulk_for(dc_ctx *c, int aid, const char *action)
+{
+	dc_bulk *b = c->bulk;
+
+	if (b && b->aid == aid && b->action == action)
+		return b->ok ? b : NULL;
+	if (!b) {
+		b = c->bulk = ng_arena_alloc(c->a, sizeof(*b));
+		if (!b)
+			return NULL;
+		b->spans = NULL;
+		b->capspans = 0;
+	}
+	b->aid = aid;
+	b->action = action;
+	memset(b->key, 0, sizeof(b->key));
+	/* outside the dictionary, the tables cannot answer */
+	b->ok = aid >= 0 && (size_t)aid < c->pc->nactions && c->e->tables;
+	if (b->ok && list_spans(c, b, aid, action) != 0) {
+		c->dyn_rc = NG_ENOMEM;
+		b->ok = false;
+	}
+	return b->ok ? b : NULL;
+}
+
+/* What the tables alone answer for index `id` of entry set `sid`, kept
+ * by set: grant_known with the dynamic entries set aside. */
+static int set_role(dc_ctx *c, dc_bulk *b, uint32_t sid, uint32_t id,
+		    int aid, const char *action)
+{
+	size_t h = sid & (SET_SLOTS - 1), ndyn = c->ndyn;
+
+	if (b->key[h] == sid + 1)
+		return b->role[h];
+	c->ndyn = 0;
+	b->role[h] = grant_known(c, c->md->indices[id].name, MD_INDEX, id,
+				 aid, action);
+	c->ndyn = ndyn;
+	b->key[h] = sid + 1;
+	return b->role[h];
+}
+
+static bool excluded(const pol_entry *e, const char *name, size_t n)
+{
+	for (size_t k = 0; k < e->nexc; k++)
+		if (pol_pattern_refuses(&e->exc[k], name, n))
+			return true;
+	return false;
+}
+
+/* The lowest role below `role` (any, when it is -1) whose dynamic
+ * patterns grant the action on the name at position `pos`, or `role`. */
+static int span_role(const dc_bulk *b, uint32_t pos, const char *name,
+		     int role)
+{
+	for (size_t i = 0; i < b->nspans; i++) {
+		const dc_span *sp = &b->spans[i];
+		size_t n;
+
+		if (role >= 0 && sp->role >= role)
+			break;
+		if (pos < sp->lo || pos >= sp->hi)
+			continue;
+		n = strlen(name);
+		if ((sp->p && !pol_pattern_match(sp->p, name, n)) ||
+		    excluded(sp->de->e, name, n))
+			continue;
+		return sp->role;
+	}
+	return role;
+}
+
+/* The grant on a name linked to the index: its aliases, then its data
+ * stream, each answered once (`memo`, may be NULL). */
+static int grant_links(dc_ctx *c, const md_index *ix, const int32_t *memo,
+		       int aid, const char *action)
+{
+	size_t k = 0, slot;
+	int role = -1;
+
+	for (; role < 0 && k < ix->naliases; k++) {
+		slot = ix->alias_ids[k];
+		role = memo && memo[slot] ? memo[slot] - 2 :
+		       grant_link(c, ix->id, k, ix->aliases[k], slot, aid,
+				  action);
+	}
+	if (role < 0 && ix->data_stream) {
+		slot = c->md->naliases + ix->stream_id;
+		role = memo && memo[slot] ? memo[slot] - 2 :
+		       grant_link(c, ix->id, k, ix->data_stream, slot, aid,
+				  action);
+	}
+	return role;
+}
+
 /* An index is covered by a grant on itself, on one of its aliases, or on
  * its data stream. */
 static int grant_index(dc_ctx *c, uint32_t id, int aid, const char *action)
 {
 	const md_index *ix = &c->md->indices[id];
 	int role = grant_known(c, ix->name, MD_INDEX, id, aid, action);
-	size_t k = 0;
 
-	for (; role < 0 && k < ix->naliases; k++)
-		role = grant_link(c, id, k, ix->aliases[k], ix->alias_ids[k],
-				  aid, action);
-	if (role < 0 && ix->data_stream)
-		role = grant_link(c, id, k, ix->data_stream,
-				  c->md->naliases + ix->stream_id, aid, action);
-	return role;
+	return role >= 0 ? role : grant_links(c, ix, NULL, aid, action);
+}
+
+/* Is the index special at all (dc_row_special)? Most are not. */
+static bool plain_index(const dc_ctx *c, uint32_t id)
+{
+	return (int64_t)id != c->e->security_index && !c->e->system[id] &&
+	       !c->e->protected_idx[id];
+}
+
+/* A row checked: its outcome recorded in `r`. */
+static void row_outcome(dc_ctx *c, dc_rows *r, size_t i, int role,
+			const char *action)
+{
+	const rs_row *row = &r->rows[i];
+	const char *why = NULL;
+
+	if (role >= 0 && !(row->kind == MD_INDEX && plain_index(c, row->id)))
+		why = dc_row_special(c, row, action);
+	if (why)
+		r->special = why;
+	if (role < 0 || why)
+		r->granted[i] = false;
+	else if (r->role < 0)
+		r->role = role;
+}
+
+/* The kept answers, as check_kept reads them. */
+typedef struct kept {
+	const md_index *ixs;
+	const uint32_t *sets;      /* entry set by index id */
+	const uint32_t *key;       /* dc_bulk's */
+	const int32_t *role;
+	uint32_t lo, hi;           /* dc_bulk's */
+	const int32_t *links;      /* link_memo, or NULL */
+	size_t naliases;
+} kept;
+
+#define KEPT_UNKNOWN (-3)
+
+/* grant_index for index `id` from what is kept, or KEPT_UNKNOWN when
+ * something is not known yet or a dynamic pattern may grant it. */
+static inline int kept_answer(const kept *k, uint32_t id)
+{
+	uint32_t sid = k->sets[id], h = sid & (SET_SLOTS - 1);
+	const md_index *ix = &k->ixs[id];
+	int32_t v;
+
+	if (sid == TB_NO_SET || k->key[h] != sid + 1 ||
+	    (ix->pos >= k->lo && ix->pos < k->hi))
+		return KEPT_UNKNOWN;
+	if (k->role[h] >= 0)
+		return k->role[h];
+	if (!k->links)
+		return KEPT_UNKNOWN;
+	for (size_t a = 0; a < ix->naliases; a++) {
+		v = k->links[ix->alias_ids[a]];
+		if (v != 1)
+			return v ? v - 2 : KEPT_UNKNOWN;
+	}
+	if (!ix->data_stream)
+		return -1;
+	v = k->links[k->naliases + ix->stream_id];
+	return v ? v - 2 : KEPT_UNKNOWN;
+}
+
+/* grant_index for index `id`, keeping what it learns. */
+static int kept_learn(dc_ctx *c, dc_bulk *b, const kept *k, uint32_t id,
+		      int aid, const char *action)
+{
+	const md_index *ix = &k->ixs[id];
+	uint32_t sid = k->sets[id];
+	int role;
+
+	if (sid == TB_NO_SET)
+		return grant_index(c, id, aid, action);
+	role = set_role(c, b, sid, id, aid, action);
+	if (ix->pos >= b->lo && ix->pos < b->hi)
+		role = span_role(b, ix->pos, ix->name, role);
+	return role >= 0 ? role : grant_links(c, ix, k->links, aid, action);
+}
+
+/* grant_index from the kept answers for the index rows: the entry set of
+ * the index, the tables' answer for the set, a dynamic pattern only when
+ * the index lies in a span, and the linked names' answers (`links`) when
+ * it is refused. The loop reads through locals (`k`): a store to
+ * granted[] may alias anything. */
+static void check_kept(dc_ctx *c, dc_bulk *b, dc_rows *r, int aid,
+		       const char *action)
+{
+	const kept k = { c->md->indices, tb_name_sets(c->e->tables, MD_INDEX),
+			 b->key, b->role, b->lo, b->hi,
+			 link_memo(c, aid, action), c->md->naliases };
+	const rs_row *rows = r->rows;
+	bool *granted = r->granted;
+	const bool *todo = r->todo;
+	size_t n = r->n;
+
+	for (size_t i = 0; i < n; i++) {
+		const rs_row *row = &rows[i];
+		int role = KEPT_UNKNOWN;
+
+		if (row->remote || !granted[i] || (todo && !todo[i]))
+			continue;
+		if (row->kind == MD_INDEX)
+			role = kept_answer(&k, row->id);
+		if (role == KEPT_UNKNOWN)
+			role = row->kind == MD_INDEX ?
+				kept_learn(c, b, &k, row->id, aid, action) :
+				dc_grant_row(c, row, aid, action);
+		if (role < 0)
+			granted[i] = false;
+		else
+			row_outcome(c, r, i, role, action);
+	}
+}
+
+void dc_check_rows(dc_ctx *c, dc_rows *r, int aid, const char *action)
+{
+	dc_bulk *b = c->memo ? bulk_for(c, aid, action) : NULL;
+
+	if (b) {
+		check_kept(c, b, r, aid, action);
+		return;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->rows[i].remote && r->granted[i] &&
+		    (!r->todo || r->todo[i]))
+			row_outcome(c, r, i, dc_grant_row(c, &r->rows[i], aid,
+							   action), action);
 }
 
 /* Legacy semantics: a grant on every member counts for the alias. */

@@ -285,25 +285,13 @@ static void want_memo(dc_ctx *c, size_t nrows)
 /* Check every row for one action; mark rows that fail. */
 static int rows_for_action(dc_ctx *c, op_state *s, const char *action)
 {
-	int aid = action_id(c, action);
+	dc_rows r = { s->res.rows, s->res.nrows, s->granted, s->todo, s->role,
+		      s->special };
 
 	want_memo(c, s->res.nrows);
-	for (size_t i = 0; i < s->res.nrows; i++) {
-		const rs_row *row = &s->res.rows[i];
-		const char *why;
-		int role;
-
-		if (row->remote || !s->granted[i] || (s->todo && !s->todo[i]))
-			continue;
-		role = dc_grant_row(c, row, aid, action);
-		why = role >= 0 ? dc_row_special(c, row, action) : NULL;
-		if (why)
-			s->special = why;
-		if (role < 0 || why)
-			s->granted[i] = false;
-		else if (s->role < 0)
-			s->role = role;
-	}
+	dc_check_rows(c, &r, action_id(c, action), action);
+	s->role = r.role;
+	s->special = r.special;
 	return 0;
 }
 

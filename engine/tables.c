@@ -885,3 +885,10 @@ bool tb_role_entries(const tb_tables *t, size_t role, size_t *first,
 	*end = t->role_first[role + 1];
 	return true;
 }
+
+const uint32_t *tb_name_sets(const tb_tables *t, md_kind kind)
+{
+	if (!t || kind < MD_INDEX || kind > MD_DATA_STREAM)
+		return NULL;
+	return t->name_set[kind];
+}

@@ -78,4 +78,12 @@ int tb_grant_link(const tb_tables *t, tb_memo *memo, uint32_t id, size_t k,
 bool tb_role_entries(const tb_tables *t, size_t role, size_t *first,
 		     size_t *end);
 
+/* The entry set of every metadata name of a kind, by id: names of one
+ * set get the same answer from tb_grant_id, for any action and roles, so
+ * that a caller checking many names may keep the answers by set.
+ * TB_NO_SET where the tables do not cover the name; NULL without tables.
+ * No allocation. */
+#define TB_NO_SET UINT32_MAX
+const uint32_t *tb_name_sets(const tb_tables *t, md_kind kind);
+
 #endif /* NG_TABLES_H */
