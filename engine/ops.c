@@ -31,6 +31,15 @@ typedef struct op_state {
 	int role;               /* a granting role, for the reason */
 	const char *special;    /* why a special index was refused */
 	const char *error;
+	/* What the rows come to once every one is checked (sum_rows): the
+	 * local rows, those held, the remote ones, whether one is missing;
+	 * and, when every local row held is an index (`plain`), the names
+	 * that the checks of the operation list, the same for each. */
+	bool summed, plain, missing;
+	size_t local, held, nremote;
+	ng_strv allowed, denied;
+	bool drop_refused;      /* break_down left the refused aliases and
+	                         * streams for sum_rows to drop */
 } op_state;
 
 /* Accumulated over the whole request. */
@@ -357,19 +366,89 @@ static op_outcome empty_outcome(dc_ctx *c, const op_state *s)
 	return OP_ALLOW;
 }
 
-static op_outcome combine_rows(dc_ctx *c, op_state *s, const char *action)
+static bool has_members(dc_ctx *c, const rs_row *r)
 {
-	size_t local = 0, granted = 0;
-	bool missing = false;
+	return r->kind == MD_ALIAS || r->kind == MD_DATA_STREAM;
+}
 
-	for (size_t i = 0; i < s->res.nrows; i++) {
-		if (s->res.rows[i].remote)
+/* Settle the rows once every one is checked, dropping the refused
+ * aliases and streams if break_down left them, and sum them up (see
+ * op_state): the outcome of a row holds for every action. With many
+ * rows, the names to list are gathered on the way; they serve while
+ * every row held is an index (distinct, as a resolution leaves them). */
+static void sum_rows(dc_ctx *c, op_state *s)
+{
+	rs_row *rows = s->res.rows;
+	bool *granted = s->granted, drop = s->drop_refused;
+	bool alias_names = (s->op->flags & PRS_ALIAS_NAMES) != 0;
+	size_t n = s->res.nrows, local = 0, held = 0, nallowed = 0;
+	size_t ndenied = 0, k = 0;
+	bool missing = false, plain = n >= MEMO_ROWS;
+	const char **allowed = NULL, **denied = NULL;
+
+	if (s->summed)
+		return;
+	if (plain) {
+		allowed = ng_arena_alloc(c->a, 2 * n * sizeof(*allowed));
+		denied = allowed + n;
+		plain = allowed != NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const rs_row *r = &rows[i];
+		bool held_here = granted[i];
+
+		if (drop) {
+			if (!held_here && has_members(c, r))
+				continue;
+			rows[k] = *r;
+			granted[k] = held_here;
+			r = &rows[k];
+		}
+		k++;
+		/* an index row is local, and there, and listed by its name */
+		if (r->kind == MD_INDEX) {
+			local++;
+			held += held_here;
+			if (plain && held_here)
+				allowed[nallowed++] = r->name;
+			else if (plain)
+				denied[ndenied++] = r->name;
+			continue;
+		}
+		if (r->remote)
 			continue;
 		local++;
-		granted += s->granted[i];
-		missing |= s->res.rows[i].kind == MD_NONE &&
-			   !s->res.rows[i].literal_all;
+		missing |= r->kind == MD_NONE && !r->literal_all;
+		held += held_here;
+		plain &= !held_here;
+		if (plain && !(r->kind == MD_NONE && alias_names))
+			denied[ndenied++] = r->name;
 	}
+	if (drop) {
+		/* rs_add_row rebuilds its set from the rows if used again */
+		s->res.nrows = k;
+		s->res.seen_n = SIZE_MAX;
+		s->drop_refused = false;
+	}
+	s->summed = true;
+	s->plain = plain;
+	s->local = local;
+	s->held = held;
+	s->nremote = k - local;
+	s->missing = missing;
+	s->allowed = (ng_strv){ allowed, nallowed, nallowed };
+	s->denied = (ng_strv){ denied, ndenied, ndenied };
+}
+
+static op_outcome combine_rows(dc_ctx *c, op_state *s, const char *action)
+{
+	size_t local, granted;
+	bool missing;
+
+	sum_rows(c, s);
+	local = s->local;
+	granted = s->held;
+	missing = s->missing;
 	if (local == 0)
 		return empty_outcome(c, s);
 	/* modern: alias names asked for and none held is a refusal */
@@ -396,6 +475,7 @@ static op_outcome combine_rows(dc_ctx *c, op_state *s, const char *action)
 	return empty_outcome(c, s) == OP_ALLOW ? OP_PARTIAL : OP_DENY;
 }
 
+/* The check of one action over the rows, as summed or row by row. */
 static int report_rows(dc_ctx *c, op_state *s, const char *action,
 		       op_outcome out)
 {
@@ -406,13 +486,23 @@ static int report_rows(dc_ctx *c, op_state *s, const char *action,
 
 	if (!k)
 		return NG_ENOMEM;
+	k->allowed = out != OP_DENY && out != OP_BAD;
+	if (!k->allowed)
+		k->missing = action;
+	sum_rows(c, s);
+	if (s->plain) {
+		/* the lists are read only from now on: shared */
+		k->denied = s->denied;
+		if (k->allowed)
+			k->indices = s->allowed;
+		return 0;
+	}
 	if (s->res.nrows >= MEMO_ROWS) {
 		kc.seen = ng_arena_calloc(c->a, (c->md->nindices / 64 + 1) *
 					  sizeof(uint64_t));
 		if (!kc.seen)
 			return NG_ENOMEM;
 	}
-	k->allowed = out != OP_DENY && out != OP_BAD;
 	for (size_t i = 0; i < s->res.nrows && !rc; i++) {
 		const rs_row *row = &s->res.rows[i];
 
@@ -424,8 +514,6 @@ static int report_rows(dc_ctx *c, op_state *s, const char *action,
 		else if (!s->granted[i])
 			rc = ng_strv_push(&k->denied, c->a, row->name);
 	}
-	if (!k->allowed)
-		k->missing = action;
 	return rc;
 }
 
@@ -446,11 +534,6 @@ static const char *first_index_action(dc_ctx *c, const prs_op *op)
 	return NULL;
 }
 
-static bool has_members(dc_ctx *c, const rs_row *r)
-{
-	return r->kind == MD_ALIAS || r->kind == MD_DATA_STREAM;
-}
-
 /* The rows of a broken-down result, without repeats. The rows kept are
  * distinct already (a resolution repeats no alias, index or stream) and
  * members are indices: only index rows can repeat, and a bitset over the
@@ -461,6 +544,7 @@ typedef struct rows_out {
 	bool *granted, *todo;  /* per row, as in op_state */
 	uint64_t *checked;     /* index ids among the rows checked already */
 	uint64_t *held;        /* of those, the ones granted */
+	size_t ntodo;          /* rows put to check */
 } rows_out;
 
 
@@ -475,6 +559,7 @@ static void put_row(rows_out *w, const rs_row *r, bool granted, bool todo)
 	w->granted[w->o->nrows] = granted;
 	w->todo[w->o->nrows] = todo;
 	w->o->rows[w->o->nrows++] = *r;
+	w->ntodo += todo;
 }
 
 static void members(dc_ctx *c, const rs_row *r, const uint32_t **ids,
@@ -528,22 +613,50 @@ static size_t broken_size(dc_ctx *c, const op_state *s)
 	return n;
 }
 
-/* Is some refused row an alias or a data stream? Else there is nothing
- * to break down, and the rows need not be copied. */
-static bool refused_members(dc_ctx *c, const op_state *s)
+/* How the refused aliases and streams lie among the rows. */
+typedef enum shape {
+	SHAPE_NONE,             /* there is none */
+	SHAPE_FOLLOWED,         /* each followed by exactly its members */
+	SHAPE_OTHER
+} shape;
+
+/* Is each refused alias or stream followed, in the rows, by exactly its
+ * members in order? A wildcard over time-based indices and their alias
+ * often is: "logs-a" sorts right before "logs-a-2026.03.21"... Then
+ * breaking down puts each member where its own row is, checked already,
+ * and only drops the aliases and streams. */
+static shape refused_shape(dc_ctx *c, const op_state *s)
 {
-	for (size_t i = 0; i < s->res.nrows; i++)
-		if (!s->granted[i] && has_members(c, &s->res.rows[i]))
-			return true;
-	return false;
+	const rs_row *rows = s->res.rows;
+	size_t n = s->res.nrows;
+	shape sh = SHAPE_NONE;
+
+	for (size_t i = 0; i < n; i++) {
+		const uint32_t *ids;
+		size_t k;
+
+		if (s->granted[i] || !has_members(c, &rows[i]))
+			continue;
+		members(c, &rows[i], &ids, &k);
+		if (k > n - i - 1)
+			return SHAPE_OTHER;
+		for (size_t j = 0; j < k; j++)
+			if (rows[i + 1 + j].kind != MD_INDEX ||
+			    rows[i + 1 + j].id != ids[j])
+				return SHAPE_OTHER;
+		sh = SHAPE_FOLLOWED;
+		i += k;
+	}
+	return sh;
 }
 
 /* When an alias or a data stream is refused but the operation may be
  * narrowed, the peer goes on with the member indices the caller holds
  * (a grant on a member never extends to the alias). Returns 1 when rows
- * were replaced and the new ones (s->todo) must be checked, 0, or
- * NG_ENOMEM. A row kept keeps its outcome: checking it again would give
- * the same answer. */
+ * were replaced and some of the new ones (s->todo) must be checked, 2
+ * when the rows were replaced or are to be (s->drop_refused) with none
+ * to check, 0, or NG_ENOMEM. A row kept keeps its outcome: checking it
+ * again would give the same answer. */
 static int break_down(dc_ctx *c, op_state *s)
 {
 	const char *a = first_index_action(c, s->op);
@@ -551,11 +664,20 @@ static int break_down(dc_ctx *c, op_state *s)
 	rows_out w = { .o = &out };
 	size_t words;
 
-	if (!a || !may_reduce(c, s, a) || !refused_members(c, s))
+	if (!a || !may_reduce(c, s, a))
 		return 0;
 	/* the modern semantics break down only what a wildcard selected */
 	if (c->pc->config->mode == POL_MODE_V4 && !s->res.pattern)
 		return 0;
+	switch (refused_shape(c, s)) {
+	case SHAPE_NONE:
+		return 0;
+	case SHAPE_FOLLOWED:
+		s->drop_refused = true;
+		return 2;
+	default:
+		break;
+	}
 	out.cap = broken_size(c, s);
 	out.rows = ng_arena_alloc(c->a, out.cap * sizeof(*out.rows));
 	words = c->md->nindices / 64 + 1;
@@ -589,7 +711,7 @@ static int break_down(dc_ctx *c, op_state *s)
 	s->res = out;
 	s->granted = w.granted;
 	s->todo = w.todo;
-	return 1;
+	return w.ntodo ? 1 : 2;
 }
 
 /* A write that names an index which does not exist creates it: the
@@ -694,11 +816,17 @@ static void inherit_narrowing(op_state *s, const run_state *rs)
 	s->res.nrows = k;
 }
 
-static void remember_narrowing(dc_ctx *c, const op_state *s, run_state *rs)
+static void remember_narrowing(dc_ctx *c, op_state *s, run_state *rs)
 {
 	if (s->op->item >= 0 || rs->narrowed_exprs)
 		return;
 	rs->narrowed_exprs = (const char *const *)s->op->exprs;
+	sum_rows(c, s);
+	/* the names held: those summed, when no remote row is among them */
+	if (s->plain && !s->nremote) {
+		rs->kept = s->allowed;
+		return;
+	}
 	for (size_t i = 0; i < s->res.nrows; i++)
 		if (s->granted[i])
 			ng_strv_push(&rs->kept, c->a, s->res.rows[i].name);
@@ -721,8 +849,9 @@ static op_outcome index_op(dc_ctx *c, op_state *s, run_state *rs)
 	rc = break_down(c, s);
 	if (rc < 0)
 		return OP_DENY;
-	if (rc > 0)
+	if (rc == 1)
 		check_rows(c, s);
+	sum_rows(c, s);
 	for (unsigned i = 0; i < op->nactions; i++) {
 		const dc_act *x = act_of(c, op->actions[i]);
 		const char *a = x->name;
