@@ -4,7 +4,7 @@
 #include <string.h>
 
 #define CHUNK_MIN 8192
-#define ALIGN 16
+#define ALIGN NG_ARENA_ALIGN
 
 struct ng_arena_chunk {
 	ng_arena_chunk *next;
@@ -60,11 +60,12 @@ static int arena_grow(ng_arena *a, size_t n)
 		}
 	}
 	a->head = c;
-	a->used = 0;
+	a->next = c->data;
+	a->room = c->size;
 	return 0;
 }
 
-void *ng_arena_alloc(ng_arena *a, size_t n)
+void *ng_arena_alloc_grow(ng_arena *a, size_t n)
 {
 	size_t need = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	void *p;
@@ -73,11 +74,12 @@ void *ng_arena_alloc(ng_arena *a, size_t n)
 		return NULL;
 	if (a->limit && a->total + need > a->limit)
 		return NULL;
-	if (!a->head || a->head->size - a->used < need)
+	if (!a->head || a->room < need)
 		if (arena_grow(a, need) != 0)
 			return NULL;
-	p = a->head->data + a->used;
-	a->used += need;
+	p = a->next;
+	a->next += need;
+	a->room -= need;
 	a->total += need;
 	return p;
 }
@@ -110,7 +112,8 @@ char *ng_arena_strdup(ng_arena *a, const char *s)
 void ng_arena_reset(ng_arena *a)
 {
 	a->head = NULL;
-	a->used = 0;
+	a->next = NULL;
+	a->room = 0;
 	a->total = 0;
 }
 
@@ -131,7 +134,8 @@ void ng_arena_trim(ng_arena *a, size_t keep)
 		rest = next;
 	}
 	a->head = NULL;
-	a->used = 0;
+	a->next = NULL;
+	a->room = 0;
 	a->total = 0;
 }
 
