@@ -8,6 +8,7 @@
  * means all indices, as the peer resolves a request with no indices.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "parsers.h"
@@ -63,6 +64,7 @@ static struct {
 	unsigned char next[NROWS];     /* 1 + the next row of that length */
 	unsigned char scan[NROWS];     /* the rows not filed by length */
 	size_t nscan;
+	size_t scan_len;               /* the shortest of them */
 } rows_ix;
 static pthread_once_t rows_ix_once = PTHREAD_ONCE_INIT;
 
@@ -76,9 +78,16 @@ static void rows_ix_build(void)
 		rows_ix.next[i] = rows_ix.first[w->len];
 		rows_ix.first[w->len] = (unsigned char)(i + 1);
 	}
-	for (size_t i = 0; i < NROWS; i++)
-		if (action_flags[i].prefix || action_flags[i].len >= LEN_MAX)
-			rows_ix.scan[rows_ix.nscan++] = (unsigned char)i;
+	rows_ix.scan_len = SIZE_MAX;
+	for (size_t i = 0; i < NROWS; i++) {
+		const action_row *w = &action_flags[i];
+
+		if (!w->prefix && w->len < LEN_MAX)
+			continue;
+		rows_ix.scan[rows_ix.nscan++] = (unsigned char)i;
+		if (w->len < rows_ix.scan_len)
+			rows_ix.scan_len = w->len;
+	}
 }
 
 static bool row_names(const action_row *w, const char *a, size_t n)
@@ -99,7 +108,8 @@ static const action_row *action_row_of(const char *a, size_t n)
 			best = k - 1;
 			break;
 		}
-	for (size_t j = 0; j < rows_ix.nscan && rows_ix.scan[j] < best; j++)
+	for (size_t j = 0; n >= rows_ix.scan_len && j < rows_ix.nscan &&
+			   rows_ix.scan[j] < best; j++)
 		if (row_names(&action_flags[rows_ix.scan[j]], a, n))
 			return &action_flags[rows_ix.scan[j]];
 	return best < NROWS ? &action_flags[best] : NULL;
