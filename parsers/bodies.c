@@ -111,6 +111,8 @@ static int cmp_str(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+#define DUP_PAIRS 8
+
 /* Does some object repeat a key? The peer's JSON parser refuses that, and
  * cJSON would keep the first where the peer's readers would keep the last,
  * so a repeated "_index" could name one index here and another there. */
@@ -128,6 +130,14 @@ static bool has_dup_keys(const cJSON *j, ng_arena *a)
 	}
 	if (!cJSON_IsObject(j) || n < 2)
 		return false;
+	/* the usual few keys are compared pair by pair, without sorting */
+	if (n <= DUP_PAIRS) {
+		for (const cJSON *x = j->child; x; x = x->next)
+			for (k = x->next; k; k = k->next)
+				if (strcmp(x->string, k->string) == 0)
+					return true;
+		return false;
+	}
 	keys = ng_arena_alloc(a, n * sizeof(*keys));
 	if (!keys)
 		return true;

@@ -981,6 +981,37 @@ static void repeated_json_key_is_400(void)
 	expect_bad(rest("POST", "/x/_search",
 			"{\"query\":{},\"aggs\":{\"a\":{},\"a\":{}}}"),
 		   NG_EBADREQ, "repeated");
+	/* the same key after its escapes are decoded */
+	expect_bad(rest("PUT", "/i", "{\"a\":1,\"\\u0061\":2}"), NG_EBADREQ,
+		   "repeated");
+}
+
+/* An object of n keys k0..k(n-1), key `dup` (if below n) written again
+ * as the last one, under "settings" of an index creation body. */
+static const prs_request *keys_body(size_t n, size_t dup)
+{
+	static char body[512];
+	size_t k = (size_t)snprintf(body, sizeof(body), "{\"settings\":{");
+
+	for (size_t i = 0; i < n; i++)
+		k += (size_t)snprintf(body + k, sizeof(body) - k, "%s\"k%zu\":%zu",
+				      i ? "," : "", i, i);
+	if (dup < n)
+		k += (size_t)snprintf(body + k, sizeof(body) - k, ",\"k%zu\":0",
+				      dup);
+	snprintf(body + k, sizeof(body) - k, "}}");
+	return rest("PUT", "/i", body);
+}
+
+/* However many keys an object has, a repeated one is found wherever it
+ * is, and distinct ones are not taken for repeated. */
+static void repeated_key_is_found_among_any_number(void)
+{
+	for (size_t n = 1; n <= 20; n++) {
+		CU_ASSERT_EQUAL(keys_body(n, n)->status, 0);
+		for (size_t d = 0; d < n; d++)
+			expect_bad(keys_body(n, d), NG_EBADREQ, "repeated");
+	}
 }
 
 static void escaped_nul_in_a_json_string_is_400(void)
@@ -2465,6 +2496,7 @@ void suite_rest(void)
 		NG_TEST(item_limit_is_exact),
 		NG_TEST(query_semicolon_separates_and_hash_ends_the_query),
 		NG_TEST(repeated_json_key_is_400),
+		NG_TEST(repeated_key_is_found_among_any_number),
 		NG_TEST(escaped_nul_in_a_json_string_is_400),
 		NG_TEST(msearch_reads_indices_and_camel_case_options),
 		NG_TEST(msearch_empty_first_line_is_skipped),
