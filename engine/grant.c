@@ -353,12 +353,14 @@ static int grant_link(dc_ctx *c, uint32_t id, size_t k, const char *name,
 }
 
 /* ---------------------------------------------------------------------
- * Many rows (c->memo set): the tables' answers kept by entry set, and the
- * rendered dynamic patterns turned, once per action, into spans of the
- * sorted names, so that checking an index is an array load and a
- * comparison of its position rather than a pattern match.
+ * Many rows (c->memo set): the rendered dynamic patterns turned, once
+ * per action, into spans of the sorted names, and the answers for the
+ * indices outside every span kept by entry set and links, so that
+ * checking most indices is one probe rather than a pattern match per
+ * dynamic pattern and a look at each alias.
  */
-#define SET_SLOTS 1024             /* a power of two */
+#define KEPT_BITS 10
+#define KEPT_SLOTS (1u << KEPT_BITS)
 
 /* The names a rendered pattern may match: positions [lo, hi) in the
  * sorted names; those that `p` is not NULL for must also match it. */
@@ -369,14 +371,21 @@ typedef struct dc_span {
 	int role;
 } dc_span;
 
+/* The answer for the indices outside every span of one entry set and of
+ * the same aliases and data stream (md_index.links_id): they get the
+ * same from the tables, and their linked names are the same. */
+typedef struct dc_kept {
+	uint64_t key;              /* set << 32 | links_id, + 1; 0 empty */
+	int32_t role;
+} dc_kept;
+
 typedef struct dc_bulk dc_bulk;
 
 struct dc_bulk {
 	const char *action;        /* what the answers are for */
 	int aid;
 	bool ok;                   /* spans listed */
-	uint32_t key[SET_SLOTS];   /* entry set + 1; 0 empty */
-	int32_t role[SET_SLOTS];
+	dc_kept kept[KEPT_SLOTS];  /* by key, hashed */
 	dc_span *spans;            /* in entry order: lowest role first */
 	size_t nspans, capspans;
 	uint32_t lo, hi;           /* every span is within [lo, hi) */
@@ -432,9 +441,9 @@ static int add_span(dc_ctx *c, dc_bulk *b, const dc_span *sp)
 		b->spans = n;
 		b->capspans = cap;
 	}
+	b->lo = !b->nspans || sp->lo < b->lo ? sp->lo : b->lo;
+	b->hi = !b->nspans || sp->hi > b->hi ? sp->hi : b->hi;
 	b->spans[b->nspans++] = *sp;
-	b->lo = b->lo < sp->lo ? b->lo : sp->lo;
-	b->hi = b->hi > sp->hi ? b->hi : sp->hi;
 	return 0;
 }
 
@@ -446,8 +455,7 @@ static int list_spans(dc_ctx *c, dc_bulk *b, int aid, const char *action)
 	int rc = g ? 0 : NG_ENOMEM;
 
 	b->nspans = 0;
-	b->lo = UINT32_MAX;
-	b->hi = 0;
+	b->lo = b->hi = 0;
 	for (size_t i = 0; !rc && i < n; i++) {
 		dc_entry *de = &c->entries[g[i]];
 
@@ -479,7 +487,7 @@ static dc_bulk *bulk_for(dc_ctx *c, int aid, const char *action)
 	}
 	b->aid = aid;
 	b->action = action;
-	memset(b->key, 0, sizeof(b->key));
+	memset(b->kept, 0, sizeof(b->kept));
 	/* outside the dictionary, the tables cannot answer */
 	b->ok = aid >= 0 && (size_t)aid < c->pc->nactions && c->e->tables;
 	if (b->ok && list_spans(c, b, aid, action) != 0) {
@@ -489,21 +497,18 @@ static dc_bulk *bulk_for(dc_ctx *c, int aid, const char *action)
 	return b->ok ? b : NULL;
 }
 
-/* What the tables alone answer for index `id` of entry set `sid`, kept
- * by set: grant_known with the dynamic entries set aside. */
-static int set_role(dc_ctx *c, dc_bulk *b, uint32_t sid, uint32_t id,
-		    int aid, const char *action)
+/* What the tables alone answer for index `id`: grant_known with the
+ * dynamic entries set aside. */
+static int table_role(dc_ctx *c, uint32_t id, int aid, const char *action)
 {
-	size_t h = sid & (SET_SLOTS - 1), ndyn = c->ndyn;
+	size_t ndyn = c->ndyn;
+	int role;
 
-	if (b->key[h] == sid + 1)
-		return b->role[h];
 	c->ndyn = 0;
-	b->role[h] = grant_known(c, c->md->indices[id].name, MD_INDEX, id,
-				 aid, action);
+	role = grant_known(c, c->md->indices[id].name, MD_INDEX, id, aid,
+			   action);
 	c->ndyn = ndyn;
-	b->key[h] = sid + 1;
-	return b->role[h];
+	return role;
 }
 
 static bool excluded(const pol_entry *e, const char *name, size_t n)
@@ -593,102 +598,103 @@ static void row_outcome(dc_ctx *c, dc_rows *r, size_t i, int role,
 		r->role = role;
 }
 
-/* The kept answers, as check_kept reads them. */
-typedef struct kept {
-	const md_index *ixs;
-	const uint32_t *sets;      /* entry set by index id */
-	const uint32_t *key;       /* dc_bulk's */
-	const int32_t *role;
-	uint32_t lo, hi;           /* dc_bulk's */
-	const int32_t *links;      /* link_memo, or NULL */
-	size_t naliases;
-} kept;
-
-#define KEPT_UNKNOWN (-3)
-
-/* grant_index for index `id` from what is kept, or KEPT_UNKNOWN when
- * something is not known yet or a dynamic pattern may grant it. */
-static inline int kept_answer(const kept *k, uint32_t id)
+/* The slot of a key in dc_bulk.kept. */
+static inline size_t kept_slot(uint64_t key)
 {
-	uint32_t sid = k->sets[id], h = sid & (SET_SLOTS - 1);
-	const md_index *ix = &k->ixs[id];
-	int32_t v;
-
-	if (sid == TB_NO_SET || k->key[h] != sid + 1 ||
-	    (ix->pos >= k->lo && ix->pos < k->hi))
-		return KEPT_UNKNOWN;
-	if (k->role[h] >= 0)
-		return k->role[h];
-	if (!k->links)
-		return KEPT_UNKNOWN;
-	for (size_t a = 0; a < ix->naliases; a++) {
-		v = k->links[ix->alias_ids[a]];
-		if (v != 1)
-			return v ? v - 2 : KEPT_UNKNOWN;
-	}
-	if (!ix->data_stream)
-		return -1;
-	v = k->links[k->naliases + ix->stream_id];
-	return v ? v - 2 : KEPT_UNKNOWN;
+	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - KEPT_BITS));
 }
 
-/* grant_index for index `id`, keeping what it learns. */
-static int kept_learn(dc_ctx *c, dc_bulk *b, const kept *k, uint32_t id,
-		      int aid, const char *action)
+/* grant_index for an index row, keeping the answer when it holds for
+ * every index of the same key; dc_grant_row for another row. */
+static int kept_learn(dc_ctx *c, dc_bulk *b, const int32_t *links,
+		      const rs_row *row, int aid, const char *action)
 {
-	const md_index *ix = &k->ixs[id];
-	uint32_t sid = k->sets[id];
+	const uint32_t *sets = tb_name_sets(c->e->tables, MD_INDEX);
+	const md_index *ix = &c->md->indices[row->id];
+	bool spanned;
+	uint64_t key;
 	int role;
 
-	if (sid == TB_NO_SET)
-		return grant_index(c, id, aid, action);
-	role = set_role(c, b, sid, id, aid, action);
-	if (ix->pos >= b->lo && ix->pos < b->hi)
+	if (row->kind != MD_INDEX || sets[row->id] == TB_NO_SET)
+		return dc_grant_row(c, row, aid, action);
+	spanned = ix->pos >= b->lo && ix->pos < b->hi;
+	role = table_role(c, row->id, aid, action);
+	if (spanned)
 		role = span_role(b, ix->pos, ix->name, role);
-	return role >= 0 ? role : grant_links(c, ix, k->links, aid, action);
+	if (role < 0)
+		role = grant_links(c, ix, links, aid, action);
+	if (!spanned) {
+		key = ((uint64_t)sets[row->id] << 32 | ix->links_id) + 1;
+		b->kept[kept_slot(key)] = (dc_kept){ key, role };
+	}
+	return role;
 }
 
-/* grant_index from the kept answers for the index rows: the entry set of
- * the index, the tables' answer for the set, a dynamic pattern only when
- * the index lies in a span, and the linked names' answers (`links`) when
- * it is refused. The loop reads through locals (`k`): a store to
- * granted[] may alias anything. */
-static void check_kept(dc_ctx *c, dc_bulk *b, dc_rows *r, int aid,
-		       const char *action)
-{
-	const kept k = { c->md->indices, tb_name_sets(c->e->tables, MD_INDEX),
-			 b->key, b->role, b->lo, b->hi,
-			 link_memo(c, aid, action), c->md->naliases };
-	const rs_row *rows = r->rows;
-	bool *granted = r->granted;
-	const bool *todo = r->todo;
-	size_t n = r->n;
+/* What check_kept needs but seldom. */
+typedef struct kept_ctx {
+	dc_ctx *c;
+	dc_bulk *b;
+	dc_rows *r;
+	int aid;
+	const char *action;
+} kept_ctx;
 
-	for (size_t i = 0; i < n; i++) {
-		const rs_row *row = &rows[i];
+/* The outcome of a row that the kept answers do not give (`role` is
+ * KEPT_UNKNOWN), or held. */
+#define KEPT_UNKNOWN (-3)
+
+static int kept_slow(const kept_ctx *kc, const int32_t *links,
+		     const rs_row *row, int role)
+{
+	if (role == KEPT_UNKNOWN)
+		role = kept_learn(kc->c, kc->b, links, row, kc->aid,
+				  kc->action);
+	if (role >= 0)
+		row_outcome(kc->c, kc->r, (size_t)(row - kc->r->rows), role,
+			    kc->action);
+	return role;
+}
+
+/* grant_index from the kept answers for the index rows outside every
+ * span: one probe by entry set and links, learnt once per key. The loop
+ * reads through locals: a store to granted[] may alias anything. */
+static void check_kept(const kept_ctx *kc, const int32_t *links)
+{
+	const md_index *ixs = kc->c->md->indices;
+	const uint32_t *sets = tb_name_sets(kc->c->e->tables, MD_INDEX);
+	const dc_kept *kept = kc->b->kept;
+	const uint32_t lo = kc->b->lo, span = kc->b->hi - kc->b->lo;
+	const rs_row *row = kc->r->rows, *end = row + kc->r->n;
+	bool *granted = kc->r->granted;
+
+	for (; row < end; row++, granted++) {
 		int role = KEPT_UNKNOWN;
 
-		if (row->remote || !granted[i] || (todo && !todo[i]))
+		if (row->remote || !*granted)
 			continue;
-		if (row->kind == MD_INDEX)
-			role = kept_answer(&k, row->id);
-		if (role == KEPT_UNKNOWN)
-			role = row->kind == MD_INDEX ?
-				kept_learn(c, b, &k, row->id, aid, action) :
-				dc_grant_row(c, row, aid, action);
-		if (role < 0)
-			granted[i] = false;
-		else
-			row_outcome(c, r, i, role, action);
+		if (row->kind == MD_INDEX && sets[row->id] != TB_NO_SET &&
+		    ixs[row->id].pos - lo >= span) {
+			uint64_t key = ((uint64_t)sets[row->id] << 32 |
+					ixs[row->id].links_id) + 1;
+			const dc_kept *k = &kept[kept_slot(key)];
+
+			if (k->key == key)
+				role = k->role;
+		}
+		if (role == -1 || kept_slow(kc, links, row, role) < 0)
+			*granted = false;
 	}
 }
 
 void dc_check_rows(dc_ctx *c, dc_rows *r, int aid, const char *action)
 {
 	dc_bulk *b = c->memo ? bulk_for(c, aid, action) : NULL;
+	const int32_t *links = b ? link_memo(c, aid, action) : NULL;
 
-	if (b) {
-		check_kept(c, b, r, aid, action);
+	if (links && !r->todo) {
+		kept_ctx kc = { c, b, r, aid, action };
+
+		check_kept(&kc, links);
 		return;
 	}
 	for (size_t i = 0; i < r->n; i++)

@@ -1405,6 +1405,57 @@ static void finish_aliases(mdp *p)
 	fill_index_aliases(m, p->apairs, p->pool->anames, p->pool->aids);
 }
 
+/* An index's aliases (by id) and data stream (id + 1, or 0). */
+typedef struct md_links {
+	const uint32_t *ids;
+	size_t n;
+	uint32_t stream;
+} md_links;
+
+static guint links_hash(gconstpointer p)
+{
+	const md_links *l = p;
+	guint h = 2166136261u ^ l->stream;
+
+	for (size_t i = 0; i < l->n; i++)
+		h = (h ^ l->ids[i]) * 16777619u;
+	return h;
+}
+
+static gboolean links_equal(gconstpointer a, gconstpointer b)
+{
+	const md_links *x = a, *y = b;
+
+	return x->n == y->n && x->stream == y->stream &&
+	       (!x->n || !memcmp(x->ids, y->ids, x->n * sizeof(*x->ids)));
+}
+
+/* Number the distinct link lists of the indices (md_index.links_id), so
+ * that a check may keep one answer for the indices that share one. */
+static void finish_links(ng_metadata *m)
+{
+	GHashTable *ids = g_hash_table_new_full(links_hash, links_equal,
+						g_free, NULL);
+	guint next = 1;
+
+	for (size_t i = 0; i < m->nindices; i++) {
+		md_index *x = &m->indices[i];
+		md_links key = { x->alias_ids, x->naliases,
+				 x->data_stream ? x->stream_id + 1 : 0 };
+		gpointer v;
+
+		if (!key.n && !key.stream)
+			continue;
+		v = g_hash_table_lookup(ids, &key);
+		if (!v) {
+			v = GUINT_TO_POINTER(next++);
+			g_hash_table_insert(ids, g_memdup2(&key, sizeof(key)), v);
+		}
+		x->links_id = GPOINTER_TO_UINT(v);
+	}
+	g_hash_table_destroy(ids);
+}
+
 static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(((const md_name *)a)->name, ((const md_name *)b)->name);
@@ -1690,6 +1741,7 @@ int md_parse(const char *json, size_t len, const char *file,
 	}
 	if (!rc) {
 		finish_aliases(&p);
+		finish_links(m);
 		finish_names(&p);
 	}
 

@@ -31,6 +31,8 @@ typedef struct md_index {
 	const char *data_stream;     /* parent stream, or NULL */
 	uint32_t stream_id;          /* its id, when data_stream is set */
 	uint32_t pos;                /* position in ng_metadata.names */
+	uint32_t links_id;           /* the same for indices of the same
+	                              * aliases and data stream; 0 for none */
 } md_index;
 
 typedef struct md_alias {
