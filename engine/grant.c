@@ -375,8 +375,9 @@ typedef struct dc_span {
  * the same aliases and data stream (md_index.links_id): they get the
  * same from the tables, and their linked names are the same. */
 typedef struct dc_kept {
-	uint64_t key;              /* set << 32 | links_id, + 1; 0 empty */
+	uint64_t key;              /* set << 32 | links_id */
 	int32_t role;
+	uint32_t gen;              /* dc_bulk.gen when kept; 0 never */
 } dc_kept;
 
 typedef struct dc_bulk dc_bulk;
@@ -385,6 +386,7 @@ struct dc_bulk {
 	const char *action;        /* what the answers are for */
 	int aid;
 	bool ok;                   /* spans listed */
+	uint32_t gen;              /* of the answers in `kept` now */
 	dc_kept kept[KEPT_SLOTS];  /* by key, hashed */
 	dc_span *spans;            /* in entry order: lowest role first */
 	size_t nspans, capspans;
@@ -479,15 +481,13 @@ static dc_bulk *bulk_for(dc_ctx *c, int aid, const char *action)
 	if (b && b->aid == aid && b->action == action)
 		return b->ok ? b : NULL;
 	if (!b) {
-		b = c->bulk = ng_arena_alloc(c->a, sizeof(*b));
+		b = c->bulk = ng_arena_calloc(c->a, sizeof(*b));
 		if (!b)
 			return NULL;
-		b->spans = NULL;
-		b->capspans = 0;
 	}
 	b->aid = aid;
 	b->action = action;
-	memset(b->kept, 0, sizeof(b->kept));
+	b->gen++;                  /* forget the answers for another action */
 	/* outside the dictionary, the tables cannot answer */
 	b->ok = aid >= 0 && (size_t)aid < c->pc->nactions && c->e->tables;
 	if (b->ok && list_spans(c, b, aid, action) != 0) {
@@ -542,25 +542,19 @@ static int span_role(const dc_bulk *b, uint32_t pos, const char *name,
 }
 
 /* The grant on a name linked to the index: its aliases, then its data
- * stream, each answered once (`memo`, may be NULL). */
-static int grant_links(dc_ctx *c, const md_index *ix, const int32_t *memo,
-		       int aid, const char *action)
+ * stream (grant_link answers each once). */
+static int grant_links(dc_ctx *c, const md_index *ix, int aid,
+		       const char *action)
 {
-	size_t k = 0, slot;
 	int role = -1;
+	size_t k = 0;
 
-	for (; role < 0 && k < ix->naliases; k++) {
-		slot = ix->alias_ids[k];
-		role = memo && memo[slot] ? memo[slot] - 2 :
-		       grant_link(c, ix->id, k, ix->aliases[k], slot, aid,
-				  action);
-	}
-	if (role < 0 && ix->data_stream) {
-		slot = c->md->naliases + ix->stream_id;
-		role = memo && memo[slot] ? memo[slot] - 2 :
-		       grant_link(c, ix->id, k, ix->data_stream, slot, aid,
-				  action);
-	}
+	for (; role < 0 && k < ix->naliases; k++)
+		role = grant_link(c, ix->id, k, ix->aliases[k], ix->alias_ids[k],
+				  aid, action);
+	if (role < 0 && ix->data_stream)
+		role = grant_link(c, ix->id, k, ix->data_stream,
+				  c->md->naliases + ix->stream_id, aid, action);
 	return role;
 }
 
@@ -571,7 +565,7 @@ static int grant_index(dc_ctx *c, uint32_t id, int aid, const char *action)
 	const md_index *ix = &c->md->indices[id];
 	int role = grant_known(c, ix->name, MD_INDEX, id, aid, action);
 
-	return role >= 0 ? role : grant_links(c, ix, NULL, aid, action);
+	return role >= 0 ? role : grant_links(c, ix, aid, action);
 }
 
 /* Is the index special at all (dc_row_special)? Most are not. */
@@ -582,8 +576,8 @@ static bool plain_index(const dc_ctx *c, uint32_t id)
 }
 
 /* A row checked: its outcome recorded in `r`. */
-static void row_outcome(dc_ctx *c, dc_rows *r, size_t i, int role,
-			const char *action)
+static inline void row_outcome(dc_ctx *c, dc_rows *r, size_t i, int role,
+			       const char *action)
 {
 	const rs_row *row = &r->rows[i];
 	const char *why = NULL;
@@ -606,8 +600,8 @@ static inline size_t kept_slot(uint64_t key)
 
 /* grant_index for an index row, keeping the answer when it holds for
  * every index of the same key; dc_grant_row for another row. */
-static int kept_learn(dc_ctx *c, dc_bulk *b, const int32_t *links,
-		      const rs_row *row, int aid, const char *action)
+static int kept_learn(dc_ctx *c, dc_bulk *b, const rs_row *row, int aid,
+		      const char *action)
 {
 	const uint32_t *sets = tb_name_sets(c->e->tables, MD_INDEX);
 	const md_index *ix = &c->md->indices[row->id];
@@ -622,10 +616,10 @@ static int kept_learn(dc_ctx *c, dc_bulk *b, const int32_t *links,
 	if (spanned)
 		role = span_role(b, ix->pos, ix->name, role);
 	if (role < 0)
-		role = grant_links(c, ix, links, aid, action);
+		role = grant_links(c, ix, aid, action);
 	if (!spanned) {
-		key = ((uint64_t)sets[row->id] << 32 | ix->links_id) + 1;
-		b->kept[kept_slot(key)] = (dc_kept){ key, role };
+		key = (uint64_t)sets[row->id] << 32 | ix->links_id;
+		b->kept[kept_slot(key)] = (dc_kept){ key, role, b->gen };
 	}
 	return role;
 }
@@ -643,12 +637,10 @@ typedef struct kept_ctx {
  * KEPT_UNKNOWN), or held. */
 #define KEPT_UNKNOWN (-3)
 
-static int kept_slow(const kept_ctx *kc, const int32_t *links,
-		     const rs_row *row, int role)
+static int kept_slow(const kept_ctx *kc, const rs_row *row, int role)
 {
 	if (role == KEPT_UNKNOWN)
-		role = kept_learn(kc->c, kc->b, links, row, kc->aid,
-				  kc->action);
+		role = kept_learn(kc->c, kc->b, row, kc->aid, kc->action);
 	if (role >= 0)
 		row_outcome(kc->c, kc->r, (size_t)(row - kc->r->rows), role,
 			    kc->action);
@@ -658,11 +650,12 @@ static int kept_slow(const kept_ctx *kc, const int32_t *links,
 /* grant_index from the kept answers for the index rows outside every
  * span: one probe by entry set and links, learnt once per key. The loop
  * reads through locals: a store to granted[] may alias anything. */
-static void check_kept(const kept_ctx *kc, const int32_t *links)
+static void check_kept(const kept_ctx *kc)
 {
 	const md_index *ixs = kc->c->md->indices;
 	const uint32_t *sets = tb_name_sets(kc->c->e->tables, MD_INDEX);
 	const dc_kept *kept = kc->b->kept;
+	const uint32_t gen = kc->b->gen;
 	const uint32_t lo = kc->b->lo, span = kc->b->hi - kc->b->lo;
 	const rs_row *row = kc->r->rows, *end = row + kc->r->n;
 	bool *granted = kc->r->granted;
@@ -674,14 +667,14 @@ static void check_kept(const kept_ctx *kc, const int32_t *links)
 			continue;
 		if (row->kind == MD_INDEX && sets[row->id] != TB_NO_SET &&
 		    ixs[row->id].pos - lo >= span) {
-			uint64_t key = ((uint64_t)sets[row->id] << 32 |
-					ixs[row->id].links_id) + 1;
+			uint64_t key = (uint64_t)sets[row->id] << 32 |
+				       ixs[row->id].links_id;
 			const dc_kept *k = &kept[kept_slot(key)];
 
-			if (k->key == key)
+			if (k->key == key && k->gen == gen)
 				role = k->role;
 		}
-		if (role == -1 || kept_slow(kc, links, row, role) < 0)
+		if (role == -1 || kept_slow(kc, row, role) < 0)
 			*granted = false;
 	}
 }
@@ -689,12 +682,11 @@ static void check_kept(const kept_ctx *kc, const int32_t *links)
 void dc_check_rows(dc_ctx *c, dc_rows *r, int aid, const char *action)
 {
 	dc_bulk *b = c->memo ? bulk_for(c, aid, action) : NULL;
-	const int32_t *links = b ? link_memo(c, aid, action) : NULL;
 
-	if (links && !r->todo) {
+	if (b && !r->todo) {
 		kept_ctx kc = { c, b, r, aid, action };
 
-		check_kept(&kc, links);
+		check_kept(&kc);
 		return;
 	}
 	for (size_t i = 0; i < r->n; i++)
