@@ -376,7 +376,28 @@ static bool has_members(dc_ctx *c, const rs_row *r)
  * op_state): the outcome of a row holds for every action. With many
  * rows, the names to list are gathered on the way; they serve while
  * every row held is an index (distinct, as a resolution leaves them). */
-static void sum_rows(dc_ctx *c, op_state *s)
+/* sum_rows for a few rows, none to drop: counts, no names. */
+static void sum_few(op_state *s)
+{
+	size_t local = 0, held = 0;
+	bool missing = false;
+
+	for (size_t i = 0; i < s->res.nrows; i++) {
+		if (s->res.rows[i].remote)
+			continue;
+		local++;
+		held += s->granted[i];
+		missing |= s->res.rows[i].kind == MD_NONE &&
+			   !s->res.rows[i].literal_all;
+	}
+	s->local = local;
+	s->held = held;
+	s->nremote = s->res.nrows - local;
+	s->missing = missing;
+	s->summed = true;
+}
+
+static void sum_rows_now(dc_ctx *c, op_state *s)
 {
 	rs_row *rows = s->res.rows;
 	bool *granted = s->granted, drop = s->drop_refused;
@@ -386,8 +407,6 @@ static void sum_rows(dc_ctx *c, op_state *s)
 	bool missing = false, plain = n >= MEMO_ROWS;
 	const char **allowed = NULL, **denied = NULL;
 
-	if (s->summed)
-		return;
 	if (plain) {
 		allowed = ng_arena_alloc(c->a, 2 * n * sizeof(*allowed));
 		denied = allowed + n;
@@ -438,6 +457,16 @@ static void sum_rows(dc_ctx *c, op_state *s)
 	s->missing = missing;
 	s->allowed = (ng_strv){ allowed, nallowed, nallowed };
 	s->denied = (ng_strv){ denied, ndenied, ndenied };
+}
+
+static inline void sum_rows(dc_ctx *c, op_state *s)
+{
+	if (s->summed)
+		return;
+	if (s->res.nrows < MEMO_ROWS && !s->drop_refused)
+		sum_few(s);
+	else
+		sum_rows_now(c, s);
 }
 
 static op_outcome combine_rows(dc_ctx *c, op_state *s, const char *action)

@@ -121,7 +121,7 @@ static int reserve_rows(ng_arena *a, rs_result *o, size_t more)
 
 static int grow_rows(ng_arena *a, rs_result *o)
 {
-	return reserve_rows(a, o, 1);
+	return o->nrows < o->cap ? 0 : reserve_rows(a, o, 1);
 }
 
 int rs_add_row(ng_arena *a, rs_result *o, const rs_row *row)
