@@ -681,8 +681,11 @@ static void check_kept(const kept_ctx *kc)
 
 void dc_check_rows(dc_ctx *c, dc_rows *r, int aid, const char *action)
 {
-	dc_bulk *b = c->memo ? bulk_for(c, aid, action) : NULL;
+	dc_bulk *b;
 
+	if (!r->n)              /* and r->rows may be NULL */
+		return;
+	b = c->memo ? bulk_for(c, aid, action) : NULL;
 	if (b && !r->todo) {
 		kept_ctx kc = { c, b, r, aid, action };
 
