@@ -1436,7 +1436,8 @@ static void finish_links(ng_metadata *m)
 {
 	GHashTable *ids = g_hash_table_new_full(links_hash, links_equal,
 						g_free, NULL);
-	guint next = 1;
+	md_links last = { NULL, 0, 0 };
+	guint next = 1, last_id = 0;
 
 	for (size_t i = 0; i < m->nindices; i++) {
 		md_index *x = &m->indices[i];
@@ -1446,12 +1447,18 @@ static void finish_links(ng_metadata *m)
 
 		if (!key.n && !key.stream)
 			continue;
+		/* indices listed together mostly share their links */
+		if (last_id && links_equal(&key, &last)) {
+			x->links_id = last_id;
+			continue;
+		}
 		v = g_hash_table_lookup(ids, &key);
 		if (!v) {
 			v = GUINT_TO_POINTER(next++);
 			g_hash_table_insert(ids, g_memdup2(&key, sizeof(key)), v);
 		}
-		x->links_id = GPOINTER_TO_UINT(v);
+		x->links_id = last_id = GPOINTER_TO_UINT(v);
+		last = key;
 	}
 	g_hash_table_destroy(ids);
 }
