@@ -1533,25 +1533,23 @@ static void index_names(ng_metadata *m)
 	}
 }
 
-/* Give the name its flags, and its object its position in the list. */
+/* Give the name its flags, and an index its position in the list. */
 static void name_place(ng_metadata *m, md_name *n, uint32_t pos)
 {
-	const md_index *x;
+	md_index *x;
 
 	switch (n->kind) {
 	case MD_INDEX:
 		x = &m->indices[n->id];
-		m->indices[n->id].pos = pos;
+		x->pos = pos;
 		n->flags = (x->closed ? MD_NAME_CLOSED : MD_NAME_OPEN) |
 			   (x->hidden ? MD_NAME_HIDDEN : 0);
 		break;
 	case MD_ALIAS:
-		m->aliases[n->id].pos = pos;
 		n->flags = MD_NAME_ALIAS |
 			   (m->aliases[n->id].hidden ? MD_NAME_HIDDEN : 0);
 		break;
 	default:
-		m->streams[n->id].pos = pos;
 		n->flags = MD_NAME_STREAM |
 			   (m->streams[n->id].hidden ? MD_NAME_HIDDEN : 0);
 		break;

@@ -43,7 +43,6 @@ typedef struct md_alias {
 	int64_t write_index;         /* index id, or -1 */
 	bool hidden;
 	bool filtered;
-	uint32_t pos;                /* position in ng_metadata.names */
 } md_alias;
 
 typedef struct md_stream {
@@ -52,7 +51,6 @@ typedef struct md_stream {
 	const uint32_t *indices;     /* backing index ids, oldest first */
 	size_t nindices;
 	bool hidden;
-	uint32_t pos;                /* position in ng_metadata.names */
 } md_stream;
 
 /* md_name.flags: what a wildcard's options select by, in one byte. */
