@@ -452,9 +452,9 @@ static int add_span(dc_ctx *c, dc_bulk *b, const dc_span *sp)
 /* The spans of the entries with dynamic patterns granting the action. */
 static int list_spans(dc_ctx *c, dc_bulk *b, int aid, const char *action)
 {
-	size_t n;
-	const uint32_t *g = dyn_granting(c, aid, action, &n);
-	int rc = g ? 0 : NG_ENOMEM;
+	size_t n = 0;
+	const uint32_t *g = c->ndyn ? dyn_granting(c, aid, action, &n) : NULL;
+	int rc = g || !c->ndyn ? 0 : NG_ENOMEM;
 
 	b->nspans = 0;
 	b->lo = b->hi = 0;

@@ -371,11 +371,6 @@ static bool has_members(dc_ctx *c, const rs_row *r)
 	return r->kind == MD_ALIAS || r->kind == MD_DATA_STREAM;
 }
 
-/* Settle the rows once every one is checked, dropping the refused
- * aliases and streams if break_down left them, and sum them up (see
- * op_state): the outcome of a row holds for every action. With many
- * rows, the names to list are gathered on the way; they serve while
- * every row held is an index (distinct, as a resolution leaves them). */
 /* sum_rows for a few rows, none to drop: counts, no names. */
 static void sum_few(op_state *s)
 {
@@ -397,6 +392,7 @@ static void sum_few(op_state *s)
 	s->summed = true;
 }
 
+/* sum_rows for many rows, or some to drop. */
 static void sum_rows_now(dc_ctx *c, op_state *s)
 {
 	rs_row *rows = s->res.rows;
@@ -459,6 +455,11 @@ static void sum_rows_now(dc_ctx *c, op_state *s)
 	s->denied = (ng_strv){ denied, ndenied, ndenied };
 }
 
+/* Settle the rows once every one is checked, dropping the refused
+ * aliases and streams if break_down left them, and sum them up (see
+ * op_state): the outcome of a row holds for every action. With many
+ * rows, the names to list are gathered on the way; they serve while
+ * every row held is an index (distinct, as a resolution leaves them). */
 static inline void sum_rows(dc_ctx *c, op_state *s)
 {
 	if (s->summed)
@@ -515,15 +516,15 @@ static int report_rows(dc_ctx *c, op_state *s, const char *action,
 
 	if (!k)
 		return NG_ENOMEM;
-	k->allowed = out != OP_DENY && out != OP_BAD;
-	if (!k->allowed)
-		k->missing = action;
 	sum_rows(c, s);
 	if (s->plain) {
 		/* the lists are read only from now on: shared */
+		k->allowed = out != OP_DENY && out != OP_BAD;
 		k->denied = s->denied;
 		if (k->allowed)
 			k->indices = s->allowed;
+		else
+			k->missing = action;
 		return 0;
 	}
 	if (s->res.nrows >= MEMO_ROWS) {
@@ -532,6 +533,7 @@ static int report_rows(dc_ctx *c, op_state *s, const char *action,
 		if (!kc.seen)
 			return NG_ENOMEM;
 	}
+	k->allowed = out != OP_DENY && out != OP_BAD;
 	for (size_t i = 0; i < s->res.nrows && !rc; i++) {
 		const rs_row *row = &s->res.rows[i];
 
@@ -543,6 +545,8 @@ static int report_rows(dc_ctx *c, op_state *s, const char *action,
 		else if (!s->granted[i])
 			rc = ng_strv_push(&k->denied, c->a, row->name);
 	}
+	if (!k->allowed)
+		k->missing = action;
 	return rc;
 }
 
