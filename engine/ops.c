@@ -38,8 +38,11 @@ typedef struct op_state {
 	bool summed, plain, missing;
 	size_t local, held, nremote;
 	ng_strv allowed, denied;
-	bool drop_refused;      /* break_down left the refused aliases and
-	                         * streams for sum_rows to drop */
+	/* break_down left the refused aliases and streams for sum_rows to
+	 * drop. It leaves them in the rows when only the summary is read
+	 * after it: when `plain`, and the operation neither writes a
+	 * document nor creates an index (auto_create, no_write_index). */
+	bool drop_refused;
 } op_state;
 
 /* Accumulated over the whole request. */
@@ -392,11 +395,28 @@ static void sum_few(op_state *s)
 	s->summed = true;
 }
 
+/* Drop the refused aliases and streams from the rows. */
+static void drop_refused(dc_ctx *c, op_state *s)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->res.nrows; i++) {
+		if (!s->granted[i] && has_members(c, &s->res.rows[i]))
+			continue;
+		s->res.rows[k] = s->res.rows[i];
+		s->granted[k++] = s->granted[i];
+	}
+	/* rs_add_row rebuilds its set from the rows if used again */
+	s->res.nrows = k;
+	s->res.seen_n = SIZE_MAX;
+}
+
 /* sum_rows for many rows, or some to drop. */
 static void sum_rows_now(dc_ctx *c, op_state *s)
 {
-	rs_row *rows = s->res.rows;
-	bool *granted = s->granted, drop = s->drop_refused;
+	const rs_row *rows = s->res.rows;
+	const bool *granted = s->granted;
+	bool drop = s->drop_refused;
 	bool alias_names = (s->op->flags & PRS_ALIAS_NAMES) != 0;
 	size_t n = s->res.nrows, local = 0, held = 0, nallowed = 0;
 	size_t ndenied = 0, k = 0;
@@ -412,13 +432,8 @@ static void sum_rows_now(dc_ctx *c, op_state *s)
 		const rs_row *r = &rows[i];
 		bool held_here = granted[i];
 
-		if (drop) {
-			if (!held_here && has_members(c, r))
-				continue;
-			rows[k] = *r;
-			granted[k] = held_here;
-			r = &rows[k];
-		}
+		if (drop && !held_here && has_members(c, r))
+			continue;
 		k++;
 		/* an index row is local, and there, and listed by its name */
 		if (r->kind == MD_INDEX) {
@@ -439,10 +454,8 @@ static void sum_rows_now(dc_ctx *c, op_state *s)
 		if (plain && !(r->kind == MD_NONE && alias_names))
 			denied[ndenied++] = r->name;
 	}
-	if (drop) {
-		/* rs_add_row rebuilds its set from the rows if used again */
-		s->res.nrows = k;
-		s->res.seen_n = SIZE_MAX;
+	if (drop && (!plain || (s->op->flags & (PRS_DOC | PRS_CREATES)))) {
+		drop_refused(c, s);
 		s->drop_refused = false;
 	}
 	s->summed = true;
