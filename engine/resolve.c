@@ -195,8 +195,11 @@ static int add_names(rs_ctx *c, size_t first, size_t end, unsigned skip,
 	const md_name *names = c->e->md->names;
 	rs_result *o = c->out;
 	rs_row *r;
-	int rc = reserve_rows(c->a, o, end - first);
+	int rc;
 
+	if (first == end)       /* and o->rows may be NULL */
+		return 0;
+	rc = reserve_rows(c->a, o, end - first);
 	if (rc || o->nrows)
 		return rc ? rc : add_names_again(c, first, end, skip, pat);
 	r = o->rows;
