@@ -29,6 +29,7 @@
 
 #include "errors.h"
 #include "metadata.h"
+#include "strtab.h"
 
 /* Everything a snapshot owns besides its arrays of records. */
 typedef struct md_pool {
@@ -1479,58 +1480,18 @@ static void put_name(ng_metadata *m, const char *name, md_kind kind,
 	n->id = id;
 }
 
-/* A hash of n bytes, eight at a time: a lookup costs one hash of the
- * request's name and, most often, one probe and one comparison. */
-static uint64_t name_hash(const char *s, size_t n)
+/* The names by their text, in the string table the policy's names use
+ * too (policy/strtab.h): one hash of the request's bytes, eight at a
+ * time, and most often one probe. A name given twice resolves to its
+ * last place, as it always did. NG_ENOMEM when the table cannot be made. */
+static int index_names(ng_metadata *m)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
-	uint64_t w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-		h ^= h >> 31;
-	}
-	if (n) {
-		w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * 0x94d049bb133111ebull;
-		h ^= h >> 29;
-	}
-	return h;
-}
-
-static bool slot_holds(const ng_metadata *m, uint64_t slot, uint64_t h,
-		       const char *name, size_t n)
-{
-	const md_name *mn;
-
-	if (slot >> 32 != h >> 32)
-		return false;
-	mn = &m->names[(uint32_t)slot - 1];
-	return mn->len == n && memcmp(mn->name, name, n) == 0;
-}
-
-/* The hash index of the sorted names; a name given twice resolves to
- * its last place, as it always did. At most half the slots are used. */
-static void index_names(ng_metadata *m)
-{
-	size_t nslots = 16;
-
-	while (nslots < 2 * m->nnames)
-		nslots *= 2;
-	m->slots = g_new0(uint64_t, nslots);
-	m->mask = nslots - 1;
-	for (size_t i = 0; i < m->nnames; i++) {
-		const md_name *mn = &m->names[i];
-		uint64_t h = name_hash(mn->name, mn->len);
-		size_t k = h & m->mask;
-
-		while (m->slots[k] && !slot_holds(m, m->slots[k], h, mn->name,
-						   mn->len))
-			k = (k + 1) & m->mask;
-		m->slots[k] = (h >> 32) << 32 | (uint64_t)(i + 1);
-	}
+	m->by_name = pol_strtab_new(m->nnames);
+	if (!m->by_name)
+		return NG_ENOMEM;
+	for (size_t i = 0; i < m->nnames; i++)
+		*pol_strtab_put(m->by_name, m->names[i].name) = (uint32_t)i;
+	return 0;
 }
 
 /* Give the name its flags, and an index its position in the list. */
@@ -1556,7 +1517,7 @@ static void name_place(ng_metadata *m, md_name *n, uint32_t pos)
 	}
 }
 
-static void finish_names(mdp *p)
+static int finish_names(mdp *p)
 {
 	ng_metadata *m = p->m;
 
@@ -1571,7 +1532,7 @@ static void finish_names(mdp *p)
 
 	for (size_t i = 0; i < m->nnames; i++)
 		name_place(m, &m->names[i], (uint32_t)i);
-	index_names(m);
+	return index_names(m);
 }
 
 /* ---------------------------------------------------------------------
@@ -1593,7 +1554,7 @@ static void md_free(ng_metadata *m)
 		g_free(pool->aids);
 		g_free(pool);
 	}
-	g_free(m->slots);
+	pol_strtab_free(m->by_name);
 	g_free(m->indices);
 	g_free(m->aliases);
 	g_free(m->streams);
@@ -1747,7 +1708,9 @@ int md_parse(const char *json, size_t len, const char *file,
 	if (!rc) {
 		finish_aliases(&p);
 		finish_links(m);
-		finish_names(&p);
+		rc = finish_names(&p);
+		if (rc)
+			md_fail(&p, NULL, rc, "out of memory indexing the names");
 	}
 
 	cJSON_Delete(root);
@@ -1799,16 +1762,12 @@ static size_t bound(const ng_metadata *m, const char *key, size_t n,
 
 const md_name *md_lookup(const ng_metadata *m, const char *name, size_t n)
 {
-	uint64_t h;
-	size_t k;
+	const pol_strslot *e;
 
-	if (!m || !name || !m->slots || memchr(name, '\0', n))
+	if (!m || !name || !m->by_name || memchr(name, '\0', n))
 		return NULL;
-	h = name_hash(name, n);
-	for (k = h & m->mask; m->slots[k]; k = (k + 1) & m->mask)
-		if (slot_holds(m, m->slots[k], h, name, n))
-			return &m->names[(uint32_t)m->slots[k] - 1];
-	return NULL;
+	e = pol_strtab_slot(m->by_name, name, n, pol_str_hash(name, n));
+	return e->key ? &m->names[e->value] : NULL;
 }
 
 void md_prefix_range(const ng_metadata *m, const char *prefix, size_t n,

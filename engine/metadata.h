@@ -82,9 +82,7 @@ struct ng_metadata {
 	const char **remotes;        /* remote cluster names */
 	size_t nremotes;
 	int64_t version;
-	uint64_t *slots;             /* names by hash, open addressing:
-	                              * (hash >> 32) << 32 | position + 1 */
-	size_t mask;                 /* slots - 1, a power of two less one */
+	struct pol_strtab *by_name;  /* name -> position in names */
 	void *pool;                  /* owned strings */
 };
 
