@@ -220,8 +220,9 @@ static int decompose(dc_ctx *c, prs_request *pr)
 	const ng_request *r = c->req;
 	prs_limits lim = PRS_LIMITS_DEFAULT;
 
-	memset(pr, 0, sizeof(*pr));
+	/* the parsers clear pr themselves */
 	if (r->is_transport ? !r->action : !r->method || !r->path) {
+		memset(pr, 0, sizeof(*pr));
 		pr->status = 400;
 		pr->error = "the request has neither a REST method and path nor "
 			    "a transport action";
