@@ -1577,7 +1577,7 @@ static int build_create_index(prs_ctx *c)
 static int alias_action(prs_ctx *c, const cJSON *a, size_t n)
 {
 	const cJSON *act = a->child, *ix = NULL, *al = NULL;
-	const char *kind = act ? act->string : "";
+	const char *kind = act && act->string ? act->string : "";
 	bool add = strcmp(kind, "add") == 0;
 	bool rmi = strcmp(kind, "remove_index") == 0;
 	prs_op *op;
