@@ -75,7 +75,8 @@ static int set_user(dc_ctx *c)
 	c->user.attr_values = strv_or_empty(&r->attr_values);
 	c->user.nattrs = r->attr_keys.n;
 	c->user.address = r->address;
-	return user_from_internal(c, pol_find_user(c->pc, c->user.name));
+	pol_find_caller(c->pc, c->user.name, &c->caller);
+	return user_from_internal(c, c->caller.user);
 }
 
 /* The index-permission entries of a mapped role, found through the
@@ -126,18 +127,16 @@ static void add_role(dc_ctx *c, size_t role)
 	names->v[names->n++] = c->pc->role_names[role];
 }
 
-/* Mapped roles, in ascending order, and what their entries need. Most
- * callers have a few roles: the list is asked for again, longer, only
- * when they do not fit. */
-static int map_roles(dc_ctx *c, const char **why)
+/* The roles mapped at request time, in ascending order. Most callers
+ * have a few roles: the list is asked for again, longer, only when they
+ * do not fit. */
+static int map_now(dc_ctx *c, const char **why)
 {
 	const pol_compiled *pc = c->pc;
 	size_t cap = 16, n;
-	uint32_t *ids;
+	uint32_t *ids = ng_arena_alloc(c->a, cap * sizeof(*ids));
 
-	c->roles = ng_arena_alloc(c->a, (pc->nwords + 1) * sizeof(pol_word));
-	ids = ng_arena_alloc(c->a, cap * sizeof(*ids));
-	if (!c->roles || !ids)
+	if (!ids)
 		return NG_ENOMEM;
 	n = pol_map_roles_list(pc, &c->user, c->roles, why, ids, cap);
 	if (n > cap) {
@@ -147,12 +146,47 @@ static int map_roles(dc_ctx *c, const char **why)
 		n = pol_map_roles_list(pc, &c->user, c->roles, why, ids, n);
 	}
 	c->troles = (tb_roles){ c->roles, ids, n };
+	return 0;
+}
+
+/* A caller known by name alone has the roles the policy mapped to that
+ * name when it was compiled (pol_caller): only the set is made. */
+static bool map_known(dc_ctx *c, const char **why)
+{
+	const ng_request *r = c->req;
+	const pol_caller *k = &c->caller;
+
+	if (why || !pol_caller_alone(c->pc, k, r->has_backend_roles,
+				     r->has_roles, r->address))
+		return false;
+	memset(c->roles, 0, c->pc->nwords * sizeof(pol_word));
+	for (size_t i = 0; i < k->nroles; i++)
+		pol_setbit(c->roles, k->roles[i]);
+	c->troles = (tb_roles){ c->roles, k->roles, k->nroles };
+	return true;
+}
+
+/* Mapped roles, in ascending order, and what their entries need. */
+static int map_roles(dc_ctx *c, const char **why)
+{
+	const pol_compiled *pc = c->pc;
+	size_t n;
+	int rc = 0;
+
+	c->roles = ng_arena_alloc(c->a, (pc->nwords + 1) * sizeof(pol_word));
+	if (!c->roles)
+		return NG_ENOMEM;
+	if (!map_known(c, why))
+		rc = map_now(c, why);
+	if (rc)
+		return rc;
+	n = c->troles.n;
 	c->d->roles = (ng_strv){ ng_arena_alloc(c->a, (n + 1) * sizeof(char *)),
 				 0, n + 1 };
 	if (!c->d->roles.v)
 		return NG_ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		add_role(c, ids[i]);
+		add_role(c, c->troles.ids[i]);
 	/* ${user.securityRoles}: the roles just mapped */
 	c->user.mapped_roles = strv_or_empty(&c->d->roles);
 	c->user.nmapped = c->d->roles.n;

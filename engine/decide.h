@@ -37,6 +37,7 @@ typedef struct dc_ctx {
 	ng_arena *a;               /* the decision's arena */
 	int64_t now_ms;
 	pol_user user;
+	pol_caller caller;         /* what the caller's name tells */
 	pol_word *roles;
 	tb_roles troles;           /* roles, with their ids in order */
 	dc_entry *entries;

@@ -26,6 +26,9 @@ typedef struct priv {
 	pol_maptab *maps;
 	pol_groups *groups;       /* only while compiling */
 	int sys_id;               /* system:admin/system_index */
+	uint32_t *alone;          /* the `alone` lists of names, back to back */
+	bool unknown_alone;       /* an unknown name alone maps to no role */
+	bool maps_hosts;          /* a mapping names hosts */
 } priv;
 
 static int oom(ng_error *err)
@@ -281,6 +284,85 @@ static int index_model(pol_compiled *pc, ng_error *err)
 	return 0;
 }
 
+/* The roles of a caller known by `name` alone (pol_caller): the name,
+ * and the backend roles and roles of the internal user of that name. */
+static size_t map_alone(const pol_compiled *pc, const char *name,
+			const pol_internal_user *iu, pol_word *bits,
+			uint32_t *ids)
+{
+	static const char *none[1];
+	pol_user u = { .name = name, .backend_roles = none, .roles = none,
+		       .attr_keys = none, .attr_values = none,
+		       .mapped_roles = none };
+
+	if (iu) {
+		u.backend_roles = (const char *const *)iu->backend_roles.v;
+		u.nbackend = iu->backend_roles.n;
+		u.roles = (const char *const *)iu->roles.v;
+		u.nroles = iu->roles.n;
+	}
+	return pol_map_roles_list(pc, &u, bits, NULL, ids, pc->nroles);
+}
+
+/* Every name the policy holds, mapped once as a caller of that name
+ * alone, so that such a caller costs one probe at request time. */
+static int map_names_alone(pol_compiled *pc)
+{
+	priv *pv = priv_of(pc);
+	size_t n = pol_names_count(pv->names), total = 0;
+	pol_word *bits = calloc(pc->nwords + 1, sizeof(pol_word));
+	uint32_t *ids = malloc((pc->nroles + 1) * sizeof(uint32_t));
+	GArray *all = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	size_t *first = malloc((n + 1) * sizeof(size_t));
+
+	if (!bits || !ids || !first) {
+		free(bits);
+		free(ids);
+		free(first);
+		g_array_free(all, TRUE);
+		return NG_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		pol_name *nm = pol_names_at(pv->names, i);
+		size_t k = map_alone(pc, pol_names_key(pv->names, i), nm->user,
+				     bits, ids);
+
+		first[i] = total;
+		nm->nalone = (uint32_t)k;
+		g_array_append_vals(all, ids, (guint)k);
+		total += k;
+	}
+	pv->alone = (uint32_t *)(void *)g_array_free(all, FALSE);
+	for (size_t i = 0; i < n; i++)
+		pol_names_at(pv->names, i)->alone = pv->alone + first[i];
+	pv->unknown_alone = !pol_maptab_user_patterns(pv->maps);
+	pv->maps_hosts = pol_maptab_hosts(pv->maps);
+	free(bits);
+	free(ids);
+	free(first);
+	return 0;
+}
+
+void pol_find_caller(const pol_compiled *pc, const char *name,
+		     pol_caller *out)
+{
+	const pol_name *nm = pol_names_find(priv_of(pc)->names, name);
+
+	if (nm)
+		*out = (pol_caller){ nm->user, nm->alone, nm->nalone, true };
+	else
+		*out = (pol_caller){ NULL, NULL, 0,
+				     priv_of(pc)->unknown_alone };
+}
+
+bool pol_caller_alone(const pol_compiled *pc, const pol_caller *k,
+		      bool backend_roles_given, bool roles_given,
+		      const char *address)
+{
+	return k->known && !backend_roles_given && !roles_given &&
+	       (!address || !priv_of(pc)->maps_hosts);
+}
+
 int pol_compile(pol_model *m, pol_compiled **out, ng_error *err)
 {
 	pol_compiled *pc = calloc(1, sizeof(*pc));
@@ -308,6 +390,8 @@ int pol_compile(pol_model *m, pol_compiled **out, ng_error *err)
 		rc = pol_maptab_new(m, pv->names, &pv->maps, err);
 	if (!rc)
 		rc = pol_names_finish(pv->names) ? oom(err) : 0;
+	if (!rc)
+		rc = map_names_alone(pc) ? oom(err) : 0;
 	pol_groups_free(pv->groups);
 	pv->groups = NULL;
 	if (rc) {
@@ -344,6 +428,7 @@ void pol_compiled_free(pol_compiled *pc)
 	free(pv->cluster_pats);
 	free(pv->cluster);
 	pol_maptab_free(pv->maps);
+	g_free(pv->alone);
 	pol_names_free(pv->names);
 	pol_strtab_free(pv->actions);
 	pol_groups_free(pv->groups);

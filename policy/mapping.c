@@ -316,6 +316,16 @@ static size_t grant_backend_names(const pol_maptab *t, const pol_user *u,
 	return nseen;
 }
 
+bool pol_maptab_user_patterns(const pol_maptab *t)
+{
+	return t->user_pats.n > 0;
+}
+
+bool pol_maptab_hosts(const pol_maptab *t)
+{
+	return t->host_pats.n > 0;
+}
+
 /* The order of the steps is the order of the reasons: a role keeps the
  * reason of the first step that grants it. */
 size_t pol_maptab_map(const pol_maptab *t, pol_mapping_resolution res,

@@ -25,6 +25,7 @@ enum { LIST_USER_ROLES, LIST_BY_USERS, LIST_BY_BACKEND };
 struct pol_names {
 	pol_strtab *tab;       /* name -> index in v */
 	pol_name *v;
+	const char **keys;     /* the name of each record of v */
 	size_t n, cap;
 	uint32_t *ids;         /* the lists of v, back to back */
 	GArray *links;         /* until pol_names_finish */
@@ -42,6 +43,7 @@ static pol_name *record(pol_names *t, const char *name, uint32_t *index)
 			return NULL;
 		*slot = (uint32_t)t->n++;
 		t->v[*slot].role = -1;
+		t->keys[*slot] = name;
 	}
 	if (index)
 		*index = *slot;
@@ -90,8 +92,9 @@ int pol_names_new(const pol_model *m, pol_names **out)
 	t->cap = keys;
 	t->tab = pol_strtab_new(keys);
 	t->v = calloc(keys + 1, sizeof(pol_name));
+	t->keys = calloc(keys + 1, sizeof(*t->keys));
 	t->links = g_array_new(FALSE, FALSE, sizeof(name_link));
-	if (!t->tab || !t->v || add_model(t, m)) {
+	if (!t->tab || !t->v || !t->keys || add_model(t, m)) {
 		pol_names_free(t);
 		return NG_ENOMEM;
 	}
@@ -213,12 +216,28 @@ int pol_names_role(const pol_names *t, const char *name)
 	return nm ? nm->role : -1;
 }
 
+size_t pol_names_count(const pol_names *t)
+{
+	return t->n;
+}
+
+const char *pol_names_key(const pol_names *t, size_t i)
+{
+	return t->keys[i];
+}
+
+pol_name *pol_names_at(pol_names *t, size_t i)
+{
+	return &t->v[i];
+}
+
 void pol_names_free(pol_names *t)
 {
 	if (!t)
 		return;
 	pol_strtab_free(t->tab);
 	free(t->v);
+	free(t->keys);
 	free(t->ids);
 	if (t->links)
 		g_array_free(t->links, TRUE);

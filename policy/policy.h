@@ -338,6 +338,28 @@ typedef struct pol_user {
 const pol_internal_user *pol_find_user(const pol_compiled *pc,
 				       const char *name);
 
+/* A caller as its name alone tells, in one probe: the internal user of
+ * that name, and the roles mapped to a caller known by that name alone,
+ * worked out when the policy was compiled. "Alone" means the request
+ * gives neither backend roles nor roles (those of the internal user, if
+ * any, are taken) and no address that a mapping's hosts could match
+ * (pol_caller_alone). `known` is false when the roles must be mapped at
+ * request time: a name the policy does not hold, with user patterns in
+ * the mappings. */
+typedef struct pol_caller {
+	const pol_internal_user *user;     /* NULL: none of that name */
+	const uint32_t *roles;             /* ascending, without repeats */
+	size_t nroles;
+	bool known;                        /* roles and nroles hold */
+} pol_caller;
+
+void pol_find_caller(const pol_compiled *pc, const char *name,
+		     pol_caller *out);
+/* May a caller of this name take the roles of pol_find_caller? */
+bool pol_caller_alone(const pol_compiled *pc, const pol_caller *k,
+		      bool backend_roles_given, bool roles_given,
+		      const char *address);
+
 /* Fill `roles` (nwords words) with the roles the user maps to. For each
  * mapped role, `why[role]` (when not NULL, nroles entries) receives a
  * static text naming the mapping rule ("users", "backend_roles",
@@ -499,7 +521,9 @@ typedef struct pol_name {
 	const uint32_t *user_roles;     /* that user's roles that exist */
 	const uint32_t *by_users;       /* roles mapping it under users */
 	const uint32_t *by_backend;     /* ... under backend_roles */
-	uint32_t nuser_roles, nby_users, nby_backend;
+	const uint32_t *alone;          /* mapped to a caller known by
+	                                 * this name alone (pol_caller) */
+	uint32_t nuser_roles, nby_users, nby_backend, nalone;
 } pol_name;
 
 typedef struct pol_names pol_names;
@@ -512,6 +536,11 @@ int pol_names_map(pol_names *t, const char *name, bool as_user,
 int pol_names_finish(pol_names *t);
 const pol_name *pol_names_find(const pol_names *t, const char *name);
 int pol_names_role(const pol_names *t, const char *name);    /* -1 */
+/* The names held, by index 0 .. pol_names_count - 1, and their records
+ * (for compile.c to fill in `alone` once the table is finished). */
+size_t pol_names_count(const pol_names *t);
+const char *pol_names_key(const pol_names *t, size_t i);
+pol_name *pol_names_at(pol_names *t, size_t i);
 void pol_names_free(pol_names *t);
 
 /* Role-mapping tables: exact names in `names` (borrowed, finished by the
@@ -526,6 +555,9 @@ int pol_maptab_new(const pol_model *m, pol_names *names, pol_maptab **out,
 size_t pol_maptab_map(const pol_maptab *t, pol_mapping_resolution res,
 		      const pol_user *u, pol_word *roles, const char **why,
 		      uint32_t *ids, size_t cap);
+/* Does a mapping match user names (host addresses) by pattern? */
+bool pol_maptab_user_patterns(const pol_maptab *t);
+bool pol_maptab_hosts(const pol_maptab *t);
 void pol_maptab_free(pol_maptab *t);
 
 /* Read a configuration file whole: 0 with a NUL-terminated malloc'd text,

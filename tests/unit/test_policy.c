@@ -763,6 +763,77 @@ static void every_backend_role_maps_however_many_there_are(void)
 	pol_compiled_free(pc);
 }
 
+/* The roles of a name alone (pol_find_caller), made when compiling, are
+ * those mapped at request time to a caller of that name who brings no
+ * backend roles and no roles: the internal user's are taken. */
+static void expect_alone(const pol_compiled *pc, const char *name,
+			 const char *const *want, size_t nwant)
+{
+	pol_caller k;
+	const pol_internal_user *iu = pol_find_user(pc, name);
+	pol_user u = { .name = name };
+	pol_word set[1];
+	uint32_t ids[8];
+	size_t n;
+
+	pol_find_caller(pc, name, &k);
+	CU_ASSERT_PTR_EQUAL(k.user, iu);
+	CU_ASSERT_TRUE_FATAL(k.known);
+	if (iu) {
+		u.backend_roles = (const char *const *)iu->backend_roles.v;
+		u.nbackend = iu->backend_roles.n;
+		u.roles = (const char *const *)iu->roles.v;
+		u.nroles = iu->roles.n;
+	}
+	n = pol_map_roles_list(pc, &u, set, NULL, ids, 8);
+	CU_ASSERT_EQUAL_FATAL(k.nroles, n);
+	CU_ASSERT_EQUAL_FATAL(n, nwant);
+	for (size_t i = 0; i < n; i++) {
+		CU_ASSERT_EQUAL(k.roles[i], ids[i]);
+		CU_ASSERT_STRING_EQUAL(pc->role_names[k.roles[i]], want[i]);
+	}
+}
+
+static void a_name_alone_maps_as_at_request_time(void)
+{
+	pol_compiled *pc = compile_texts(POL_MAP_BOTH,
+		"roles.yml", "ops: {}\nr1: {}\nr2: {}\nr3: {}\nr4: {}\n"
+			     "r5: {}\n",
+		"internal_users.yml", "ops: {hash: x, backend_roles: [b1], "
+				      "opendistro_security_roles: [r2]}\n",
+		"roles_mapping.yml", "r1: {users: [ops, ann]}\n"
+				     "r3: {backend_roles: [b1]}\n"
+				     "r4: {and_backend_roles: [b1]}\n"
+				     "r5: {hosts: [\"10.*\"]}\n", NULL);
+	const char *ops[] = { "r1", "r2", "r3", "r4" }, *ann[] = { "r1" };
+	pol_caller k;
+
+	expect_alone(pc, "ops", ops, 4);
+	expect_alone(pc, "ann", ann, 1);
+	expect_alone(pc, "r3", NULL, 0);
+	expect_alone(pc, "b1", NULL, 0);
+	/* unknown: no user pattern, so no role */
+	expect_alone(pc, "zed", NULL, 0);
+	/* a mapping names hosts: an address needs the mapping */
+	pol_find_caller(pc, "ann", &k);
+	CU_ASSERT_TRUE(pol_caller_alone(pc, &k, false, false, NULL));
+	CU_ASSERT_FALSE(pol_caller_alone(pc, &k, false, false, "10.0.0.1"));
+	CU_ASSERT_FALSE(pol_caller_alone(pc, &k, true, false, NULL));
+	CU_ASSERT_FALSE(pol_caller_alone(pc, &k, false, true, NULL));
+	pol_compiled_free(pc);
+	pc = compile_texts(POL_MAP_BOTH, "roles.yml", "r1: {}\n",
+			   "roles_mapping.yml", "r1: {users: [\"a*\"]}\n",
+			   NULL);
+	/* a user pattern: an unknown name is mapped at request time */
+	pol_find_caller(pc, "alice", &k);
+	CU_ASSERT_FALSE(k.known);
+	CU_ASSERT_FALSE(pol_caller_alone(pc, &k, false, false, NULL));
+	expect_alone(pc, "r1", NULL, 0);
+	pol_find_caller(pc, "r1", &k);
+	CU_ASSERT_TRUE(pol_caller_alone(pc, &k, false, false, "10.0.0.1"));
+	pol_compiled_free(pc);
+}
+
 /* n roles r0..r{n-1}, mapped to backend role "all" in reverse order, and
  * r{n-1} also to user "u". */
 static pol_compiled *compile_reversed(int n)
@@ -2097,6 +2168,7 @@ void suite_policy(void)
 		NG_TEST(many_exact_user_mappings_load_and_map),
 		NG_TEST(one_name_can_be_a_role_a_user_and_mapped),
 		NG_TEST(every_backend_role_maps_however_many_there_are),
+		NG_TEST(a_name_alone_maps_as_at_request_time),
 		NG_TEST(mapped_role_list_is_sorted_and_cut_at_its_capacity),
 		NG_TEST(action_ids_are_the_dictionary_positions),
 		NG_TEST(string_table_finds_exactly_its_keys),
