@@ -403,10 +403,14 @@ static void decision_recycle(ng_decision *d)
 	spare = d;
 }
 
-/* The id and the user are copied: the decision may outlive the request. */
+/* The id and the user are copied, side by side: the decision may outlive
+ * the request. */
 static ng_decision *decision_new(const ng_engine *e, const ng_request *r)
 {
 	ng_decision *d = decision_alloc();
+	const char *id = r->id ? r->id : "", *user = r->user ? r->user : "";
+	size_t nid, nuser;
+	char *p;
 
 	if (!d)
 		return NULL;
@@ -414,12 +418,15 @@ static ng_decision *decision_new(const ng_engine *e, const ng_request *r)
 	d->status = 403;
 	d->reason = "denied";
 	d->policy_id = e->policy->id;
-	d->id = ng_arena_strdup(&d->arena, r->id ? r->id : "");
-	d->user = ng_arena_strdup(&d->arena, r->user ? r->user : "");
-	if (!d->id || !d->user) {
+	nid = strlen(id) + 1;
+	nuser = strlen(user) + 1;
+	p = ng_arena_alloc(&d->arena, nid + nuser);
+	if (!p) {
 		decision_destroy(d);
 		return NULL;
 	}
+	d->id = memcpy(p, id, nid);
+	d->user = memcpy(p + nid, user, nuser);
 	d->engine = ng_engine_retain((ng_engine *)e);
 	return d;
 }

@@ -815,7 +815,9 @@ static int grant_set(const tb_tables *t, uint32_t sid, uint32_t cls,
 {
 	uint32_t row = t->set_rows[sid * t->nclasses + cls];
 
-	return lowest_in(t->roles.w + t->roles.off[row], roles, t->nwords);
+	/* every role set has nwords words: its place is computed, not read */
+	return lowest_in(t->roles.w + (size_t)row * t->nwords, roles,
+			 t->nwords);
 }
 
 void tb_memo_init(tb_memo *m)
