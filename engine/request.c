@@ -50,19 +50,28 @@ bool ng_strv_has(const ng_strv *v, const char *s)
 	return false;
 }
 
+/* A recorded request holds a few short strings, and thousands of them
+ * may be kept at once: the request and the first chunk of its strings
+ * are one allocation, read together when it is decided. */
+#define REQUEST_STRINGS 256
+
+typedef struct request_mem {
+	ng_request r;
+	_Alignas(NG_ARENA_ALIGN) unsigned char strings[REQUEST_STRINGS];
+} request_mem;
+
 int ng_request_new(ng_request **out)
 {
-	ng_request *r;
+	request_mem *m;
 
 	if (!out)
 		return ng_fail(NG_EINVAL, "no place for the request");
-	r = calloc(1, sizeof(*r));
-	*out = r;
-	if (!r)
+	m = malloc(sizeof(*m));
+	*out = m ? &m->r : NULL;
+	if (!m)
 		return ng_fail(NG_ENOMEM, "out of memory creating a request");
-	/* a recorded request holds a few short strings; thousands of them
-	 * may be kept at once */
-	ng_arena_init_small(&r->strings, 256);
+	memset(&m->r, 0, sizeof(m->r));
+	ng_arena_init_within(&m->r.strings, m->strings, sizeof(m->strings));
 	return 0;
 }
 

@@ -23,6 +23,19 @@ void ng_arena_init_small(ng_arena *a, size_t first)
 	a->grow = first < CHUNK_MIN ? first : 0;
 }
 
+void ng_arena_init_within(ng_arena *a, void *mem, size_t size)
+{
+	ng_arena_chunk *c = mem;
+
+	ng_arena_init(a);
+	if (!mem || size <= sizeof(*c))
+		return;
+	c->next = NULL;
+	c->size = size - sizeof(*c);
+	a->first = a->fixed = c;
+	a->grow = 2 * c->size < CHUNK_MIN ? 2 * c->size : 0;
+}
+
 static ng_arena_chunk *chunk_new(ng_arena *a, size_t need)
 {
 	size_t size = a->grow ? a->grow : CHUNK_MIN;
@@ -130,7 +143,8 @@ void ng_arena_trim(ng_arena *a, size_t keep)
 	while (rest) {
 		ng_arena_chunk *next = rest->next;
 
-		free(rest);
+		if (rest != a->fixed)
+			free(rest);
 		rest = next;
 	}
 	a->head = NULL;
@@ -146,7 +160,8 @@ void ng_arena_free(ng_arena *a)
 	while (c) {
 		ng_arena_chunk *next = c->next;
 
-		free(c);
+		if (c != a->fixed)
+			free(c);
 		c = next;
 	}
 	memset(a, 0, sizeof(*a));

@@ -20,12 +20,20 @@ typedef struct ng_arena {
 	size_t total;            /* bytes handed out since the last reset */
 	size_t grow;             /* size of the next chunk made; 0: the
 	                          * default, 8 KiB */
+	ng_arena_chunk *fixed;   /* the first chunk when it lies inside the
+	                          * arena owner's allocation: never freed */
 } ng_arena;
 
 void ng_arena_init(ng_arena *a);
 /* An arena for a small object kept long: its first chunk holds `first`
  * bytes, and each new one twice the last, up to the default size. */
 void ng_arena_init_small(ng_arena *a, size_t first);
+/* An arena whose first chunk is `size` bytes at `mem` (16-byte aligned),
+ * inside the allocation of the object that owns the arena, so that a
+ * small object and its strings are one allocation; that chunk is never
+ * freed by the arena. The chunks added after it grow as in
+ * ng_arena_init_small. */
+void ng_arena_init_within(ng_arena *a, void *mem, size_t size);
 /* ng_arena_alloc when the chunk being filled has no room, or a limit is
  * set. */
 void *ng_arena_alloc_grow(ng_arena *a, size_t n);

@@ -600,10 +600,44 @@ static void small_arena_grows_and_keeps_every_piece(void)
 	CU_ASSERT_EQUAL(a.grow, 0);
 }
 
+/* An arena inside its owner's allocation: its own chunk is used first,
+ * then chunks it allocates, which it frees; its own it leaves alone (the
+ * owner's block is on the stack here, so freeing it would fail). */
+static void arena_within_uses_and_keeps_the_given_chunk(void)
+{
+	_Alignas(16) unsigned char block[16 + 64];
+	ng_arena a;
+	char *p, *q, *r;
+
+	ng_arena_init_within(&a, block, sizeof(block));
+	p = ng_arena_alloc(&a, 40);
+	q = ng_arena_alloc(&a, 16);
+	CU_ASSERT_TRUE((unsigned char *)p > block &&
+		       (unsigned char *)q + 16 <= block + sizeof(block));
+	CU_ASSERT_PTR_EQUAL(q, p + 48);
+	r = ng_arena_alloc(&a, 32);          /* no room left: a new chunk */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_TRUE((unsigned char *)r < block ||
+		       (unsigned char *)r >= block + sizeof(block));
+	memset(r, 'x', 32);
+	CU_ASSERT_EQUAL(a.total, 96);
+	ng_arena_free(&a);
+	CU_ASSERT_PTR_NULL(a.first);
+	/* a block too small for a chunk: an ordinary arena */
+	ng_arena_init_within(&a, block, 8);
+	CU_ASSERT_PTR_NULL(a.first);
+	p = ng_arena_alloc(&a, 8);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	CU_ASSERT_TRUE((unsigned char *)p < block ||
+		       (unsigned char *)p >= block + sizeof(block));
+	ng_arena_free(&a);
+}
+
 void suite_expr(void)
 {
 	NG_ADD_SUITE("expr",
 		NG_TEST(percent_decode_takes_either_case_of_hex),
+		NG_TEST(arena_within_uses_and_keeps_the_given_chunk),
 		NG_TEST(percent_decode_rejects_bad_escapes),
 		NG_TEST(percent_decode_stops_at_the_given_length),
 		NG_TEST(valid_index_names_are_accepted),
