@@ -111,6 +111,10 @@ int dc_run_ops(dc_ctx *c, const prs_request *pr);
 bool dc_is_cluster_action(dc_ctx *c, const char *action);
 /* The same from the name alone, for the engine's table by action id. */
 bool dc_cluster_action_name(const pol_compiled *pc, const char *action);
+/* An action as the checks take it, worked out from its text: for act_of,
+ * and for the engine's table of the transport parser's actions. Needs
+ * e->cluster_action. */
+void dc_act_fill(const ng_engine *e, const char *raw, dc_act *x);
 /* "granted by role R" and "partially granted by role R" for every role,
  * at 2 * R and 2 * R + 1: the reasons of an allow, made once per engine
  * (NULL-terminated, malloc'd; freed with the engine even on failure). */

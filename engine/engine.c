@@ -202,6 +202,13 @@ static int per_action_and_role(ng_engine *e)
 
 		e->cluster_action[a] = name && dc_cluster_action_name(pc, name);
 	}
+	e->transport_act = calloc(prs_transport_nrows() + 1, sizeof(dc_act));
+	if (!e->transport_act)
+		return NG_ENOMEM;
+	for (size_t k = 0; k < prs_transport_nrows(); k++)
+		if (prs_transport_row(k))
+			dc_act_fill(e, prs_transport_row(k),
+				    &e->transport_act[k]);
 	e->role_ndyn = calloc(pc->nroles + 1, sizeof(uint32_t));
 	e->role_nrestricted = calloc(pc->nroles + 1, sizeof(uint32_t));
 	if (!e->role_ndyn || !e->role_nrestricted)
@@ -224,6 +231,7 @@ static void engine_free(ng_engine *e)
 		free(e->grant_reason[i]);
 	free(e->grant_reason);
 	free(e->cluster_action);
+	free(e->transport_act);
 	free(e->role_ndyn);
 	free(e->role_nrestricted);
 	ng_policy_release(e->policy);

@@ -37,6 +37,8 @@ struct ng_engine {
 	bool *cluster_action;          /* per action id: checked as a
 	                                * cluster action in this mode */
 	char **grant_reason;           /* dc_grant_reasons */
+	struct dc_act *transport_act;  /* per row of prs_transport's actions:
+	                                * the action as checked (dc_act_fill) */
 	uint32_t *role_ndyn;           /* per role: entries with dynamic
 	                                * patterns (${...}, date math) */
 	uint32_t *role_nrestricted;    /* and with DLS, FLS or masking */

@@ -126,23 +126,35 @@ bool dc_cluster_action_name(const pol_compiled *pc, const char *action)
 	return legacy_cluster_action(action);
 }
 
+void dc_act_fill(const ng_engine *e, const char *raw, dc_act *x)
+{
+	const pol_compiled *pc = e->pc;
+
+	x->key = raw;
+	x->name = renamed(raw);
+	x->aid = pol_action_id(pc, x->name);
+	if (x->aid >= 0 && (size_t)x->aid < pc->nactions)
+		x->cluster = e->cluster_action[x->aid];
+	else
+		x->cluster = dc_cluster_action_name(pc, x->name);
+}
+
 /* An action as the checks take it, worked out once per decision for each
  * pointer the parser names it by: the items of a compound request ask for
  * the same few actions again. A known action's kind comes from the
- * engine's table by its id. */
+ * engine's table by its id; a transport action the parser knows by name
+ * is in the engine's table of them already. */
 static const dc_act *act_of(dc_ctx *c, const char *raw)
 {
 	dc_act *x = &c->act[((uintptr_t)raw >> 4) & 7];
+	const prs_request *pr = c->pr;
 
 	if (x->key == raw)
 		return x;
-	x->key = raw;
-	x->name = renamed(raw);
-	x->aid = pol_action_id(c->pc, x->name);
-	if (x->aid >= 0 && (size_t)x->aid < c->pc->nactions)
-		x->cluster = c->e->cluster_action[x->aid];
+	if (pr && pr->action_row && raw == pr->action && c->e->transport_act)
+		*x = c->e->transport_act[pr->action_row - 1];
 	else
-		x->cluster = dc_cluster_action_name(c->pc, x->name);
+		dc_act_fill(c->e, raw, x);
 	return x;
 }
 

@@ -102,6 +102,8 @@ typedef struct prs_request {
 	int error_item;           /* item the error is in, or -1 */
 	const char *action;       /* top-level action of the route, or NULL
 	                           * (set by prs_rest and prs_transport) */
+	unsigned action_row;      /* transport: 1 + the row of prs_transport's
+	                           * actions that `action` is, or 0 */
 	const char *rename_pattern;     /* snapshot restore: the body's regex
 	                                 * renaming the restored indices */
 	const char *rename_replacement; /* and its replacement; else NULL */
@@ -116,6 +118,11 @@ int prs_rest(prs_request *r, ng_arena *a, const prs_limits *lim,
 /* A transport request: one operation with the given action and indices. */
 int prs_transport(prs_request *r, ng_arena *a, const prs_limits *lim,
 		  const char *action, const char *const *indices, size_t n);
+/* The actions prs_transport knows by their whole name, by row (0 ..
+ * prs_transport_nrows() - 1): what an engine works out for an action
+ * once, it can work out for these when it is built. */
+size_t prs_transport_nrows(void);
+const char *prs_transport_row(size_t k);
 
 /* Append an operation; NULL when out of memory. */
 prs_op *prs_add_op(prs_request *r, ng_arena *a, int item, const char *action);

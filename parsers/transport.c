@@ -203,6 +203,18 @@ static int add_names(prs_request *r, ng_arena *a, const prs_limits *lim,
 	return rc;
 }
 
+size_t prs_transport_nrows(void)
+{
+	return NROWS;
+}
+
+/* A prefix row names no one action: NULL. */
+const char *prs_transport_row(size_t k)
+{
+	return k < NROWS && !action_flags[k].prefix ? action_flags[k].action
+						    : NULL;
+}
+
 int prs_transport(prs_request *r, ng_arena *a, const prs_limits *lim,
 		  const char *action, const char *const *indices, size_t n)
 {
@@ -234,6 +246,8 @@ int prs_transport(prs_request *r, ng_arena *a, const prs_limits *lim,
 	/* the text of a row outlives any decision, like a copy in `a` */
 	r->action = row && !row->prefix ? row->action
 					: ng_arena_strndup(a, action, alen);
+	if (row && !row->prefix)
+		r->action_row = (unsigned)(row - action_flags) + 1;
 	op = r->action ? prs_add_op(r, a, -1, r->action) : NULL;
 	if (!op)
 		return NG_ENOMEM;

@@ -1493,6 +1493,34 @@ static void transport_request_is_one_top_level_op(void)
 	CU_ASSERT_TRUE(r->ops[0].flags & PRS_EMPTY_ALL);
 }
 
+/* Each action the parser knows by its whole name is numbered by its row,
+ * the one text the request then names; others have no row. */
+static void transport_actions_known_by_name_carry_their_row(void)
+{
+	size_t rows = 0;
+
+	for (size_t k = 0; k < prs_transport_nrows(); k++) {
+		const char *a = prs_transport_row(k);
+		char copy[128];
+
+		if (!a)
+			continue;
+		rows++;
+		snprintf(copy, sizeof(copy), "%s", a);
+		CU_ASSERT_EQUAL(transport(copy, NULL, 0)->action_row, k + 1);
+		CU_ASSERT_PTR_EQUAL(req.action, a);
+	}
+	CU_ASSERT(rows >= 20);
+	CU_ASSERT_PTR_NULL(prs_transport_row(prs_transport_nrows()));
+	CU_ASSERT_STRING_EQUAL(prs_transport_row(0), "indices:data/read/search");
+	CU_ASSERT_EQUAL(transport("cluster:monitor/health", NULL, 0)->action_row,
+			0);
+	/* a prefix row names a family, not one action */
+	CU_ASSERT_EQUAL(transport("indices:admin/mappings/fields/get[index]",
+				  NULL, 0)->action_row, 0);
+	CU_ASSERT_TRUE(req.ops[0].flags & PRS_REDUCIBLE);
+}
+
 static void transport_request_that_does_not_fit_is_400(void)
 {
 	const char *ix[] = { "a", "" };
@@ -2524,6 +2552,7 @@ void suite_rest(void)
 		NG_TEST(help_routes_have_no_operation),
 		NG_TEST(routes_table_routes_every_api),
 		NG_TEST(transport_request_is_one_top_level_op),
+		NG_TEST(transport_actions_known_by_name_carry_their_row),
 		NG_TEST(transport_request_that_does_not_fit_is_400),
 		NG_TEST(transport_names_are_split_and_checked_in_order),
 		NG_TEST(transport_action_flags_follow_the_table),
