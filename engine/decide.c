@@ -98,8 +98,8 @@ static int role_entries(dc_ctx *c, size_t role)
 /* Listed on first need only: the tables answer for the static patterns,
  * so a caller whose roles have no dynamic pattern and no restriction,
  * asking about names the metadata holds, never needs the list. c->ndyn
- * and c->nrestricted are known before (engine.h: role_ndyn, role_nrestricted);
- * c->ndyn is counted again as the entries go in. */
+ * and c->nrestricted are known before (pol_compiled: role_ndyn,
+ * role_nrestricted); c->ndyn is counted again as the entries go in. */
 int dc_entries_ready(dc_ctx *c)
 {
 	int rc = 0;
@@ -122,8 +122,8 @@ static void add_role(dc_ctx *c, size_t role)
 {
 	ng_strv *names = &c->d->roles;
 
-	c->ndyn += c->e->role_ndyn[role];
-	c->nrestricted += c->e->role_nrestricted[role];
+	c->ndyn += c->pc->role_ndyn[role];
+	c->nrestricted += c->pc->role_nrestricted[role];
 	names->v[names->n++] = c->pc->role_names[role];
 }
 
@@ -150,7 +150,8 @@ static int map_now(dc_ctx *c, const char **why)
 }
 
 /* A caller known by name alone has the roles the policy mapped to that
- * name when it was compiled (pol_caller): only the set is made. */
+ * name when it was compiled (pol_caller), with their names and what
+ * their entries need: only the set is made. */
 static bool map_known(dc_ctx *c, const char **why)
 {
 	const ng_request *r = c->req;
@@ -163,21 +164,21 @@ static bool map_known(dc_ctx *c, const char **why)
 	for (size_t i = 0; i < k->nroles; i++)
 		pol_setbit(c->roles, k->roles[i]);
 	c->troles = (tb_roles){ c->roles, k->roles, k->nroles };
+	/* read only from now on, like the policy they come from */
+	c->d->roles = (ng_strv){ (const char **)k->role_names, k->nroles,
+				 k->nroles };
+	c->ndyn = k->ndyn;
+	c->nrestricted = k->nrestricted;
 	return true;
 }
 
-/* Mapped roles, in ascending order, and what their entries need. */
-static int map_roles(dc_ctx *c, const char **why)
+/* The roles mapped at request time, their names and what their entries
+ * need. */
+static int map_unknown(dc_ctx *c, const char **why)
 {
-	const pol_compiled *pc = c->pc;
 	size_t n;
-	int rc = 0;
+	int rc = map_now(c, why);
 
-	c->roles = ng_arena_alloc(c->a, (pc->nwords + 1) * sizeof(pol_word));
-	if (!c->roles)
-		return NG_ENOMEM;
-	if (!map_known(c, why))
-		rc = map_now(c, why);
 	if (rc)
 		return rc;
 	n = c->troles.n;
@@ -187,6 +188,21 @@ static int map_roles(dc_ctx *c, const char **why)
 		return NG_ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		add_role(c, c->troles.ids[i]);
+	return 0;
+}
+
+/* Mapped roles, in ascending order, and what their entries need. */
+static int map_roles(dc_ctx *c, const char **why)
+{
+	int rc = 0;
+
+	c->roles = ng_arena_alloc(c->a, (c->pc->nwords + 1) * sizeof(pol_word));
+	if (!c->roles)
+		return NG_ENOMEM;
+	if (!map_known(c, why))
+		rc = map_unknown(c, why);
+	if (rc)
+		return rc;
 	/* ${user.securityRoles}: the roles just mapped */
 	c->user.mapped_roles = strv_or_empty(&c->d->roles);
 	c->user.nmapped = c->d->roles.n;

@@ -209,17 +209,6 @@ static int per_action_and_role(ng_engine *e)
 		if (prs_transport_row(k))
 			dc_act_fill(e, prs_transport_row(k),
 				    &e->transport_act[k]);
-	e->role_ndyn = calloc(pc->nroles + 1, sizeof(uint32_t));
-	e->role_nrestricted = calloc(pc->nroles + 1, sizeof(uint32_t));
-	if (!e->role_ndyn || !e->role_nrestricted)
-		return NG_ENOMEM;
-	for (size_t i = 0; i < pc->nentries; i++) {
-		const pol_entry *en = &pc->entries[i];
-
-		e->role_ndyn[en->role] += en->ndyn > 0;
-		e->role_nrestricted[en->role] += en->dls || en->nfls ||
-						 en->nmasked;
-	}
 	return dc_grant_reasons(pc, &e->grant_reason);
 }
 
@@ -232,8 +221,6 @@ static void engine_free(ng_engine *e)
 	free(e->grant_reason);
 	free(e->cluster_action);
 	free(e->transport_act);
-	free(e->role_ndyn);
-	free(e->role_nrestricted);
 	ng_policy_release(e->policy);
 	ng_metadata_release(e->md);
 	free(e->system);

@@ -39,9 +39,6 @@ struct ng_engine {
 	char **grant_reason;           /* dc_grant_reasons */
 	struct dc_act *transport_act;  /* per row of prs_transport's actions:
 	                                * the action as checked (dc_act_fill) */
-	uint32_t *role_ndyn;           /* per role: entries with dynamic
-	                                * patterns (${...}, date math) */
-	uint32_t *role_nrestricted;    /* and with DLS, FLS or masking */
 };
 
 /* Does a name, existing or not, match the system (protected) index

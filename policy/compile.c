@@ -27,6 +27,7 @@ typedef struct priv {
 	pol_groups *groups;       /* only while compiling */
 	int sys_id;               /* system:admin/system_index */
 	uint32_t *alone;          /* the `alone` lists of names, back to back */
+	const char **alone_names; /* the same lists, by role name */
 	bool unknown_alone;       /* an unknown name alone maps to no role */
 	bool maps_hosts;          /* a mapping names hosts */
 } priv;
@@ -304,6 +305,40 @@ static size_t map_alone(const pol_compiled *pc, const char *name,
 	return pol_map_roles_list(pc, &u, bits, NULL, ids, pc->nroles);
 }
 
+/* What the entries of each role need of a decision (pol_compiled). */
+static int count_role_entries(pol_compiled *pc)
+{
+	uint32_t *ndyn = calloc(pc->nroles + 1, sizeof(uint32_t));
+	uint32_t *nres = calloc(pc->nroles + 1, sizeof(uint32_t));
+
+	pc->role_ndyn = ndyn;
+	pc->role_nrestricted = nres;
+	if (!ndyn || !nres)
+		return NG_ENOMEM;
+	for (size_t i = 0; i < pc->nentries; i++) {
+		const pol_entry *en = &pc->entries[i];
+
+		ndyn[en->role] += en->ndyn > 0;
+		nres[en->role] += en->dls || en->nfls || en->nmasked;
+	}
+	return 0;
+}
+
+/* The names and the summed counts of the roles of nm->alone. */
+static void describe_alone(const pol_compiled *pc, pol_name *nm,
+			   const char **names)
+{
+	nm->alone_names = names;
+	nm->alone_ndyn = nm->alone_nrestricted = 0;
+	for (size_t k = 0; k < nm->nalone; k++) {
+		uint32_t role = nm->alone[k];
+
+		names[k] = pc->role_names[role];
+		nm->alone_ndyn += pc->role_ndyn[role];
+		nm->alone_nrestricted += pc->role_nrestricted[role];
+	}
+}
+
 /* Every name the policy holds, mapped once as a caller of that name
  * alone, so that such a caller costs one probe at request time. */
 static int map_names_alone(pol_compiled *pc)
@@ -333,14 +368,19 @@ static int map_names_alone(pol_compiled *pc)
 		total += k;
 	}
 	pv->alone = (uint32_t *)(void *)g_array_free(all, FALSE);
-	for (size_t i = 0; i < n; i++)
-		pol_names_at(pv->names, i)->alone = pv->alone + first[i];
+	pv->alone_names = malloc((total + 1) * sizeof(char *));
+	for (size_t i = 0; pv->alone_names && i < n; i++) {
+		pol_name *nm = pol_names_at(pv->names, i);
+
+		nm->alone = pv->alone + first[i];
+		describe_alone(pc, nm, pv->alone_names + first[i]);
+	}
 	pv->unknown_alone = !pol_maptab_user_patterns(pv->maps);
 	pv->maps_hosts = pol_maptab_hosts(pv->maps);
 	free(bits);
 	free(ids);
 	free(first);
-	return 0;
+	return pv->alone_names ? 0 : NG_ENOMEM;
 }
 
 void pol_find_caller(const pol_compiled *pc, const char *name,
@@ -349,10 +389,11 @@ void pol_find_caller(const pol_compiled *pc, const char *name,
 	const pol_name *nm = pol_names_find(priv_of(pc)->names, name);
 
 	if (nm)
-		*out = (pol_caller){ nm->user, nm->alone, nm->nalone, true };
+		*out = (pol_caller){ nm->user, nm->alone, nm->alone_names,
+				     nm->nalone, nm->alone_ndyn,
+				     nm->alone_nrestricted, true };
 	else
-		*out = (pol_caller){ NULL, NULL, 0,
-				     priv_of(pc)->unknown_alone };
+		*out = (pol_caller){ .known = priv_of(pc)->unknown_alone };
 }
 
 bool pol_caller_alone(const pol_compiled *pc, const pol_caller *k,
@@ -390,6 +431,8 @@ int pol_compile(pol_model *m, pol_compiled **out, ng_error *err)
 		rc = pol_maptab_new(m, pv->names, &pv->maps, err);
 	if (!rc)
 		rc = pol_names_finish(pv->names) ? oom(err) : 0;
+	if (!rc)
+		rc = count_role_entries(pc) ? oom(err) : 0;
 	if (!rc)
 		rc = map_names_alone(pc) ? oom(err) : 0;
 	pol_groups_free(pv->groups);
@@ -429,12 +472,15 @@ void pol_compiled_free(pol_compiled *pc)
 	free(pv->cluster);
 	pol_maptab_free(pv->maps);
 	g_free(pv->alone);
+	free(pv->alone_names);
 	pol_names_free(pv->names);
 	pol_strtab_free(pv->actions);
 	pol_groups_free(pv->groups);
 	free(pv);
 	free(pc->entries);
 	free((void *)pc->role_names);
+	free((void *)pc->role_ndyn);
+	free((void *)pc->role_nrestricted);
 	pol_model_free((pol_model *)pc->model);
 	free(pc);
 }

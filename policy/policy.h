@@ -289,6 +289,10 @@ typedef struct pol_compiled {
 	size_t nawords;            /* words in an action set */
 	pol_entry *entries;
 	size_t nentries;
+	/* Per role: entries with dynamic patterns (${...}, date math), and
+	 * entries with a DLS, FLS or masking rule. */
+	const uint32_t *role_ndyn;
+	const uint32_t *role_nrestricted;
 	const pol_config *config;
 	void *priv;                /* tables private to policy/ */
 } pol_compiled;
@@ -349,8 +353,11 @@ const pol_internal_user *pol_find_user(const pol_compiled *pc,
 typedef struct pol_caller {
 	const pol_internal_user *user;     /* NULL: none of that name */
 	const uint32_t *roles;             /* ascending, without repeats */
+	const char *const *role_names;     /* the same roles by name */
 	size_t nroles;
-	bool known;                        /* roles and nroles hold */
+	uint32_t ndyn, nrestricted;        /* role_ndyn, role_nrestricted
+	                                    * summed over the roles */
+	bool known;                        /* the fields above hold */
 } pol_caller;
 
 void pol_find_caller(const pol_compiled *pc, const char *name,
@@ -523,7 +530,9 @@ typedef struct pol_name {
 	const uint32_t *by_backend;     /* ... under backend_roles */
 	const uint32_t *alone;          /* mapped to a caller known by
 	                                 * this name alone (pol_caller) */
+	const char *const *alone_names; /* and their names */
 	uint32_t nuser_roles, nby_users, nby_backend, nalone;
+	uint32_t alone_ndyn, alone_nrestricted;
 } pol_name;
 
 typedef struct pol_names pol_names;
