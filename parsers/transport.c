@@ -179,9 +179,11 @@ static int add_names(prs_request *r, ng_arena *a, const prs_limits *lim,
 	char *p;
 	int rc = 0;
 
-	if (n == 0 || plain_names(lim, ix, n, lens, &size)) {
-		v = n ? ng_arena_alloc(a, n * sizeof(*v) + size) : NULL;
-		if (n && !v)
+	if (n == 0)             /* all indices (PRS_EMPTY_ALL) */
+		return 0;
+	if (plain_names(lim, ix, n, lens, &size)) {
+		v = ng_arena_alloc(a, n * sizeof(*v) + size);
+		if (!v)
 			return NG_ENOMEM;
 		p = (char *)(v + n);
 		for (size_t i = 0; i < n; i++) {
