@@ -294,30 +294,26 @@ static void finish_admin(dc_ctx *c, const prs_request *pr)
 	dc_admin_ops(c, pr);
 }
 
-static int decide_request(dc_ctx *c)
+static int decide_request(dc_ctx *c, prs_request *pr)
 {
-	prs_request pr;
-	int rc;
+	int rc = decompose(c, pr);
 
-	if (c->req->parse_status)
-		return dc_bad_request(c, c->req->parse_error);
-	rc = decompose(c, &pr);
 	if (rc)
 		return rc;
-	if (pr.status == 400)
-		return dc_bad_request(c, pr.error);
-	if (pr.status)
-		return dc_deny(c, pr.status, pr.error);
-	c->pr = &pr;
+	if (pr->status == 400)
+		return dc_bad_request(c, pr->error);
+	if (pr->status)
+		return dc_deny(c, pr->status, pr->error);
+	c->pr = pr;
 	if (is_admin(c)) {
-		finish_admin(c, &pr);
+		finish_admin(c, pr);
 		return 0;
 	}
 	if (c->req->is_transport && dc_trusted_node_action(c))
 		return 0;
 	rc = dc_prepare_caller(c, NULL);
 	if (!rc)
-		rc = dc_run_ops(c, &pr);
+		rc = dc_run_ops(c, pr);
 	if (!rc && c->d->verdict != NG_DENY)
 		rc = dc_restrictions(c);
 	return rc ? rc : c->dyn_rc;
@@ -447,9 +443,28 @@ static ng_decision *decision_new(const ng_engine *e, const ng_request *r)
 	return d;
 }
 
-int ng_decide(const ng_engine *e, const ng_request *r, ng_decision **out)
+/* A request the parsers could read is decided the direct way when it is
+ * of that kind (direct.c), else by its operations. */
+static int decide_by(dc_ctx *c, dc_path path, bool *decided)
+{
+	prs_request pr;
+	int rc;
+
+	*decided = path != DC_PATH_DIRECT;
+	if (c->req->parse_status)
+		return *decided ? dc_bad_request(c, c->req->parse_error) : 0;
+	if (path != DC_PATH_GENERAL && dc_decide_direct(c, &rc)) {
+		*decided = true;
+		return rc;
+	}
+	return *decided ? decide_request(c, &pr) : 0;
+}
+
+int dc_decide(const ng_engine *e, const ng_request *r, dc_path path,
+	      ng_decision **out)
 {
 	ng_decision *d;
+	bool decided;
 	dc_ctx c;
 	int rc;
 
@@ -462,14 +477,23 @@ int ng_decide(const ng_engine *e, const ng_request *r, ng_decision **out)
 	if (!d)
 		return ng_fail(NG_ENOMEM, "out of memory deciding");
 	dc_ctx_init(&c, e, r, d, r->has_time ? r->time_ms : DC_NOW_UNREAD);
-	rc = decide_request(&c);
+	rc = decide_by(&c, path, &decided);
 	if (rc) {
 		/* fail closed: whatever was decided so far is dropped */
 		dc_reset_to_error(&c, rc);
 	}
 	dc_ctx_clear(&c);
+	if (!decided) {
+		ng_decision_free(d);
+		return 1;
+	}
 	*out = d;
 	return 0;
+}
+
+int ng_decide(const ng_engine *e, const ng_request *r, ng_decision **out)
+{
+	return dc_decide(e, r, DC_PATH_ANY, out);
 }
 
 void ng_decision_free(ng_decision *d)

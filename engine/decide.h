@@ -95,15 +95,58 @@ int64_t dc_now(dc_ctx *c);
 
 /* Outcomes for the whole request. */
 int dc_bad_request(dc_ctx *c, const char *why);
+/* The peer's text for a denial lacking the actions `missing`, and for an
+ * allow granted by `role` (-1: none in particular), fully or in part. */
+const char *dc_denial_text(dc_ctx *c, const ng_strv *missing);
+const char *dc_grant_text(const dc_ctx *c, int role, bool partial);
 int dc_deny(dc_ctx *c, int status, const char *why);
 void dc_reset_to_error(dc_ctx *c, int code);
 void dc_items_admin(dc_ctx *c, const prs_request *pr);
 /* After an admin allow: the 404 and 400 the cluster itself answers. */
 void dc_admin_ops(dc_ctx *c, const prs_request *pr);
 bool dc_trusted_node_action(dc_ctx *c);
+/* Is the transport action one that only a trusted node may send (a
+ * shard-level or internal action)? */
+bool dc_node_action(const char *action);
+
+/* May the operation be narrowed to the indices allowed when only some are
+ * (its result has a wildcard: `pattern`)? Reads narrow in both models;
+ * the peer's replaceable index requests (by query, open, close, the
+ * indices of an alias change), which the parser flags PRS_V4_REDUCIBLE,
+ * narrow in the modern model only. */
+bool dc_op_narrows(const pol_compiled *pc, const prs_op *op, bool pattern,
+		   const char *action);
 
 /* Decide every operation of the request and combine the outcomes. */
 int dc_run_ops(dc_ctx *c, const prs_request *pr);
+
+/* What the direct path (direct.c) knows of an action of the dictionary,
+ * worked out once per engine: the action as checked, and whether a
+ * transport request naming it may be decided directly. */
+typedef struct dc_direct {
+	dc_act act;
+	bool ok;
+} dc_direct;
+
+/* Fill e->direct (nactions entries, allocated by the caller). Needs
+ * e->cluster_action. */
+void dc_direct_fill(const ng_engine *e, dc_direct *v);
+/* Decide a transport request the direct way if it is one of the kind
+ * direct.c describes: true, with *rc as decide_request returns it.
+ * False, with nothing changed, when the general path must decide. */
+bool dc_decide_direct(dc_ctx *c, int *rc);
+/* ng_decide by the path given, for the tests, which decide requests both
+ * ways and compare: DC_PATH_ANY as ng_decide, DC_PATH_GENERAL never the
+ * direct path, DC_PATH_DIRECT only the direct path (then a request not
+ * of its kind returns 1 and no decision). */
+typedef enum dc_path {
+	DC_PATH_ANY,
+	DC_PATH_GENERAL,
+	DC_PATH_DIRECT
+} dc_path;
+
+int dc_decide(const ng_engine *e, const ng_request *r, dc_path path,
+	      ng_decision **out);
 
 /* Is the action a cluster action under the policy's semantics? The
  * answer is cached in `c` by the pointer `action`, whose text must not

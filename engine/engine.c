@@ -209,6 +209,10 @@ static int per_action_and_role(ng_engine *e)
 		if (prs_transport_row(k))
 			dc_act_fill(e, prs_transport_row(k),
 				    &e->transport_act[k]);
+	e->direct = calloc(pc->nactions + 1, sizeof(dc_direct));
+	if (!e->direct)
+		return NG_ENOMEM;
+	dc_direct_fill(e, e->direct);
 	return dc_grant_reasons(pc, &e->grant_reason);
 }
 
@@ -221,6 +225,7 @@ static void engine_free(ng_engine *e)
 	free(e->grant_reason);
 	free(e->cluster_action);
 	free(e->transport_act);
+	free(e->direct);
 	ng_policy_release(e->policy);
 	ng_metadata_release(e->md);
 	free(e->system);

@@ -39,6 +39,8 @@ struct ng_engine {
 	char **grant_reason;           /* dc_grant_reasons */
 	struct dc_act *transport_act;  /* per row of prs_transport's actions:
 	                                * the action as checked (dc_act_fill) */
+	struct dc_direct *direct;      /* per action id: what the direct path
+	                                * knows of it (dc_direct_fill) */
 };
 
 /* Does a name, existing or not, match the system (protected) index

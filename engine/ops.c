@@ -330,24 +330,14 @@ static bool readish(const char *a)
 	       strcmp(a, "indices:admin/aliases/get") == 0;
 }
 
-/* Reads narrow in both models. The peer's replaceable index requests
- * (by query, open, close, the indices of an alias change), which the
- * parser flags PRS_V4_REDUCIBLE, narrow in the modern model only. */
-static bool reducible(dc_ctx *c, const prs_op *op)
+bool dc_op_narrows(const pol_compiled *pc, const prs_op *op, bool pattern,
+		   const char *action)
 {
-	if (op->flags & PRS_REDUCIBLE)
-		return true;
-	return (op->flags & PRS_V4_REDUCIBLE) &&
-	       c->pc->config->mode != POL_MODE_LEGACY;
-}
-
-static bool may_reduce(dc_ctx *c, const op_state *s, const char *action)
-{
-	const pol_config *cfg = c->pc->config;
-	const prs_op *op = s->op;
+	const pol_config *cfg = pc->config;
 	int expand = op->opts.expand;
 
-	if (!reducible(c, op))
+	if (!(op->flags & PRS_REDUCIBLE) &&
+	    !((op->flags & PRS_V4_REDUCIBLE) && cfg->mode != POL_MODE_LEGACY))
 		return false;
 	/* legacy: the _index terms aggregation is always narrowed, its
 	 * query rewritten to the indices the caller may read */
@@ -357,7 +347,12 @@ static bool may_reduce(dc_ctx *c, const op_state *s, const char *action)
 	if (!cfg->ignore_unauthorized)
 		return false;
 	return op->opts.ignore_unavailable == 1 ||
-	       (s->res.pattern && (expand < 0 || (expand & PRS_EXPAND_OPEN)));
+	       (pattern && (expand < 0 || (expand & PRS_EXPAND_OPEN)));
+}
+
+static bool may_reduce(dc_ctx *c, const op_state *s, const char *action)
+{
+	return dc_op_narrows(c->pc, s->op, s->res.pattern, action);
 }
 
 /* Nothing left to check: allowed when the caller holds the actions on
@@ -1015,24 +1010,24 @@ static void put_user(text *t, dc_ctx *c)
 }
 
 /* The peer's denial text, at most 2,047 bytes, written in place. */
-static const char *denial_text(dc_ctx *c, const run_state *rs)
+const char *dc_denial_text(dc_ctx *c, const ng_strv *missing)
 {
 	text t = { ng_arena_alloc(c->a, 2048), 2048, 0 };
 
 	if (!t.buf)
 		return "no permissions";
 	put(&t, "no permissions for [");
-	put_list(&t, rs->missing.v, rs->missing.n);
+	put_list(&t, missing->v, missing->n);
 	put(&t, "] and ");
 	put_user(&t, c);
 	return t.buf;
 }
 
-static const char *grant_text(dc_ctx *c, const run_state *rs, bool partial)
+const char *dc_grant_text(const dc_ctx *c, int role, bool partial)
 {
-	if (rs->role < 0)
+	if (role < 0)
 		return partial ? "allowed on no index" : "allowed";
-	return c->e->grant_reason[2 * (size_t)rs->role + partial];
+	return c->e->grant_reason[2 * (size_t)role + partial];
 }
 
 int dc_grant_reasons(const pol_compiled *pc, char ***out)
@@ -1117,7 +1112,8 @@ static void finish(dc_ctx *c, const run_state *rs)
 	case OP_DENY:
 		d->verdict = NG_DENY;
 		d->status = 403;
-		d->reason = rs->missing.n ? denial_text(c, rs) : rs->special;
+		d->reason = rs->missing.n ? dc_denial_text(c, &rs->missing) :
+					    rs->special;
 		if (rs->special && rs->missing.n == 0)
 			d->reason = rs->special;
 		d->nitems = 0;
@@ -1139,7 +1135,7 @@ static void finish(dc_ctx *c, const run_state *rs)
 	d->status = 200;
 	d->verdict = rs->top == OP_PARTIAL || item_denied ||
 		     rs->item_narrowed ? NG_PARTIAL : NG_ALLOW;
-	d->reason = grant_text(c, rs, d->verdict == NG_PARTIAL);
+	d->reason = dc_grant_text(c, rs->role, d->verdict == NG_PARTIAL);
 }
 
 int dc_run_ops(dc_ctx *c, const prs_request *pr)
@@ -1263,6 +1259,11 @@ void dc_items_admin(dc_ctx *c, const prs_request *pr)
 			item_outcome(c, &pr->ops[i], OP_BAD, c->d->nchecks);
 }
 
+bool dc_node_action(const char *a)
+{
+	return strchr(a, '[') || starts(a, "internal:");
+}
+
 /* Shard-level and internal transport actions are not privilege-checked;
  * they must come from a node certificate (nodes_dn). */
 bool dc_trusted_node_action(dc_ctx *c)
@@ -1271,7 +1272,7 @@ bool dc_trusted_node_action(dc_ctx *c)
 	const pol_strlist *nodes = &c->pc->config->nodes_dn;
 	const char *dn = c->req->peer_dn;
 
-	if (!strchr(a, '[') && !starts(a, "internal:"))
+	if (!dc_node_action(a))
 		return false;
 	for (size_t i = 0; dn && i < nodes->n; i++) {
 		pol_pattern p;

@@ -118,6 +118,10 @@ int prs_rest(prs_request *r, ng_arena *a, const prs_limits *lim,
 /* A transport request: one operation with the given action and indices. */
 int prs_transport(prs_request *r, ng_arena *a, const prs_limits *lim,
 		  const char *action, const char *const *indices, size_t n);
+/* Does prs_transport take `action` as an action name? Then *flags are
+ * the flags it gives the operation: for an engine to work out once what
+ * it can of each action it knows. */
+bool prs_transport_action(const char *action, unsigned *flags);
 /* The actions prs_transport knows by their whole name, by row (0 ..
  * prs_transport_nrows() - 1): what an engine works out for an action
  * once, it can work out for these when it is built. */

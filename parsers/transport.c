@@ -217,6 +217,14 @@ const char *prs_transport_row(size_t k)
 						    : NULL;
 }
 
+bool prs_transport_action(const char *action, unsigned *flags)
+{
+	const action_row *row = action_row_of(action, strlen(action));
+
+	*flags = (row ? row->flags : 0) | PRS_EMPTY_ALL;
+	return *action && ((row && !row->prefix) || valid_action(action));
+}
+
 int prs_transport(prs_request *r, ng_arena *a, const prs_limits *lim,
 		  const char *action, const char *const *indices, size_t n)
 {

@@ -11,7 +11,8 @@ int main(void)
 {
 	void (*suites[])(void) = {
 		suite_policy, suite_pattern, suite_expr, suite_metadata,
-		suite_rest, suite_engine, suite_decide, suite_limits, suite_lint,
+		suite_rest, suite_engine, suite_decide, suite_direct, suite_limits,
+		suite_lint,
 	};
 	unsigned failed;
 

@@ -14,6 +14,7 @@ NG_SUITE void suite_metadata(void);
 NG_SUITE void suite_rest(void);
 NG_SUITE void suite_engine(void);
 NG_SUITE void suite_decide(void);
+NG_SUITE void suite_direct(void);
 NG_SUITE void suite_lint(void);
 NG_SUITE void suite_limits(void);
 

@@ -1,0 +1,163 @@
+/*
+ * The direct path: a transport request naming a few existing indices by
+ * their plain names, for an action of the dictionary, is decided without
+ * the parser's operations, the resolver's rows and the bookkeeping of
+ * operations that REST requests need. Most requests a node decides are
+ * of this kind (the transport layer carries concrete names), and on them
+ * those layers cost more than the checks themselves.
+ *
+ * Only reading the request and summing its one operation are done here.
+ * The caller (dc_prepare_caller), the check of each index (dc_check_rows,
+ * special indices included), the restrictions (dc_restrictions) and the
+ * texts are the general path's own. A request outside the kind goes the
+ * general way with nothing changed: a name that is not an index (an
+ * alias, a data stream, a name the metadata lacks), a pattern, date math,
+ * a remote name, an exclusion, "_all", a list inside a name; an action
+ * outside the dictionary, a cluster action, an action only a trusted node
+ * may send, one whose refusal could be narrowed to fewer indices; an
+ * admin certificate. tests/unit/test_direct.c decides requests both ways
+ * and compares the decisions.
+ */
+#include <string.h>
+
+#include "decide.h"
+
+/* The most names taken directly. Checking many rows at once, the general
+ * path keeps answers for them (ops.c, MEMO_ROWS); the direct path keeps
+ * none and stays below that. */
+#define DIRECT_MAX 8
+
+void dc_direct_fill(const ng_engine *e, dc_direct *v)
+{
+	const pol_compiled *pc = e->pc;
+
+	for (size_t a = 0; a < pc->nactions; a++) {
+		const char *name = pol_action_name(pc, (int)a);
+		prs_op op = { .item = -1, .opts = { -1, -1, -1 } };
+
+		if (!name || !prs_transport_action(name, &op.flags) ||
+		    dc_node_action(name))
+			continue;
+		dc_act_fill(e, name, &v[a].act);
+		/* the names are explicit: no pattern */
+		v[a].ok = !v[a].act.cluster &&
+			  !dc_op_narrows(pc, &op, false, v[a].act.name);
+	}
+}
+
+/* The index that resolving `name` gives, or NULL when resolving could
+ * make it anything else: the characters of lists (','), patterns ('*')
+ * and remote names (':'), date math ('<'), an exclusion ('-'), "_all", a
+ * name the parser refuses (empty, too long), or a name that is no index. */
+static const md_name *index_named(const dc_ctx *c, const char *name)
+{
+	static const prs_limits lim = PRS_LIMITS_DEFAULT;
+	size_t n = strcspn(name, ",*:");
+	const md_name *mn;
+
+	if (name[n] || n == 0 || n > lim.max_expr_len || name[0] == '<' ||
+	    name[0] == '-' || (name[0] == '_' && strcmp(name, "_all") == 0))
+		return NULL;
+	mn = md_lookup(c->md, name, n);
+	return mn && mn->kind == MD_INDEX ? mn : NULL;
+}
+
+/* The check as ops.c reports it: the names requested, and the indices
+ * allowed or, refused, those denied. */
+static int record(dc_ctx *c, const dc_act *x, const char *const *named,
+		  size_t n, const rs_row *rows, const bool *granted,
+		  size_t nrows, bool allowed)
+{
+	ng_decision *d = c->d;
+	dc_check *k = ng_arena_alloc(c->a, sizeof(*k) +
+					   (n + nrows) * sizeof(char *));
+	const char **req, **list;
+	size_t m = 0;
+
+	if (!k)
+		return NG_ENOMEM;
+	req = (const char **)(void *)(k + 1);
+	list = req + n;
+	memcpy(req, named, n * sizeof(*req));
+	for (size_t i = 0; i < nrows; i++)
+		if (granted[i] == allowed)
+			list[m++] = rows[i].name;
+	*k = (dc_check){ .item = -1, .action = x->name, .index_scope = true,
+			 .requested = req, .nrequested = n, .allowed = allowed,
+			 .missing = allowed ? NULL : x->name };
+	if (allowed)
+		k->indices = (ng_strv){ list, m, m };
+	else
+		k->denied = (ng_strv){ list, m, m };
+	d->checks = k;
+	d->nchecks = d->capchecks = 1;
+	return 0;
+}
+
+/* Check every row, record the check and settle the decision: allowed
+ * when every index is, refused otherwise (dc_direct.ok: no narrowing). */
+static int decide_rows(dc_ctx *c, const dc_act *x, const char *const *named,
+		       size_t n, const rs_row *rows, size_t nrows)
+{
+	ng_decision *d = c->d;
+	bool granted[DIRECT_MAX];
+	dc_rows dr = { rows, nrows, granted, NULL, -1, NULL };
+	size_t held = 0;
+	int rc = dc_prepare_caller(c, NULL);
+
+	if (rc)
+		return rc;
+	memset(granted, 1, sizeof(granted));
+	dc_check_rows(c, &dr, x->aid, x->name);
+	for (size_t i = 0; i < nrows; i++)
+		held += granted[i];
+	rc = record(c, x, named, n, rows, granted, nrows, held == nrows);
+	if (rc)
+		return rc;
+	if (held < nrows) {
+		const char *lacking = x->name;
+		ng_strv missing = { &lacking, 1, 1 };
+
+		d->verdict = NG_DENY;
+		d->status = 403;
+		d->reason = dc_denial_text(c, &missing);
+		return c->dyn_rc;
+	}
+	d->verdict = NG_ALLOW;
+	d->status = 200;
+	d->reason = dc_grant_text(c, dr.role, false);
+	rc = dc_restrictions(c);
+	return rc ? rc : c->dyn_rc;
+}
+
+bool dc_decide_direct(dc_ctx *c, int *rc)
+{
+	const ng_request *r = c->req;
+	const char *named[DIRECT_MAX];
+	rs_row rows[DIRECT_MAX];
+	size_t n = r->indices.n, nrows = 0;
+	int aid;
+
+	if (!r->is_transport || r->cert_dn || !r->action || n == 0 ||
+	    n > DIRECT_MAX)
+		return false;
+	aid = pol_action_id(c->pc, r->action);
+	if (aid < 0 || !c->e->direct[aid].ok)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const md_name *mn = index_named(c, r->indices.v[i]);
+		size_t k = 0;
+
+		if (!mn)
+			return false;
+		named[i] = mn->name;
+		/* a name given twice is one row, as the resolver has it */
+		while (k < nrows && rows[k].id != mn->id)
+			k++;
+		if (k == nrows)
+			rows[nrows++] = (rs_row){ mn->name, MD_INDEX, mn->id,
+						  false, false };
+	}
+	*rc = decide_rows(c, &c->e->direct[aid].act, named, n, rows, nrows);
+	return true;
+}
