@@ -32,37 +32,28 @@ static const char **strv_or_empty(const ng_strv *v)
 	return v->n ? v->v : none;
 }
 
-static int user_from_internal(dc_ctx *c, const pol_internal_user *iu)
+static void user_from_internal(dc_ctx *c, const pol_internal_user *iu)
 {
 	const ng_request *r = c->req;
-	ng_strv keys = { 0 }, vals = { 0 };
-	int rc = 0;
 
-	if (!r->has_backend_roles && iu) {
+	if (!iu)
+		return;
+	if (!r->has_backend_roles) {
 		c->user.backend_roles = (const char *const *)iu->backend_roles.v;
 		c->user.nbackend = iu->backend_roles.n;
 	}
-	if (!r->has_roles && iu) {
+	if (!r->has_roles) {
 		c->user.roles = (const char *const *)iu->roles.v;
 		c->user.nroles = iu->roles.n;
 	}
-	if (r->has_attrs || !iu)
-		return 0;
-	for (size_t i = 0; i < iu->attr_keys.n && !rc; i++) {
-		char key[512];
-
-		snprintf(key, sizeof(key), "attr.internal.%s", iu->attr_keys.v[i]);
-		rc = ng_strv_push(&keys, c->a, ng_arena_strdup(c->a, key));
-		if (!rc)
-			rc = ng_strv_push(&vals, c->a, iu->attr_values.v[i]);
+	if (!r->has_attrs && iu->attr_keys.n) {
+		c->user.attr_keys = iu->attr_names;
+		c->user.attr_values = (const char *const *)iu->attr_values.v;
+		c->user.nattrs = iu->attr_keys.n;
 	}
-	c->user.attr_keys = strv_or_empty(&keys);
-	c->user.attr_values = strv_or_empty(&vals);
-	c->user.nattrs = keys.n;
-	return rc;
 }
 
-static int set_user(dc_ctx *c)
+static void set_user(dc_ctx *c)
 {
 	const ng_request *r = c->req;
 
@@ -76,7 +67,7 @@ static int set_user(dc_ctx *c)
 	c->user.nattrs = r->attr_keys.n;
 	c->user.address = r->address;
 	pol_find_caller(c->pc, c->user.name, &c->caller);
-	return user_from_internal(c, c->caller.user);
+	user_from_internal(c, c->caller.user);
 }
 
 /* The index-permission entries of a mapped role, found through the
@@ -213,10 +204,10 @@ static int map_roles(dc_ctx *c, const char **why)
  * otherwise on first use. */
 int dc_prepare_caller(dc_ctx *c, const char **why)
 {
-	int rc = set_user(c);
+	int rc;
 
-	if (!rc)
-		rc = map_roles(c, why);
+	set_user(c);
+	rc = map_roles(c, why);
 	return !rc && why ? dc_render_all(c) : rc;
 }
 

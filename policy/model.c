@@ -493,18 +493,24 @@ static int alloc_list(pol_ld *ld, pol_strlist *l, size_t n)
 static int attribute(pol_ld *ld, void *obj, const char *key, ynode *k,
 		     ynode *v)
 {
+	static const char prefix[] = "attr.internal.";
 	pol_internal_user *u = obj;
 	bool sc;
 	const char *text = pol_ld_scalar(v, &sc);
-	size_t i = u->attr_keys.n;
+	size_t i = u->attr_keys.n, n = strlen(key);
+	char *name;
 
 	if (!sc)
 		return pol_ld_warn(ld, v, "attribute \"%s\" is not a string; "
 				   "ignored", key);
 	u->attr_keys.v[i] = pol_pool_strdup(ld->m->pool, key);
 	u->attr_values.v[i] = pol_pool_strdup(ld->m->pool, text ? text : "");
-	if (!u->attr_keys.v[i] || !u->attr_values.v[i])
+	name = pol_pool_alloc(ld->m->pool, sizeof(prefix) + n);
+	if (!u->attr_keys.v[i] || !u->attr_values.v[i] || !name)
 		return nomem(ld);
+	memcpy(name, prefix, sizeof(prefix) - 1);
+	memcpy(name + sizeof(prefix) - 1, key, n + 1);
+	u->attr_names[i] = name;
 	u->attr_keys.pos[i] = pol_ld_pos(ld, k);
 	u->attr_values.pos[i] = pol_ld_pos(ld, v);
 	u->attr_keys.n = u->attr_values.n = i + 1;
@@ -525,6 +531,9 @@ static int read_attributes(pol_ld *ld, pol_internal_user *u, ynode *v)
 	if ((rc = alloc_list(ld, &u->attr_keys, n)) ||
 	    (rc = alloc_list(ld, &u->attr_values, n)))
 		return rc;
+	u->attr_names = pol_pool_alloc(ld->m->pool, (n + 1) * sizeof(char *));
+	if (!u->attr_names)
+		return nomem(ld);
 	return read_fields(ld, u, v, attribute);
 }
 

@@ -145,6 +145,8 @@ typedef struct pol_internal_user {
 	pol_strlist roles;          /* opendistro_security_roles / sg roles */
 	pol_strlist attr_keys;      /* as written: "dept" */
 	pol_strlist attr_values;
+	const char **attr_names;    /* as templates name them:
+	                             * "attr.internal.dept" */
 } pol_internal_user;
 
 typedef enum pol_mode {
