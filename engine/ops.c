@@ -975,9 +975,9 @@ typedef struct text {
 	size_t cap, len;
 } text;
 
-static void put(text *t, const char *s)
+static inline void put_n(text *t, const char *s, size_t n)
 {
-	size_t n = strlen(s), room = t->cap - 1 - t->len;
+	size_t room = t->cap - 1 - t->len;
 
 	n = n < room ? n : room;
 	memcpy(t->buf + t->len, s, n);
@@ -985,11 +985,19 @@ static void put(text *t, const char *s)
 	t->buf[t->len] = '\0';
 }
 
+static void put(text *t, const char *s)
+{
+	put_n(t, s, strlen(s));
+}
+
+/* A literal: its length is known, and the copy is inline. */
+#define PUT_LIT(t, s) put_n((t), (s), sizeof(s) - 1)
+
 static void put_list(text *t, const char *const *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			put(t, ", ");
+			PUT_LIT(t, ", ");
 		put(t, v[i]);
 	}
 }
@@ -1001,11 +1009,11 @@ static void put_user(text *t, dc_ctx *c)
 
 	if (t->len + 1024 < t->cap)
 		t->cap = t->len + 1024;
-	put(t, "User [name=");
+	PUT_LIT(t, "User [name=");
 	put(t, c->user.name);
-	put(t, ", backend_roles=[");
+	PUT_LIT(t, ", backend_roles=[");
 	put_list(t, c->user.backend_roles, c->user.nbackend);
-	put(t, "], requestedTenant=null]");
+	PUT_LIT(t, "], requestedTenant=null]");
 	t->cap = cap;
 }
 
@@ -1016,9 +1024,9 @@ const char *dc_denial_text(dc_ctx *c, const ng_strv *missing)
 
 	if (!t.buf)
 		return "no permissions";
-	put(&t, "no permissions for [");
+	PUT_LIT(&t, "no permissions for [");
 	put_list(&t, missing->v, missing->n);
-	put(&t, "] and ");
+	PUT_LIT(&t, "] and ");
 	put_user(&t, c);
 	return t.buf;
 }

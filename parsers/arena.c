@@ -147,9 +147,10 @@ void ng_arena_trim(ng_arena *a, size_t keep)
 			free(rest);
 		rest = next;
 	}
-	a->head = NULL;
-	a->next = NULL;
-	a->room = 0;
+	/* the chunk kept is the one to fill: the next allocation is inline */
+	a->head = c;
+	a->next = c->data;
+	a->room = c->size;
 	a->total = 0;
 }
 
