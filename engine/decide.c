@@ -55,16 +55,26 @@ static void user_from_internal(dc_ctx *c, const pol_internal_user *iu)
 
 static void set_user(dc_ctx *c)
 {
+	static const char *none[1];
 	const ng_request *r = c->req;
 
 	c->user.name = r->user ? r->user : "";
-	c->user.backend_roles = strv_or_empty(&r->backend_roles);
-	c->user.nbackend = r->backend_roles.n;
-	c->user.roles = strv_or_empty(&r->roles);
-	c->user.nroles = r->roles.n;
-	c->user.attr_keys = strv_or_empty(&r->attr_keys);
-	c->user.attr_values = strv_or_empty(&r->attr_values);
-	c->user.nattrs = r->attr_keys.n;
+	c->user.backend_roles = none;
+	c->user.roles = none;
+	c->user.attr_keys = c->user.attr_values = none;
+	if (r->has_backend_roles) {
+		c->user.backend_roles = strv_or_empty(&r->backend_roles);
+		c->user.nbackend = r->backend_roles.n;
+	}
+	if (r->has_roles) {
+		c->user.roles = strv_or_empty(&r->roles);
+		c->user.nroles = r->roles.n;
+	}
+	if (r->has_attrs) {
+		c->user.attr_keys = strv_or_empty(&r->attr_keys);
+		c->user.attr_values = strv_or_empty(&r->attr_values);
+		c->user.nattrs = r->attr_keys.n;
+	}
 	c->user.address = r->address;
 	pol_find_caller(c->pc, c->user.name, &c->caller);
 	user_from_internal(c, c->caller.user);
