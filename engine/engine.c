@@ -163,8 +163,10 @@ static int mark_special_indices(ng_engine *e)
 
 	e->system = calloc(m->nindices + 1, sizeof(bool));
 	e->protected_idx = calloc(m->nindices + 1, sizeof(bool));
+	e->index_flags = calloc(m->nindices + 1, 1);
 	e->protected_roles = calloc(e->pc->nwords + 1, sizeof(pol_word));
-	if (!e->system || !e->protected_idx || !e->protected_roles ||
+	if (!e->system || !e->protected_idx || !e->index_flags ||
+	    !e->protected_roles ||
 	    compile_list(&c->system_indices, &e->system_pats,
 			 &e->nsystem_pats) != 0 ||
 	    compile_list(&c->protected_indices, &e->protected_pats,
@@ -178,6 +180,11 @@ static int mark_special_indices(ng_engine *e)
 			e->security_index = (int64_t)i;
 		e->system[i] = m->indices[i].system || eng_system_name(e, name);
 		e->protected_idx[i] = eng_protected_name(e, name);
+		if (e->security_index == (int64_t)i || e->system[i] ||
+		    e->protected_idx[i])
+			e->index_flags[i] |= ENG_IX_SPECIAL;
+		if (m->indices[i].naliases || m->indices[i].data_stream)
+			e->index_flags[i] |= ENG_IX_LINKED;
 	}
 	if (compile_list(&c->protected_roles, &roles, &nroles) != 0)
 		return NG_ENOMEM;
@@ -230,6 +237,7 @@ static void engine_free(ng_engine *e)
 	ng_metadata_release(e->md);
 	free(e->system);
 	free(e->protected_idx);
+	free(e->index_flags);
 	free(e->protected_roles);
 	clear_list(e->system_pats, e->nsystem_pats);
 	clear_list(e->protected_pats, e->nprotected_pats);

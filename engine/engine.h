@@ -29,6 +29,7 @@ struct ng_engine {
 	int64_t security_index;        /* index id of the security index, or -1 */
 	bool *system;                  /* per index id: a system index */
 	bool *protected_idx;           /* per index id: a protected index */
+	uint8_t *index_flags;          /* per index id: ENG_IX_* */
 	pol_word *protected_roles;     /* roles that may write protected ones */
 	pol_pattern *system_pats;      /* the system and protected index */
 	pol_pattern *protected_pats;   /* patterns of the node settings */
@@ -42,6 +43,12 @@ struct ng_engine {
 	struct dc_direct *direct;      /* per action id: what the direct path
 	                                * knows of it (dc_direct_fill) */
 };
+
+/* ng_engine.index_flags: what a check of the index must look beyond the
+ * tables for. */
+#define ENG_IX_SPECIAL 0x01    /* the security, a system or a protected
+                                * index (dc_row_special) */
+#define ENG_IX_LINKED 0x02     /* it has aliases or a data stream */
 
 /* Does a name, existing or not, match the system (protected) index
  * patterns of the node settings? For names the metadata does not hold:

@@ -575,6 +575,25 @@ static bool plain_index(const dc_ctx *c, uint32_t id)
 	       !c->e->protected_idx[id];
 }
 
+/* The outcome of an index that the tables give alone (grant_index, then
+ * row_outcome, in short): with no dynamic pattern among the caller's
+ * entries, a grant on the index itself that no special rule takes back,
+ * or no grant and no alias or data stream to find one on. TB_UNKNOWN
+ * when the index needs the whole of them. */
+static inline int plain_answer(dc_ctx *c, uint32_t id, int aid)
+{
+	uint8_t flags = c->e->index_flags[id];
+	int role;
+
+	if (c->ndyn)
+		return TB_UNKNOWN;
+	role = tb_grant_id(c->e->tables, c->memo, MD_INDEX, id, aid,
+			   &c->troles);
+	if (role >= 0)
+		return flags & ENG_IX_SPECIAL ? TB_UNKNOWN : role;
+	return role == -1 && !(flags & ENG_IX_LINKED) ? -1 : TB_UNKNOWN;
+}
+
 /* A row checked: its outcome recorded in `r`. */
 static inline void row_outcome(dc_ctx *c, dc_rows *r, size_t i, int role,
 			       const char *action)
@@ -692,11 +711,22 @@ void dc_check_rows(dc_ctx *c, dc_rows *r, int aid, const char *action)
 		check_kept(&kc);
 		return;
 	}
-	for (size_t i = 0; i < r->n; i++)
-		if (!r->rows[i].remote && r->granted[i] &&
-		    (!r->todo || r->todo[i]))
-			row_outcome(c, r, i, dc_grant_row(c, &r->rows[i], aid,
-							   action), action);
+	for (size_t i = 0; i < r->n; i++) {
+		const rs_row *row = &r->rows[i];
+		int role;
+
+		if (row->remote || !r->granted[i] || (r->todo && !r->todo[i]))
+			continue;
+		role = row->kind == MD_INDEX ? plain_answer(c, row->id, aid)
+					     : TB_UNKNOWN;
+		if (role == TB_UNKNOWN)
+			row_outcome(c, r, i, dc_grant_row(c, row, aid, action),
+				    action);
+		else if (role < 0)
+			r->granted[i] = false;
+		else if (r->role < 0)
+			r->role = role;
+	}
 }
 
 /* Legacy semantics: a grant on every member counts for the alias. */
