@@ -150,9 +150,24 @@ static int map_now(dc_ctx *c, const char **why)
 	return 0;
 }
 
+pol_word *dc_role_bits(dc_ctx *c)
+{
+	if (c->roles)
+		return c->roles;
+	c->roles = ng_arena_alloc(c->a, (c->pc->nwords + 1) * sizeof(pol_word));
+	if (!c->roles)
+		return NULL;
+	memset(c->roles, 0, c->pc->nwords * sizeof(pol_word));
+	for (size_t i = 0; i < c->troles.n; i++)
+		pol_setbit(c->roles, c->troles.ids[i]);
+	c->troles.bits = c->roles;
+	return c->roles;
+}
+
 /* A caller known by name alone has the roles the policy mapped to that
  * name when it was compiled (pol_caller), with their names and what
- * their entries need: only the set is made. */
+ * their entries need. The set is made when a check needs it: the
+ * tables test a few roles by id (tables.h, tb_roles). */
 static bool map_known(dc_ctx *c, const char **why)
 {
 	const ng_request *r = c->req;
@@ -161,10 +176,7 @@ static bool map_known(dc_ctx *c, const char **why)
 	if (why || !pol_caller_alone(c->pc, k, r->has_backend_roles,
 				     r->has_roles, r->address))
 		return false;
-	memset(c->roles, 0, c->pc->nwords * sizeof(pol_word));
-	for (size_t i = 0; i < k->nroles; i++)
-		pol_setbit(c->roles, k->roles[i]);
-	c->troles = (tb_roles){ c->roles, k->roles, k->nroles };
+	c->troles = (tb_roles){ NULL, k->roles, k->nroles };
 	/* read only from now on, like the policy they come from */
 	c->d->roles = (ng_strv){ (const char **)k->role_names, k->nroles,
 				 k->nroles };
@@ -178,8 +190,12 @@ static bool map_known(dc_ctx *c, const char **why)
 static int map_unknown(dc_ctx *c, const char **why)
 {
 	size_t n;
-	int rc = map_now(c, why);
+	int rc;
 
+	c->roles = ng_arena_alloc(c->a, (c->pc->nwords + 1) * sizeof(pol_word));
+	if (!c->roles)
+		return NG_ENOMEM;
+	rc = map_now(c, why);
 	if (rc)
 		return rc;
 	n = c->troles.n;
@@ -195,15 +211,15 @@ static int map_unknown(dc_ctx *c, const char **why)
 /* Mapped roles, in ascending order, and what their entries need. */
 static int map_roles(dc_ctx *c, const char **why)
 {
-	int rc = 0;
+	if (!map_known(c, why)) {
+		int rc = map_unknown(c, why);
 
-	c->roles = ng_arena_alloc(c->a, (c->pc->nwords + 1) * sizeof(pol_word));
-	if (!c->roles)
+		if (rc)
+			return rc;
+	}
+	/* the tables read the set for a caller of more roles than words */
+	if (c->troles.n > c->pc->nwords && !dc_role_bits(c))
 		return NG_ENOMEM;
-	if (!map_known(c, why))
-		rc = map_unknown(c, why);
-	if (rc)
-		return rc;
 	/* ${user.securityRoles}: the roles just mapped */
 	c->user.mapped_roles = strv_or_empty(&c->d->roles);
 	c->user.nmapped = c->d->roles.n;

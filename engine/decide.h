@@ -38,7 +38,7 @@ typedef struct dc_ctx {
 	int64_t now_ms;
 	pol_user user;
 	pol_caller caller;         /* what the caller's name tells */
-	pol_word *roles;
+	pol_word *roles;           /* as a set: dc_role_bits */
 	tb_roles troles;           /* roles, with their ids in order */
 	dc_entry *entries;
 	size_t nentries, capentries;
@@ -85,6 +85,8 @@ int dc_entries_ready(dc_ctx *c);
  * entries of those roles; why[role] (nroles entries, may be NULL) gets the
  * mapping rule that gave each role. */
 int dc_prepare_caller(dc_ctx *c, const char **why);
+/* The mapped roles as a set, made on first need; NULL out of memory. */
+pol_word *dc_role_bits(dc_ctx *c);
 /* The instant date math is evaluated at: the request's time, or now. */
 int64_t dc_request_time(const ng_request *r);
 /* dc_ctx_init's now_ms when the clock is to be read on first use only:

@@ -850,7 +850,8 @@ static const char *special_refusal(dc_ctx *c, const special *sp,
 			return "system index is not writable";
 	}
 	if (sp->protected_ && (v4 || is_write_action(action)) &&
-	    !pol_intersects(c->roles, c->e->protected_roles, c->pc->nwords))
+	    !(dc_role_bits(c) && pol_intersects(c->roles, c->e->protected_roles,
+						c->pc->nwords)))
 		return "protected index";
 	return NULL;
 }

@@ -281,7 +281,8 @@ static op_outcome cluster_check(dc_ctx *c, const prs_op *op,
 {
 	int aid = action_id(c, action);
 	int role = -1;
-	bool ok = pol_cluster_allowed(c->pc, c->roles, aid, action, &role);
+	const pol_word *bits = dc_role_bits(c);
+	bool ok = bits && pol_cluster_allowed(c->pc, bits, aid, action, &role);
 	dc_check *k = new_check(c, op, action, false);
 
 	if (!k)
