@@ -970,7 +970,8 @@ static op_outcome run_op(dc_ctx *c, const prs_op *op, run_state *rs)
  * The whole request.
  */
 
-/* Text built by appending, cut at cap - 1 bytes as snprintf cuts it. */
+/* Text built by appending, cut at cap - 1 bytes as snprintf cuts it;
+ * end() puts the NUL. */
 typedef struct text {
 	char *buf;
 	size_t cap, len;
@@ -983,7 +984,6 @@ static inline void put_n(text *t, const char *s, size_t n)
 	n = n < room ? n : room;
 	memcpy(t->buf + t->len, s, n);
 	t->len += n;
-	t->buf[t->len] = '\0';
 }
 
 static void put(text *t, const char *s)
@@ -991,8 +991,22 @@ static void put(text *t, const char *s)
 	put_n(t, s, strlen(s));
 }
 
-/* A literal: its length is known, and the copy is inline. */
-#define PUT_LIT(t, s) put_n((t), (s), sizeof(s) - 1)
+/* A literal: when it fits, a copy of known length, made inline. */
+#define PUT_LIT(t, s)                                                        \
+	do {                                                                 \
+		if ((t)->cap - 1 - (t)->len >= sizeof(s) - 1) {              \
+			memcpy((t)->buf + (t)->len, (s), sizeof(s) - 1);     \
+			(t)->len += sizeof(s) - 1;                           \
+		} else {                                                     \
+			put_n((t), (s), sizeof(s) - 1);                      \
+		}                                                            \
+	} while (0)
+
+static const char *end(text *t)
+{
+	t->buf[t->len] = '\0';
+	return t->buf;
+}
 
 static void put_list(text *t, const char *const *v, size_t n)
 {
@@ -1029,7 +1043,7 @@ const char *dc_denial_text(dc_ctx *c, const ng_strv *missing)
 	put_list(&t, missing->v, missing->n);
 	PUT_LIT(&t, "] and ");
 	put_user(&t, c);
-	return t.buf;
+	return end(&t);
 }
 
 const char *dc_grant_text(const dc_ctx *c, int role, bool partial)
@@ -1052,7 +1066,7 @@ int dc_grant_reasons(const pol_compiled *pc, char ***out)
 			put(&t, partial ? "partially granted by role " :
 					  "granted by role ");
 			put(&t, pc->role_names[r]);
-			if (!(v[2 * r + partial] = strdup(buf)))
+			if (!(v[2 * r + partial] = strdup(end(&t))))
 				return NG_ENOMEM;
 		}
 	}

@@ -216,6 +216,47 @@ static void regex_at_its_limit_still_excludes_and_protects(void)
 	ng_engine_release(e);
 }
 
+/* The reason of a refusal is the peer's text: the actions lacking, then
+ * the user, whose part is cut at 1,023 bytes, the whole at 2,047. */
+static void denial_text_names_the_action_and_the_user(void)
+{
+	static const char want[] = "no permissions for [indices:data/read/"
+		"search] and User [name=wes, backend_roles=[ops, dev], "
+		"requestedTenant=null]";
+	static const char head[] = "no permissions for [indices:data/read/"
+		"search] and User [name=";
+	const char *search = "indices:data/read/search";
+	char name[3000];
+	ng_request *r = NULL;
+	ng_decision *d = NULL;
+	const char *why;
+
+	memset(name, 'u', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	for (int k = 0; k < 2; k++) {
+		const char *user = k ? name : "wes";
+
+		CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+		ng_request_set_user(r, user, strlen(user));
+		ng_request_add_backend_role(r, "ops", 3);
+		ng_request_add_backend_role(r, "dev", 3);
+		ng_request_set_transport(r, search, strlen(search), NULL, 0);
+		ng_request_add_transport_index(r, "db-1", 4);
+		CU_ASSERT_EQUAL_FATAL(ng_decide(modern(), r, &d), 0);
+		CU_ASSERT_EQUAL(ng_decision_status(d), 403);
+		why = ng_decision_reason(d);
+		if (!k) {
+			CU_ASSERT_STRING_EQUAL(why, want);
+		} else {
+			CU_ASSERT_EQUAL(strlen(why), sizeof(head) - 1 - 11 + 1023);
+			CU_ASSERT_EQUAL(strncmp(why, head, sizeof(head) - 1), 0);
+			CU_ASSERT_EQUAL(why[strlen(why) - 1], 'u');
+		}
+		ng_decision_free(d);
+		ng_request_free(r);
+	}
+}
+
 void suite_decide(void)
 {
 	NG_ADD_SUITE("decide",
@@ -232,5 +273,6 @@ void suite_decide(void)
 		     NG_TEST(new_alias_name_is_not_an_index_touched),
 		     NG_TEST(alias_removal_by_wildcard_is_narrowed),
 		     NG_TEST(stream_excluded_through_its_backing_indices),
-		     NG_TEST(legacy_keys_without_a_type_select_legacy));
+		     NG_TEST(legacy_keys_without_a_type_select_legacy),
+		     NG_TEST(denial_text_names_the_action_and_the_user));
 }
