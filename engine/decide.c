@@ -76,7 +76,8 @@ static void set_user(dc_ctx *c)
 		c->user.nattrs = r->attr_keys.n;
 	}
 	c->user.address = r->address;
-	pol_find_caller(c->pc, c->user.name, &c->caller);
+	pol_find_caller(c->pc, c->user.name, r->user ? r->user_len : 0,
+			&c->caller);
 	user_from_internal(c, c->caller.user);
 }
 
@@ -447,8 +448,8 @@ static ng_decision *decision_new(const ng_engine *e, const ng_request *r)
 	d->status = 403;
 	d->reason = "denied";
 	d->policy_id = e->policy->id;
-	nid = strlen(id) + 1;
-	nuser = strlen(user) + 1;
+	nid = (r->id ? r->id_len : 0) + 1;
+	nuser = (r->user ? r->user_len : 0) + 1;
 	p = ng_arena_alloc(&d->arena, nid + nuser);
 	if (!p) {
 		decision_destroy(d);

@@ -141,7 +141,7 @@ bool dc_decide_direct(dc_ctx *c, int *rc)
 	if (!r->is_transport || r->cert_dn || !r->action || n == 0 ||
 	    n > DIRECT_MAX)
 		return false;
-	aid = pol_action_id(c->pc, r->action);
+	aid = pol_action_id_n(c->pc, r->action, r->action_len);
 	if (aid < 0 || !c->e->direct[aid].ok)
 		return false;
 	for (size_t i = 0; i < n; i++) {

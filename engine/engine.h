@@ -74,11 +74,14 @@ struct ng_request {
 	char *cert_dn;
 	char *address;
 	ng_strv indices;               /* transport */
+	size_t id_len, user_len;       /* bytes of id, user, action when set */
+	size_t action_len;
 	char *path, *body;             /* REST */
+	/* Read only when the has_ flags above say they were given, or for
+	 * the requests that need them. */
 	size_t body_len;
 	char *peer_dn;                 /* transport */
 	int64_t time_ms;
-	/* Read only when the has_ flags above say they were given. */
 	ng_strv backend_roles, roles, attr_keys, attr_values;
 	const char *parse_error;
 	ng_arena strings;              /* everything above lives here */

@@ -132,14 +132,27 @@ static int spoil(ng_request *r, int rc)
 
 #define NO_REQUEST() ng_fail(NG_EINVAL, "no request")
 
+/* set_str, keeping the length for the decision. */
+static int set_measured(ng_request *r, char **dst, size_t *dlen,
+			const char *s, size_t n)
+{
+	int rc = set_str(r, dst, s, n);
+
+	if (!rc)
+		*dlen = n;
+	return rc;
+}
+
 int ng_request_set_id(ng_request *r, const char *id, size_t len)
 {
-	return r ? spoil(r, set_str(r, &r->id, id, len)) : NO_REQUEST();
+	return r ? spoil(r, set_measured(r, &r->id, &r->id_len, id, len))
+		 : NO_REQUEST();
 }
 
 int ng_request_set_user(ng_request *r, const char *name, size_t len)
 {
-	return r ? spoil(r, set_str(r, &r->user, name, len)) : NO_REQUEST();
+	return r ? spoil(r, set_measured(r, &r->user, &r->user_len, name, len))
+		 : NO_REQUEST();
 }
 
 int ng_request_add_backend_role(ng_request *r, const char *role, size_t len)
@@ -227,7 +240,7 @@ int ng_request_set_transport(ng_request *r, const char *action, size_t alen,
 	r->is_transport = true;
 	r->peer_dn = NULL;
 	r->indices.n = 0;
-	rc = set_str(r, &r->action, action, alen);
+	rc = set_measured(r, &r->action, &r->action_len, action, alen);
 	if (!rc && peer_dn)
 		rc = set_str(r, &r->peer_dn, peer_dn, plen);
 	return spoil(r, rc);

@@ -383,10 +383,10 @@ static int map_names_alone(pol_compiled *pc)
 	return pv->alone_names ? 0 : NG_ENOMEM;
 }
 
-void pol_find_caller(const pol_compiled *pc, const char *name,
+void pol_find_caller(const pol_compiled *pc, const char *name, size_t len,
 		     pol_caller *out)
 {
-	const pol_name *nm = pol_names_find(priv_of(pc)->names, name);
+	const pol_name *nm = pol_names_find_n(priv_of(pc)->names, name, len);
 
 	if (nm)
 		*out = (pol_caller){ nm->user, nm->alone, nm->alone_names,
@@ -502,14 +502,16 @@ const pol_internal_user *pol_find_user(const pol_compiled *pc,
 }
 
 /* The dictionary id of `action`, -1 when it has none. */
+int pol_action_id_n(const pol_compiled *pc, const char *action, size_t n)
+{
+	uint32_t id = pol_strtab_get_n(priv_of(pc)->actions, action, n);
+
+	return id == POL_STRTAB_NONE ? -1 : (int)id;
+}
+
 int pol_action_id(const pol_compiled *pc, const char *action)
 {
-	uint32_t id;
-
-	if (!action)
-		return -1;
-	id = pol_strtab_get(priv_of(pc)->actions, action);
-	return id == POL_STRTAB_NONE ? -1 : (int)id;
+	return action ? pol_action_id_n(pc, action, strlen(action)) : -1;
 }
 
 size_t pol_role_names(const pol_compiled *pc, const pol_word *roles,

@@ -317,6 +317,7 @@ void pol_compiled_free(pol_compiled *pc);
 
 /* The dictionary of known actions. */
 int pol_action_id(const pol_compiled *pc, const char *action);  /* -1 */
+int pol_action_id_n(const pol_compiled *pc, const char *action, size_t n);
 const char *pol_action_name(const pol_compiled *pc, int id);
 /* Does the entry's allowed_actions grant `action` (id, or -1 and name)? */
 bool pol_entry_grants(const pol_compiled *pc, const pol_entry *e, int id,
@@ -362,7 +363,7 @@ typedef struct pol_caller {
 	bool known;                        /* the fields above hold */
 } pol_caller;
 
-void pol_find_caller(const pol_compiled *pc, const char *name,
+void pol_find_caller(const pol_compiled *pc, const char *name, size_t len,
 		     pol_caller *out);
 /* May a caller of this name take the roles of pol_find_caller? */
 bool pol_caller_alone(const pol_compiled *pc, const pol_caller *k,
@@ -546,6 +547,8 @@ int pol_names_map(pol_names *t, const char *name, bool as_user,
 		  uint32_t role);
 int pol_names_finish(pol_names *t);
 const pol_name *pol_names_find(const pol_names *t, const char *name);
+const pol_name *pol_names_find_n(const pol_names *t, const char *name,
+				 size_t n);
 int pol_names_role(const pol_names *t, const char *name);    /* -1 */
 /* The names held, by index 0 .. pol_names_count - 1, and their records
  * (for compile.c to fill in `alone` once the table is finished). */

@@ -125,13 +125,19 @@ POL_STR_INLINE pol_strslot *pol_strtab_slot(const pol_strtab *t,
 	}
 }
 
-/* The value of `s`, POL_STRTAB_NONE when it is no key. */
-POL_STR_INLINE uint32_t pol_strtab_get(const pol_strtab *t, const char *s)
+/* The value of s[0..n), POL_STRTAB_NONE when it is no key. */
+POL_STR_INLINE uint32_t pol_strtab_get_n(const pol_strtab *t, const char *s,
+					 size_t n)
 {
-	size_t n = strlen(s);
 	const pol_strslot *e = pol_strtab_slot(t, s, n, pol_str_hash(s, n));
 
 	return e->key ? e->value : POL_STRTAB_NONE;
+}
+
+/* The value of `s`, POL_STRTAB_NONE when it is no key. */
+POL_STR_INLINE uint32_t pol_strtab_get(const pol_strtab *t, const char *s)
+{
+	return pol_strtab_get_n(t, s, strlen(s));
 }
 
 #endif /* NG_POL_STRTAB_H */
