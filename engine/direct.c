@@ -46,19 +46,19 @@ void dc_direct_fill(const ng_engine *e, dc_direct *v)
 }
 
 /* The index that resolving `name` gives, or NULL when resolving could
- * make it anything else: the characters of lists (','), patterns ('*')
- * and remote names (':'), date math ('<'), an exclusion ('-'), "_all", a
- * name the parser refuses (empty, too long), or a name that is no index. */
+ * make it anything else. A name the metadata holds is one md_parse took:
+ * not empty, at most 255 bytes, with no list (','), pattern ('*') or
+ * date math ('<'), starting with no '-' (an exclusion) or '_' ("_all").
+ * It may hold a ':', which names a remote index when the prefix is a
+ * remote cluster: such names go the general way. */
 static const md_name *index_named(const dc_ctx *c, const char *name)
 {
-	static const prs_limits lim = PRS_LIMITS_DEFAULT;
-	size_t n = strcspn(name, ",*:");
+	size_t n = strlen(name);
 	const md_name *mn;
 
-	if (name[n] || n == 0 || n > lim.max_expr_len || name[0] == '<' ||
-	    name[0] == '-' || (name[0] == '_' && strcmp(name, "_all") == 0))
+	if (memchr(name, ':', n))
 		return NULL;
-	mn = md_lookup(c->md, name, n);
+	mn = md_lookup_str(c->md, name, n);
 	return mn && mn->kind == MD_INDEX ? mn : NULL;
 }
 
