@@ -53,13 +53,12 @@ void dc_direct_fill(const ng_engine *e, dc_direct *v)
  * remote cluster: such names go the general way. */
 static const md_name *index_named(const dc_ctx *c, const char *name)
 {
-	size_t n = strlen(name);
-	const md_name *mn;
+	const md_name *mn = md_lookup_str(c->md, name, strlen(name));
 
-	if (memchr(name, ':', n))
+	if (!mn || mn->kind != MD_INDEX ||
+	    (c->e->index_flags[mn->id] & ENG_IX_COLON))
 		return NULL;
-	mn = md_lookup_str(c->md, name, n);
-	return mn && mn->kind == MD_INDEX ? mn : NULL;
+	return mn;
 }
 
 /* The check as ops.c reports it: the names requested, and the indices

@@ -185,6 +185,8 @@ static int mark_special_indices(ng_engine *e)
 			e->index_flags[i] |= ENG_IX_SPECIAL;
 		if (m->indices[i].naliases || m->indices[i].data_stream)
 			e->index_flags[i] |= ENG_IX_LINKED;
+		if (strchr(name, ':'))
+			e->index_flags[i] |= ENG_IX_COLON;
 	}
 	if (compile_list(&c->protected_roles, &roles, &nroles) != 0)
 		return NG_ENOMEM;

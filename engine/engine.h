@@ -49,6 +49,8 @@ struct ng_engine {
 #define ENG_IX_SPECIAL 0x01    /* the security, a system or a protected
                                 * index (dc_row_special) */
 #define ENG_IX_LINKED 0x02     /* it has aliases or a data stream */
+#define ENG_IX_COLON 0x04      /* its name holds a ':', as a remote
+                                * index's does */
 
 /* Does a name, existing or not, match the system (protected) index
  * patterns of the node settings? For names the metadata does not hold:
