@@ -133,6 +133,24 @@ typedef struct dc_direct {
 /* Fill e->direct (nactions entries, allocated by the caller). Needs
  * e->cluster_action. */
 void dc_direct_fill(const ng_engine *e, dc_direct *v);
+
+/* An index by name, as the direct path finds it: what a check needs of
+ * the index and the head of its name share one cache line, so that a
+ * name of up to DC_IX_HEAD bytes costs one line to find and compare. */
+#define DC_IX_HEAD 45
+
+typedef struct dc_ixslot {
+	const char *name;          /* the metadata's; NULL: an empty slot */
+	uint32_t hash;             /* pol_str_hash */
+	uint32_t id;               /* index id */
+	uint16_t len;
+	uint8_t flags;             /* ENG_IX_* */
+	char head[DC_IX_HEAD];     /* the first bytes of the name */
+} dc_ixslot;
+
+/* Build e->ix and e->ixmask over the metadata's indices, once their
+ * flags are known (e->index_flags). 0 or NG_ENOMEM. */
+int dc_direct_index_names(ng_engine *e);
 /* Decide a transport request the direct way if it is one of the kind
  * direct.c describes: true, with *rc as decide_request returns it.
  * False, with nothing changed, when the general path must decide. */

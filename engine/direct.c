@@ -18,9 +18,11 @@
  * admin certificate. tests/unit/test_direct.c decides requests both ways
  * and compares the decisions.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "decide.h"
+#include "strtab.h"
 
 /* The most names taken directly. Checking many rows at once, the general
  * path keeps answers for them (ops.c, MEMO_ROWS); the direct path keeps
@@ -45,20 +47,65 @@ void dc_direct_fill(const ng_engine *e, dc_direct *v)
 	}
 }
 
+/* Names of indices only, at most half of the slots full (the names of
+ * aliases and data streams are not there: the direct path leaves them). */
+int dc_direct_index_names(ng_engine *e)
+{
+	const ng_metadata *m = e->md;
+	size_t cap = 16;
+
+	while (cap < 2 * m->nindices)
+		cap *= 2;
+	e->ix = aligned_alloc(64, cap * sizeof(dc_ixslot));
+	if (!e->ix)
+		return NG_ENOMEM;
+	memset(e->ix, 0, cap * sizeof(dc_ixslot));
+	e->ixmask = cap - 1;
+	for (size_t i = 0; i < m->nindices; i++) {
+		const char *name = m->indices[i].name;
+		size_t n = strlen(name);
+		uint32_t h = pol_str_hash(name, n);
+		size_t k = h & e->ixmask;
+
+		while (e->ix[k].name)
+			k = (k + 1) & e->ixmask;
+		e->ix[k] = (dc_ixslot){ name, h, (uint32_t)i, (uint16_t)n,
+					e->index_flags[i], { 0 } };
+		memcpy(e->ix[k].head, name, n < DC_IX_HEAD ? n : DC_IX_HEAD);
+	}
+	return 0;
+}
+
+/* The slot of the index named s[0..n), or NULL. */
+static const dc_ixslot *index_slot(const ng_engine *e, const char *s,
+				   size_t n)
+{
+	uint32_t h = pol_str_hash(s, n);
+	size_t head = n < DC_IX_HEAD ? n : DC_IX_HEAD;
+
+	for (size_t k = h & e->ixmask;; k = (k + 1) & e->ixmask) {
+		const dc_ixslot *x = &e->ix[k];
+
+		if (!x->name)
+			return NULL;
+		if (x->hash == h && x->len == n &&
+		    memcmp(x->head, s, head) == 0 &&
+		    (n == head || memcmp(x->name + head, s + head, n - head) == 0))
+			return x;
+	}
+}
+
 /* The index that resolving `name` gives, or NULL when resolving could
  * make it anything else. A name the metadata holds is one md_parse took:
  * not empty, at most 255 bytes, with no list (','), pattern ('*') or
  * date math ('<'), starting with no '-' (an exclusion) or '_' ("_all").
  * It may hold a ':', which names a remote index when the prefix is a
  * remote cluster: such names go the general way. */
-static const md_name *index_named(const dc_ctx *c, const char *name)
+static const dc_ixslot *index_named(const dc_ctx *c, const char *name)
 {
-	const md_name *mn = md_lookup_str(c->md, name, strlen(name));
+	const dc_ixslot *x = index_slot(c->e, name, strlen(name));
 
-	if (!mn || mn->kind != MD_INDEX ||
-	    (c->e->index_flags[mn->id] & ENG_IX_COLON))
-		return NULL;
-	return mn;
+	return x && !(x->flags & ENG_IX_COLON) ? x : NULL;
 }
 
 /* The check as ops.c reports it: the names requested, and the indices
@@ -144,17 +191,17 @@ bool dc_decide_direct(dc_ctx *c, int *rc)
 	if (aid < 0 || !c->e->direct[aid].ok)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		const md_name *mn = index_named(c, r->indices.v[i]);
+		const dc_ixslot *x = index_named(c, r->indices.v[i]);
 		size_t k = 0;
 
-		if (!mn)
+		if (!x)
 			return false;
-		named[i] = mn->name;
+		named[i] = x->name;
 		/* a name given twice is one row, as the resolver has it */
-		while (k < nrows && rows[k].id != mn->id)
+		while (k < nrows && rows[k].id != x->id)
 			k++;
 		if (k == nrows)
-			rows[nrows++] = (rs_row){ mn->name, MD_INDEX, mn->id,
+			rows[nrows++] = (rs_row){ x->name, MD_INDEX, x->id,
 						  false, false };
 	}
 	*rc = decide_rows(c, &c->e->direct[aid].act, named, n, rows, nrows);

@@ -42,6 +42,9 @@ struct ng_engine {
 	                                * the action as checked (dc_act_fill) */
 	struct dc_direct *direct;      /* per action id: what the direct path
 	                                * knows of it (dc_direct_fill) */
+	struct dc_ixslot *ix;          /* the indices by name, for the direct
+	                                * path (dc_direct_index_names) */
+	size_t ixmask;                 /* slots of ix - 1 */
 };
 
 /* ng_engine.index_flags: what a check of the index must look beyond the
