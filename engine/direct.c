@@ -89,7 +89,7 @@ static const dc_ixslot *index_slot(const ng_engine *e, const char *s,
 		if (!x->name)
 			return NULL;
 		if (x->hash == h && x->len == n &&
-		    memcmp(x->head, s, head) == 0 &&
+		    pol_str_same(x->head, s, head) &&
 		    (n == head || memcmp(x->name + head, s + head, n - head) == 0))
 			return x;
 	}

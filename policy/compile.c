@@ -28,6 +28,8 @@ typedef struct priv {
 	int sys_id;               /* system:admin/system_index */
 	uint32_t *alone;          /* the `alone` lists of names, back to back */
 	const char **alone_names; /* the same lists, by role name */
+	struct caller_slot *callers;  /* names as callers (pol_find_caller) */
+	size_t cmask;             /* slots of callers - 1 */
 	bool unknown_alone;       /* an unknown name alone maps to no role */
 	bool maps_hosts;          /* a mapping names hosts */
 } priv;
@@ -339,6 +341,53 @@ static void describe_alone(const pol_compiled *pc, pol_name *nm,
 	}
 }
 
+/* A name of the policy as a caller alone (pol_caller), with the head of
+ * the name, in one cache line: finding and comparing a caller whose name
+ * has at most CALLER_HEAD bytes reads that line only. */
+#define CALLER_HEAD 12
+
+typedef struct caller_slot {
+	const char *name;          /* NULL: an empty slot */
+	const pol_internal_user *user;
+	const uint32_t *roles;
+	const char *const *role_names;
+	uint32_t hash, len, nroles, ndyn, nrestricted;
+	char head[CALLER_HEAD];
+} caller_slot;
+
+_Static_assert(sizeof(caller_slot) == 64, "a caller is one cache line");
+
+/* The names as callers, at most half of the slots full. */
+static int index_callers(priv *pv)
+{
+	size_t n = pol_names_count(pv->names), cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	pv->callers = aligned_alloc(64, cap * sizeof(caller_slot));
+	if (!pv->callers)
+		return NG_ENOMEM;
+	memset(pv->callers, 0, cap * sizeof(caller_slot));
+	pv->cmask = cap - 1;
+	for (size_t i = 0; i < n; i++) {
+		const pol_name *nm = pol_names_at(pv->names, i);
+		const char *key = pol_names_key(pv->names, i);
+		size_t len = strlen(key);
+		uint32_t h = pol_str_hash(key, len);
+		size_t k = h & pv->cmask;
+
+		while (pv->callers[k].name)
+			k = (k + 1) & pv->cmask;
+		pv->callers[k] = (caller_slot){ key, nm->user, nm->alone,
+						nm->alone_names, h, (uint32_t)len,
+						nm->nalone, nm->alone_ndyn,
+						nm->alone_nrestricted, { 0 } };
+		memcpy(pv->callers[k].head, key,
+		       len < CALLER_HEAD ? len : CALLER_HEAD);
+	}
+	return 0;
+}
+
 /* Every name the policy holds, mapped once as a caller of that name
  * alone, so that such a caller costs one probe at request time. */
 static int map_names_alone(pol_compiled *pc)
@@ -380,18 +429,34 @@ static int map_names_alone(pol_compiled *pc)
 	free(bits);
 	free(ids);
 	free(first);
-	return pv->alone_names ? 0 : NG_ENOMEM;
+	return pv->alone_names ? index_callers(pv) : NG_ENOMEM;
+}
+
+static const caller_slot *caller_of(const priv *pv, const char *s, size_t n)
+{
+	uint32_t h = pol_str_hash(s, n);
+	size_t head = n < CALLER_HEAD ? n : CALLER_HEAD;
+
+	for (size_t k = h & pv->cmask;; k = (k + 1) & pv->cmask) {
+		const caller_slot *x = &pv->callers[k];
+
+		if (!x->name)
+			return NULL;
+		if (x->hash == h && x->len == n &&
+		    pol_str_same(x->head, s, head) &&
+		    (n == head || memcmp(x->name + head, s + head, n - head) == 0))
+			return x;
+	}
 }
 
 void pol_find_caller(const pol_compiled *pc, const char *name, size_t len,
 		     pol_caller *out)
 {
-	const pol_name *nm = pol_names_find_n(priv_of(pc)->names, name, len);
+	const caller_slot *x = caller_of(priv_of(pc), name, len);
 
-	if (nm)
-		*out = (pol_caller){ nm->user, nm->alone, nm->alone_names,
-				     nm->nalone, nm->alone_ndyn,
-				     nm->alone_nrestricted, true };
+	if (x)
+		*out = (pol_caller){ x->user, x->roles, x->role_names,
+				     x->nroles, x->ndyn, x->nrestricted, true };
 	else
 		*out = (pol_caller){ .known = priv_of(pc)->unknown_alone };
 }
@@ -473,6 +538,7 @@ void pol_compiled_free(pol_compiled *pc)
 	pol_maptab_free(pv->maps);
 	g_free(pv->alone);
 	free(pv->alone_names);
+	free(pv->callers);
 	pol_names_free(pv->names);
 	pol_strtab_free(pv->actions);
 	pol_groups_free(pv->groups);

@@ -202,17 +202,11 @@ int pol_names_finish(pol_names *t)
 	return 0;
 }
 
-const pol_name *pol_names_find_n(const pol_names *t, const char *name,
-				 size_t n)
-{
-	uint32_t i = pol_strtab_get_n(t->tab, name, n);
-
-	return i == POL_STRTAB_NONE ? NULL : &t->v[i];
-}
-
 const pol_name *pol_names_find(const pol_names *t, const char *name)
 {
-	return name ? pol_names_find_n(t, name, strlen(name)) : NULL;
+	uint32_t i = name ? pol_strtab_get(t->tab, name) : POL_STRTAB_NONE;
+
+	return i == POL_STRTAB_NONE ? NULL : &t->v[i];
 }
 
 int pol_names_role(const pol_names *t, const char *name)

@@ -547,8 +547,6 @@ int pol_names_map(pol_names *t, const char *name, bool as_user,
 		  uint32_t role);
 int pol_names_finish(pol_names *t);
 const pol_name *pol_names_find(const pol_names *t, const char *name);
-const pol_name *pol_names_find_n(const pol_names *t, const char *name,
-				 size_t n);
 int pol_names_role(const pol_names *t, const char *name);    /* -1 */
 /* The names held, by index 0 .. pol_names_count - 1, and their records
  * (for compile.c to fill in `alone` once the table is finished). */
