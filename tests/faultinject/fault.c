@@ -10,8 +10,8 @@
  * --step K tries every K-th N only (the quick run of `make test`); the
  * default, 1, is every N (`make test-long`). Run from the source tree.
  *
- * The binary is linked with -Wl,--wrap for malloc, calloc, realloc, strdup
- * and strndup, and with libyaml and PCRE2 linked statically, so the
+ * The binary is linked with -Wl,--wrap for malloc, calloc, realloc, strdup,
+ * strndup and aligned_alloc, and with libyaml and PCRE2 linked statically, so the
  * allocations of nodeguard, libyaml and PCRE2 all pass through the
  * counter below; cJSON's go through it by cJSON_InitHooks. GLib's do not:
  * GLib aborts when its own allocations fail (docs/limitations.md), so
@@ -31,6 +31,7 @@ void *__real_calloc(size_t k, size_t n);
 void *__real_realloc(void *p, size_t n);
 char *__real_strdup(const char *s);
 char *__real_strndup(const char *s, size_t n);
+void *__real_aligned_alloc(size_t align, size_t n);
 
 static bool armed;
 static long fail_at;   /* the allocation to fail, counted from 1 */
@@ -65,6 +66,11 @@ char *__wrap_strdup(const char *s)
 char *__wrap_strndup(const char *s, size_t n)
 {
 	return fail_now() ? NULL : __real_strndup(s, n);
+}
+
+void *__wrap_aligned_alloc(size_t align, size_t n)
+{
+	return fail_now() ? NULL : __real_aligned_alloc(align, n);
 }
 
 static void *cjson_malloc(size_t n)

@@ -19,7 +19,7 @@ TSAN_CC      ?= clang
 FAULT_STEP   ?= 7
 STRESS_SWAPS ?= 1000
 FAULT_WRAP   := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup \
-                -Wl,--wrap=strndup
+                -Wl,--wrap=strndup,--wrap=aligned_alloc
 TEST_SAN     := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 
 .PHONY: test-fault test-stress test-long
