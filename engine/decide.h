@@ -137,19 +137,20 @@ void dc_direct_fill(const ng_engine *e, dc_direct *v);
 /* An index by name, as the direct path finds it: what a check needs of
  * the index and the head of its name share one cache line, so that a
  * name of up to DC_IX_HEAD bytes costs one line to find and compare. */
-#define DC_IX_HEAD 45
+#define DC_IX_HEAD 41
 
 typedef struct dc_ixslot {
 	const char *name;          /* the metadata's; NULL: an empty slot */
 	uint32_t hash;             /* pol_str_hash */
 	uint32_t id;               /* index id */
+	uint32_t set;              /* entry set (tb_name_sets) */
 	uint16_t len;
 	uint8_t flags;             /* ENG_IX_* */
 	char head[DC_IX_HEAD];     /* the first bytes of the name */
 } dc_ixslot;
 
 /* Build e->ix and e->ixmask over the metadata's indices, once their
- * flags are known (e->index_flags). 0 or NG_ENOMEM. */
+ * flags and the tables are made. 0 or NG_ENOMEM. */
 int dc_direct_index_names(ng_engine *e);
 /* Decide a transport request the direct way if it is one of the kind
  * direct.c describes: true, with *rc as decide_request returns it.
@@ -197,6 +198,14 @@ typedef struct dc_rows {
 	int role;                  /* the first granting role, once found */
 	const char *special;       /* why a special index was refused */
 } dc_rows;
+
+/* The outcome of an index of entry set `set` and flags `flags`
+ * (ENG_IX_*) that the tables give alone (grant_index, then row_outcome in
+ * grant.c, in short): with no dynamic pattern among the caller's entries,
+ * a grant on the index itself that no special rule takes back (the
+ * granting role), or no grant and no alias or data stream to find one on
+ * (-1). TB_UNKNOWN when the index needs the whole of them. */
+int dc_plain_answer(dc_ctx *c, uint32_t set, uint8_t flags, int aid);
 
 /* dc_grant_row, then dc_row_special, for every local row still granted
  * and to check; many rows at once share the answers they can. */

@@ -52,6 +52,7 @@ void dc_direct_fill(const ng_engine *e, dc_direct *v)
 int dc_direct_index_names(ng_engine *e)
 {
 	const ng_metadata *m = e->md;
+	const uint32_t *sets = tb_name_sets(e->tables, MD_INDEX);
 	size_t cap = 16;
 
 	while (cap < 2 * m->nindices)
@@ -69,7 +70,8 @@ int dc_direct_index_names(ng_engine *e)
 
 		while (e->ix[k].name)
 			k = (k + 1) & e->ixmask;
-		e->ix[k] = (dc_ixslot){ name, h, (uint32_t)i, (uint16_t)n,
+		e->ix[k] = (dc_ixslot){ name, h, (uint32_t)i,
+					sets ? sets[i] : TB_NO_SET, (uint16_t)n,
 					e->index_flags[i], { 0 } };
 		memcpy(e->ix[k].head, name, n < DC_IX_HEAD ? n : DC_IX_HEAD);
 	}
@@ -140,10 +142,29 @@ static int record(dc_ctx *c, const dc_act *x, const char *const *named,
 	return 0;
 }
 
+/* The rows checked from what their slots hold, as dc_check_rows checks
+ * them; false, with `dr` to be checked by dc_check_rows, as soon as one
+ * needs more than the tables (dc_plain_answer). */
+static bool check_plain(dc_ctx *c, dc_rows *dr, const dc_ixslot *const *ix,
+			int aid)
+{
+	for (size_t i = 0; i < dr->n; i++) {
+		int role = dc_plain_answer(c, ix[i]->set, ix[i]->flags, aid);
+
+		if (role == TB_UNKNOWN)
+			return false;
+		dr->granted[i] = role >= 0;
+		if (role >= 0 && dr->role < 0)
+			dr->role = role;
+	}
+	return true;
+}
+
 /* Check every row, record the check and settle the decision: allowed
  * when every index is, refused otherwise (dc_direct.ok: no narrowing). */
 static int decide_rows(dc_ctx *c, const dc_act *x, const char *const *named,
-		       size_t n, const rs_row *rows, size_t nrows)
+		       size_t n, const rs_row *rows,
+		       const dc_ixslot *const *ix, size_t nrows)
 {
 	ng_decision *d = c->d;
 	bool granted[DIRECT_MAX];
@@ -153,8 +174,11 @@ static int decide_rows(dc_ctx *c, const dc_act *x, const char *const *named,
 
 	if (rc)
 		return rc;
-	memset(granted, 1, sizeof(granted));
-	dc_check_rows(c, &dr, x->aid, x->name);
+	if (!check_plain(c, &dr, ix, x->aid)) {
+		memset(granted, 1, sizeof(granted));
+		dr.role = -1;
+		dc_check_rows(c, &dr, x->aid, x->name);
+	}
 	for (size_t i = 0; i < nrows; i++)
 		held += granted[i];
 	rc = record(c, x, named, n, rows, granted, nrows, held == nrows);
@@ -180,6 +204,7 @@ bool dc_decide_direct(dc_ctx *c, int *rc)
 {
 	const ng_request *r = c->req;
 	const char *named[DIRECT_MAX];
+	const dc_ixslot *ix[DIRECT_MAX];
 	rs_row rows[DIRECT_MAX];
 	size_t n = r->indices.n, nrows = 0;
 	int aid;
@@ -200,10 +225,13 @@ bool dc_decide_direct(dc_ctx *c, int *rc)
 		/* a name given twice is one row, as the resolver has it */
 		while (k < nrows && rows[k].id != x->id)
 			k++;
-		if (k == nrows)
+		if (k == nrows) {
+			ix[nrows] = x;
 			rows[nrows++] = (rs_row){ x->name, MD_INDEX, x->id,
 						  false, false };
+		}
 	}
-	*rc = decide_rows(c, &c->e->direct[aid].act, named, n, rows, nrows);
+	*rc = decide_rows(c, &c->e->direct[aid].act, named, n, rows, ix,
+			  nrows);
 	return true;
 }

@@ -265,8 +265,8 @@ int ng_engine_new(ng_policy *p, ng_metadata *m, ng_engine **out)
 	e->md = ng_metadata_retain(m);
 	e->pc = p->pc;
 	if (mark_special_indices(e) != 0 || per_action_and_role(e) != 0 ||
-	    dc_direct_index_names(e) != 0 ||
-	    tb_build(e->pc, e->md, &e->tables) != 0) {
+	    tb_build(e->pc, e->md, &e->tables) != 0 ||
+	    dc_direct_index_names(e) != 0) {
 		engine_free(e);
 		return ng_fail(NG_ENOMEM, "out of memory building the engine");
 	}

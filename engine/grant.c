@@ -575,23 +575,25 @@ static bool plain_index(const dc_ctx *c, uint32_t id)
 	       !c->e->protected_idx[id];
 }
 
-/* The outcome of an index that the tables give alone (grant_index, then
- * row_outcome, in short): with no dynamic pattern among the caller's
- * entries, a grant on the index itself that no special rule takes back,
- * or no grant and no alias or data stream to find one on. TB_UNKNOWN
- * when the index needs the whole of them. */
-static inline int plain_answer(dc_ctx *c, uint32_t id, int aid)
+int dc_plain_answer(dc_ctx *c, uint32_t set, uint8_t flags, int aid)
 {
-	uint8_t flags = c->e->index_flags[id];
 	int role;
 
 	if (c->ndyn)
 		return TB_UNKNOWN;
-	role = tb_grant_id(c->e->tables, c->memo, MD_INDEX, id, aid,
-			   &c->troles);
+	role = tb_grant_set(c->e->tables, c->memo, set, aid, &c->troles);
 	if (role >= 0)
 		return flags & ENG_IX_SPECIAL ? TB_UNKNOWN : role;
 	return role == -1 && !(flags & ENG_IX_LINKED) ? -1 : TB_UNKNOWN;
+}
+
+static inline int plain_answer(dc_ctx *c, uint32_t id, int aid)
+{
+	const uint32_t *sets = tb_name_sets(c->e->tables, MD_INDEX);
+
+	if (!sets)
+		return TB_UNKNOWN;
+	return dc_plain_answer(c, sets[id], c->e->index_flags[id], aid);
 }
 
 /* A row checked: its outcome recorded in `r`. */

@@ -67,6 +67,10 @@ void tb_memo_init(tb_memo *m);
 int tb_grant_id(const tb_tables *t, tb_memo *memo, md_kind kind, uint32_t id,
 		int aid, const tb_roles *roles);
 
+/* As tb_grant_id for a name of entry set `sid` (tb_name_sets). */
+int tb_grant_set(const tb_tables *t, tb_memo *memo, uint32_t sid, int aid,
+		 const tb_roles *roles);
+
 /* The names linked to index `id`, in order: its aliases, then its data
  * stream. As tb_grant_id for the k-th of them (k < naliases + 1 when it
  * has a stream). */
