@@ -65,11 +65,12 @@ typedef struct dc_ctx {
 	int32_t *link_role;
 	const char *link_action;
 	int link_aid;
-	dc_act act[8];             /* ops.c: actions by pointer */
 	const prs_request *pr;
 	/* Once many rows are checked (c->memo): the answers kept for them,
 	 * for the action last asked for (grant.c), or NULL. */
 	struct dc_bulk *bulk;
+	/* Last, as dc_ctx_init clears only their keys: */
+	dc_act act[8];             /* ops.c: actions by pointer */
 } dc_ctx;
 
 void dc_ctx_init(dc_ctx *c, const ng_engine *e, const ng_request *r,
@@ -100,6 +101,10 @@ int dc_bad_request(dc_ctx *c, const char *why);
 /* The peer's text for a denial lacking the actions `missing`, and for an
  * allow granted by `role` (-1: none in particular), fully or in part. */
 const char *dc_denial_text(dc_ctx *c, const ng_strv *missing);
+/* The start of that text when one action lacks (malloc'd, its length in
+ * *len; NULL out of memory), and the whole text from such a start. */
+char *dc_denial_head(const char *action, size_t *len);
+const char *dc_denial_text_after(dc_ctx *c, const char *head, size_t len);
 const char *dc_grant_text(const dc_ctx *c, int role, bool partial);
 int dc_deny(dc_ctx *c, int status, const char *why);
 void dc_reset_to_error(dc_ctx *c, int code);
@@ -128,11 +133,15 @@ int dc_run_ops(dc_ctx *c, const prs_request *pr);
 typedef struct dc_direct {
 	dc_act act;
 	bool ok;
+	char *denial;              /* the start of a denial (dc_denial_head) */
+	size_t ndenial;
 } dc_direct;
 
 /* Fill e->direct (nactions entries, allocated by the caller). Needs
- * e->cluster_action. */
-void dc_direct_fill(const ng_engine *e, dc_direct *v);
+ * e->cluster_action. 0 or NG_ENOMEM; dc_direct_free frees what it
+ * made, filled or not. */
+int dc_direct_fill(const ng_engine *e, dc_direct *v);
+void dc_direct_free(const ng_engine *e, dc_direct *v);
 
 /* An index by name, as the direct path finds it: what a check needs of
  * the index and the head of its name share one cache line, so that a

@@ -29,7 +29,7 @@
  * none and stays below that. */
 #define DIRECT_MAX 8
 
-void dc_direct_fill(const ng_engine *e, dc_direct *v)
+int dc_direct_fill(const ng_engine *e, dc_direct *v)
 {
 	const pol_compiled *pc = e->pc;
 
@@ -42,9 +42,22 @@ void dc_direct_fill(const ng_engine *e, dc_direct *v)
 			continue;
 		dc_act_fill(e, name, &v[a].act);
 		/* the names are explicit: no pattern */
-		v[a].ok = !v[a].act.cluster &&
-			  !dc_op_narrows(pc, &op, false, v[a].act.name);
+		if (v[a].act.cluster ||
+		    dc_op_narrows(pc, &op, false, v[a].act.name))
+			continue;
+		v[a].denial = dc_denial_head(v[a].act.name, &v[a].ndenial);
+		if (!v[a].denial)
+			return NG_ENOMEM;
+		v[a].ok = true;
 	}
+	return 0;
+}
+
+void dc_direct_free(const ng_engine *e, dc_direct *v)
+{
+	for (size_t a = 0; v && a < e->pc->nactions; a++)
+		free(v[a].denial);
+	free(v);
 }
 
 /* Names of indices only, at most half of the slots full (the names of
@@ -162,10 +175,11 @@ static bool check_plain(dc_ctx *c, dc_rows *dr, const dc_ixslot *const *ix,
 
 /* Check every row, record the check and settle the decision: allowed
  * when every index is, refused otherwise (dc_direct.ok: no narrowing). */
-static int decide_rows(dc_ctx *c, const dc_act *x, const char *const *named,
-		       size_t n, const rs_row *rows,
+static int decide_rows(dc_ctx *c, const dc_direct *da,
+		       const char *const *named, size_t n, const rs_row *rows,
 		       const dc_ixslot *const *ix, size_t nrows)
 {
+	const dc_act *x = &da->act;
 	ng_decision *d = c->d;
 	bool granted[DIRECT_MAX];
 	dc_rows dr = { rows, nrows, granted, NULL, -1, NULL };
@@ -185,12 +199,9 @@ static int decide_rows(dc_ctx *c, const dc_act *x, const char *const *named,
 	if (rc)
 		return rc;
 	if (held < nrows) {
-		const char *lacking = x->name;
-		ng_strv missing = { &lacking, 1, 1 };
-
 		d->verdict = NG_DENY;
 		d->status = 403;
-		d->reason = dc_denial_text(c, &missing);
+		d->reason = dc_denial_text_after(c, da->denial, da->ndenial);
 		return c->dyn_rc;
 	}
 	d->verdict = NG_ALLOW;
@@ -231,7 +242,6 @@ bool dc_decide_direct(dc_ctx *c, int *rc)
 						  false, false };
 		}
 	}
-	*rc = decide_rows(c, &c->e->direct[aid].act, named, n, rows, ix,
-			  nrows);
+	*rc = decide_rows(c, &c->e->direct[aid], named, n, rows, ix, nrows);
 	return true;
 }

@@ -221,7 +221,8 @@ static int per_action_and_role(ng_engine *e)
 	e->direct = calloc(pc->nactions + 1, sizeof(dc_direct));
 	if (!e->direct)
 		return NG_ENOMEM;
-	dc_direct_fill(e, e->direct);
+	if (dc_direct_fill(e, e->direct) != 0)
+		return NG_ENOMEM;
 	return dc_grant_reasons(pc, &e->grant_reason);
 }
 
@@ -234,7 +235,7 @@ static void engine_free(ng_engine *e)
 	free(e->grant_reason);
 	free(e->cluster_action);
 	free(e->transport_act);
-	free(e->direct);
+	dc_direct_free(e, e->direct);
 	free(e->ix);
 	ng_policy_release(e->policy);
 	ng_metadata_release(e->md);

@@ -4,6 +4,7 @@
  * Only the entries of the caller's mapped roles are consulted, so the cost
  * follows the caller's roles, not the size of the policy.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +17,9 @@
 void dc_ctx_init(dc_ctx *c, const ng_engine *e, const ng_request *r,
 		 ng_decision *d, int64_t now_ms)
 {
-	memset(c, 0, sizeof(*c));
+	memset(c, 0, offsetof(dc_ctx, act));
+	for (size_t i = 0; i < sizeof(c->act) / sizeof(c->act[0]); i++)
+		c->act[i].key = NULL;
 	c->e = e;
 	c->pc = e->pc;
 	c->md = e->md;

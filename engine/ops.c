@@ -1032,6 +1032,14 @@ static void put_user(text *t, dc_ctx *c)
 	t->cap = cap;
 }
 
+/* The start of the peer's denial text: the actions lacking. */
+static void put_lacking(text *t, const char *const *v, size_t n)
+{
+	PUT_LIT(t, "no permissions for [");
+	put_list(t, v, n);
+	PUT_LIT(t, "] and ");
+}
+
 /* The peer's denial text, at most 2,047 bytes, written in place. */
 const char *dc_denial_text(dc_ctx *c, const ng_strv *missing)
 {
@@ -1039,9 +1047,28 @@ const char *dc_denial_text(dc_ctx *c, const ng_strv *missing)
 
 	if (!t.buf)
 		return "no permissions";
-	PUT_LIT(&t, "no permissions for [");
-	put_list(&t, missing->v, missing->n);
-	PUT_LIT(&t, "] and ");
+	put_lacking(&t, missing->v, missing->n);
+	put_user(&t, c);
+	return end(&t);
+}
+
+char *dc_denial_head(const char *action, size_t *len)
+{
+	char buf[2048];
+	text t = { buf, sizeof(buf), 0 };
+
+	put_lacking(&t, &action, 1);
+	*len = t.len;
+	return strdup(end(&t));
+}
+
+const char *dc_denial_text_after(dc_ctx *c, const char *head, size_t len)
+{
+	text t = { ng_arena_alloc(c->a, 2048), 2048, 0 };
+
+	if (!t.buf)
+		return "no permissions";
+	put_n(&t, head, len);
 	put_user(&t, c);
 	return end(&t);
 }
