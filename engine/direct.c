@@ -91,11 +91,10 @@ int dc_direct_index_names(ng_engine *e)
 	return 0;
 }
 
-/* The slot of the index named s[0..n), or NULL. */
+/* The slot of the index named s[0..n), hashed to h, or NULL. */
 static const dc_ixslot *index_slot(const ng_engine *e, const char *s,
-				   size_t n)
+				   size_t n, uint32_t h)
 {
-	uint32_t h = pol_str_hash(s, n);
 	size_t head = n < DC_IX_HEAD ? n : DC_IX_HEAD;
 
 	for (size_t k = h & e->ixmask;; k = (k + 1) & e->ixmask) {
@@ -116,9 +115,10 @@ static const dc_ixslot *index_slot(const ng_engine *e, const char *s,
  * date math ('<'), starting with no '-' (an exclusion) or '_' ("_all").
  * It may hold a ':', which names a remote index when the prefix is a
  * remote cluster: such names go the general way. */
-static const dc_ixslot *index_named(const dc_ctx *c, const char *name)
+static const dc_ixslot *index_named(const dc_ctx *c, const char *name,
+				    size_t n, uint32_t h)
 {
-	const dc_ixslot *x = index_slot(c->e, name, strlen(name));
+	const dc_ixslot *x = index_slot(c->e, name, n, h);
 
 	return x && !(x->flags & ENG_IX_COLON) ? x : NULL;
 }
@@ -181,13 +181,21 @@ static int decide_rows(dc_ctx *c, const dc_direct *da,
 {
 	const dc_act *x = &da->act;
 	ng_decision *d = c->d;
+	const tb_tables *t = c->e->tables;
 	bool granted[DIRECT_MAX];
 	dc_rows dr = { rows, nrows, granted, NULL, -1, NULL };
 	size_t held = 0;
-	int rc = dc_prepare_caller(c, NULL);
+	int rc;
 
+	/* the tables' rows load while the caller is mapped, then the words
+	 * of the caller's roles in them */
+	for (size_t i = 0; i < nrows; i++)
+		tb_prefetch(t, ix[i]->set, x->aid, NULL);
+	rc = dc_prepare_caller(c, NULL);
 	if (rc)
 		return rc;
+	for (size_t i = 0; i < nrows; i++)
+		tb_prefetch(t, ix[i]->set, x->aid, &c->troles);
 	if (!check_plain(c, &dr, ix, x->aid)) {
 		memset(granted, 1, sizeof(granted));
 		dr.role = -1;
@@ -217,17 +225,28 @@ bool dc_decide_direct(dc_ctx *c, int *rc)
 	const char *named[DIRECT_MAX];
 	const dc_ixslot *ix[DIRECT_MAX];
 	rs_row rows[DIRECT_MAX];
-	size_t n = r->indices.n, nrows = 0;
+	size_t n = r->indices.n, nrows = 0, len[DIRECT_MAX];
+	uint32_t h[DIRECT_MAX];
 	int aid;
 
 	if (!r->is_transport || r->cert_dn || !r->action || n == 0 ||
 	    n > DIRECT_MAX)
 		return false;
+	/* what is far in memory starts loading first: the caller's slot and
+	 * the slots of the names, while the action is looked up */
+	if (r->user)
+		pol_prefetch_caller(c->pc, r->user, r->user_len);
+	for (size_t i = 0; i < n; i++) {
+		len[i] = strlen(r->indices.v[i]);
+		h[i] = pol_str_hash(r->indices.v[i], len[i]);
+		__builtin_prefetch(&c->e->ix[h[i] & c->e->ixmask]);
+	}
 	aid = pol_action_id_n(c->pc, r->action, r->action_len);
 	if (aid < 0 || !c->e->direct[aid].ok)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		const dc_ixslot *x = index_named(c, r->indices.v[i]);
+		const dc_ixslot *x = index_named(c, r->indices.v[i], len[i],
+						 h[i]);
 		size_t k = 0;
 
 		if (!x)

@@ -449,6 +449,14 @@ static const caller_slot *caller_of(const priv *pv, const char *s, size_t n)
 	}
 }
 
+void pol_prefetch_caller(const pol_compiled *pc, const char *name,
+			 size_t len)
+{
+	const priv *pv = priv_of(pc);
+
+	__builtin_prefetch(&pv->callers[pol_str_hash(name, len) & pv->cmask]);
+}
+
 void pol_find_caller(const pol_compiled *pc, const char *name, size_t len,
 		     pol_caller *out)
 {

@@ -365,6 +365,9 @@ typedef struct pol_caller {
 
 void pol_find_caller(const pol_compiled *pc, const char *name, size_t len,
 		     pol_caller *out);
+/* Start loading what pol_find_caller will read first; a hint only. */
+void pol_prefetch_caller(const pol_compiled *pc, const char *name,
+			 size_t len);
 /* May a caller of this name take the roles of pol_find_caller? */
 bool pol_caller_alone(const pol_compiled *pc, const pol_caller *k,
 		      bool backend_roles_given, bool roles_given,
