@@ -187,15 +187,12 @@ static int decide_rows(dc_ctx *c, const dc_direct *da,
 	size_t held = 0;
 	int rc;
 
-	/* the tables' rows load while the caller is mapped, then the words
-	 * of the caller's roles in them */
+	/* the tables' rows load while the caller is mapped */
 	for (size_t i = 0; i < nrows; i++)
-		tb_prefetch(t, ix[i]->set, x->aid, NULL);
+		tb_prefetch(t, ix[i]->set, x->aid);
 	rc = dc_prepare_caller(c, NULL);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < nrows; i++)
-		tb_prefetch(t, ix[i]->set, x->aid, &c->troles);
 	if (!check_plain(c, &dr, ix, x->aid)) {
 		memset(granted, 1, sizeof(granted));
 		dr.role = -1;

@@ -855,22 +855,11 @@ int tb_grant(const tb_tables *t, const ng_metadata *md, const char *name,
 	return tb_grant_id(t, NULL, mn->kind, mn->id, aid, roles);
 }
 
-void tb_prefetch(const tb_tables *t, uint32_t sid, int aid,
-		 const tb_roles *roles)
+void tb_prefetch(const tb_tables *t, uint32_t sid, int aid)
 {
-	const uint32_t *at;
-	const pol_word *row;
-
-	if (!t || aid < 0 || (size_t)aid >= t->nactions || sid == NO_SET)
-		return;
-	at = &t->set_rows[sid * t->nclasses + t->act_class[aid]];
-	if (!roles) {
-		__builtin_prefetch(at);
-		return;
-	}
-	row = t->roles.w + (size_t)*at * t->nwords;
-	for (size_t i = 0; i < roles->n && i < 4; i++)
-		__builtin_prefetch(&row[roles->ids[i] / 64]);
+	if (t && aid >= 0 && (size_t)aid < t->nactions && sid != NO_SET)
+		__builtin_prefetch(&t->set_rows[sid * t->nclasses +
+						t->act_class[aid]]);
 }
 
 int tb_grant_set(const tb_tables *t, tb_memo *memo, uint32_t sid, int aid,

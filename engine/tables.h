@@ -67,12 +67,9 @@ void tb_memo_init(tb_memo *m);
 int tb_grant_id(const tb_tables *t, tb_memo *memo, md_kind kind, uint32_t id,
 		int aid, const tb_roles *roles);
 
-/* Start loading what tb_grant_set(t, NULL, sid, aid, roles) will read:
- * with `roles` NULL the row number of (sid, aid), else the words of that
- * row holding the roles, which needs the row number loaded. A hint only:
- * nothing changes, nothing is read that may not be there. */
-void tb_prefetch(const tb_tables *t, uint32_t sid, int aid,
-		 const tb_roles *roles);
+/* Start loading what tb_grant_set(t, NULL, sid, aid, ...) reads first:
+ * the number of the row of roles for (sid, aid). A hint only. */
+void tb_prefetch(const tb_tables *t, uint32_t sid, int aid);
 
 /* As tb_grant_id for a name of entry set `sid` (tb_name_sets). */
 int tb_grant_set(const tb_tables *t, tb_memo *memo, uint32_t sid, int aid,
