@@ -20,12 +20,18 @@
 #include "nodeguard.h"
 
 #define DIR "tests/stress/"
-#define NREQ 6
+#define NREST 6
+#define NREQ (NREST + 2)
 #define NCOMBO 4
 
-static const char *const paths[NREQ] = {
+static const char *const paths[NREST] = {
 	"/logs-*/_search", "/logs/_search", "/logs-1,secret-1/_search",
 	"/*/_search?expand_wildcards=all", "/secret-*/_count", "/logs-3/_doc/1",
+};
+
+/* Then transport requests naming indices (engine/direct.c). */
+static const char *const named[NREQ - NREST][2] = {
+	{ "logs-1", NULL }, { "logs-1", "secret-1" },
 };
 
 static ng_node *node;
@@ -35,14 +41,27 @@ static char *expected[NCOMBO][NREQ];   /* decision JSON per combination */
 static atomic_bool done;
 static atomic_long decisions, mismatches;
 
+static int set_call(ng_request *r, int i)
+{
+	static const char search[] = "indices:data/read/search";
+	int rc;
+
+	if (i < NREST)
+		return ng_request_set_rest(r, "GET", 3, paths[i],
+					   strlen(paths[i]), NULL, 0);
+	rc = ng_request_set_transport(r, search, sizeof(search) - 1, NULL, 0);
+	for (int k = 0; k < 2 && !rc && named[i - NREST][k]; k++)
+		rc = ng_request_add_transport_index(r, named[i - NREST][k],
+						    strlen(named[i - NREST][k]));
+	return rc;
+}
+
 static ng_request *request(int i)
 {
 	ng_request *r = NULL;
 
 	if (ng_request_new(&r) || ng_request_set_user(r, "lena", 4) ||
-	    ng_request_set_time(r, 1774260000000) ||
-	    ng_request_set_rest(r, "GET", 3, paths[i], strlen(paths[i]), NULL,
-				0)) {
+	    ng_request_set_time(r, 1774260000000) || set_call(r, i)) {
 		ng_request_free(r);
 		return NULL;
 	}
