@@ -133,34 +133,33 @@ int dc_run_ops(dc_ctx *c, const prs_request *pr);
 typedef struct dc_direct {
 	dc_act act;
 	bool ok;
+	uint32_t cls;              /* its class in the tables */
 	char *denial;              /* the start of a denial (dc_denial_head) */
 	size_t ndenial;
 } dc_direct;
 
-/* Fill e->direct (nactions entries, allocated by the caller). Needs
- * e->cluster_action. 0 or NG_ENOMEM; dc_direct_free frees what it
- * made, filled or not. */
-int dc_direct_fill(const ng_engine *e, dc_direct *v);
+/* What the direct path works out once per engine: e->direct, e->ix and
+ * e->ixmask, once the rest of the engine is built. 0 or NG_ENOMEM;
+ * dc_direct_free frees e->direct, filled or not. */
+int dc_direct_prepare(ng_engine *e);
 void dc_direct_free(const ng_engine *e, dc_direct *v);
 
 /* An index by name, as the direct path finds it: what a check needs of
  * the index and the head of its name share one cache line, so that a
  * name of up to DC_IX_HEAD bytes costs one line to find and compare. */
-#define DC_IX_HEAD 41
+#define DC_IX_HEAD 37
 
 typedef struct dc_ixslot {
 	const char *name;          /* the metadata's; NULL: an empty slot */
 	uint32_t hash;             /* pol_str_hash */
 	uint32_t id;               /* index id */
-	uint32_t set;              /* entry set (tb_name_sets) */
+	const uint32_t *rows;      /* rows of roles by class (tb_set_rows) */
 	uint16_t len;
 	uint8_t flags;             /* ENG_IX_* */
 	char head[DC_IX_HEAD];     /* the first bytes of the name */
 } dc_ixslot;
 
-/* Build e->ix and e->ixmask over the metadata's indices, once their
- * flags and the tables are made. 0 or NG_ENOMEM. */
-int dc_direct_index_names(ng_engine *e);
+
 /* Decide a transport request the direct way if it is one of the kind
  * direct.c describes: true, with *rc as decide_request returns it.
  * False, with nothing changed, when the general path must decide. */
@@ -215,6 +214,9 @@ typedef struct dc_rows {
  * granting role), or no grant and no alias or data stream to find one on
  * (-1). TB_UNKNOWN when the index needs the whole of them. */
 int dc_plain_answer(dc_ctx *c, uint32_t set, uint8_t flags, int aid);
+/* The same from the row of roles of (set, the action's class), for a
+ * caller without a memo (tables.h, tb_set_rows). */
+int dc_plain_answer_row(dc_ctx *c, uint32_t row, uint8_t flags);
 
 /* dc_grant_row, then dc_row_special, for every local row still granted
  * and to check; many rows at once share the answers they can. */

@@ -29,7 +29,7 @@
  * none and stays below that. */
 #define DIRECT_MAX 8
 
-int dc_direct_fill(const ng_engine *e, dc_direct *v)
+static int fill_actions(const ng_engine *e, dc_direct *v)
 {
 	const pol_compiled *pc = e->pc;
 
@@ -48,6 +48,10 @@ int dc_direct_fill(const ng_engine *e, dc_direct *v)
 		v[a].denial = dc_denial_head(v[a].act.name, &v[a].ndenial);
 		if (!v[a].denial)
 			return NG_ENOMEM;
+		/* outside the dictionary the general path checks the name */
+		if (v[a].act.aid < 0)
+			continue;
+		v[a].cls = tb_action_class(e->tables, v[a].act.aid);
 		v[a].ok = true;
 	}
 	return 0;
@@ -62,7 +66,7 @@ void dc_direct_free(const ng_engine *e, dc_direct *v)
 
 /* Names of indices only, at most half of the slots full (the names of
  * aliases and data streams are not there: the direct path leaves them). */
-int dc_direct_index_names(ng_engine *e)
+static int index_names(ng_engine *e)
 {
 	const ng_metadata *m = e->md;
 	const uint32_t *sets = tb_name_sets(e->tables, MD_INDEX);
@@ -84,11 +88,20 @@ int dc_direct_index_names(ng_engine *e)
 		while (e->ix[k].name)
 			k = (k + 1) & e->ixmask;
 		e->ix[k] = (dc_ixslot){ name, h, (uint32_t)i,
-					sets ? sets[i] : TB_NO_SET, (uint16_t)n,
+					sets ? tb_set_rows(e->tables, sets[i])
+					     : NULL, (uint16_t)n,
 					e->index_flags[i], { 0 } };
 		memcpy(e->ix[k].head, name, n < DC_IX_HEAD ? n : DC_IX_HEAD);
 	}
 	return 0;
+}
+
+int dc_direct_prepare(ng_engine *e)
+{
+	e->direct = calloc(e->pc->nactions + 1, sizeof(dc_direct));
+	if (!e->direct || fill_actions(e, e->direct) != 0)
+		return NG_ENOMEM;
+	return index_names(e);
 }
 
 /* The slot of the index named s[0..n), hashed to h, or NULL. */
@@ -159,10 +172,12 @@ static int record(dc_ctx *c, const dc_act *x, const char *const *named,
  * them; false, with `dr` to be checked by dc_check_rows, as soon as one
  * needs more than the tables (dc_plain_answer). */
 static bool check_plain(dc_ctx *c, dc_rows *dr, const dc_ixslot *const *ix,
-			int aid)
+			uint32_t cls)
 {
 	for (size_t i = 0; i < dr->n; i++) {
-		int role = dc_plain_answer(c, ix[i]->set, ix[i]->flags, aid);
+		int role = ix[i]->rows ? dc_plain_answer_row(c, ix[i]->rows[cls],
+							     ix[i]->flags)
+				       : TB_UNKNOWN;
 
 		if (role == TB_UNKNOWN)
 			return false;
@@ -181,7 +196,6 @@ static int decide_rows(dc_ctx *c, const dc_direct *da,
 {
 	const dc_act *x = &da->act;
 	ng_decision *d = c->d;
-	const tb_tables *t = c->e->tables;
 	bool granted[DIRECT_MAX];
 	dc_rows dr = { rows, nrows, granted, NULL, -1, NULL };
 	size_t held = 0;
@@ -189,11 +203,12 @@ static int decide_rows(dc_ctx *c, const dc_direct *da,
 
 	/* the tables' rows load while the caller is mapped */
 	for (size_t i = 0; i < nrows; i++)
-		tb_prefetch(t, ix[i]->set, x->aid);
+		if (ix[i]->rows)
+			__builtin_prefetch(&ix[i]->rows[da->cls]);
 	rc = dc_prepare_caller(c, NULL);
 	if (rc)
 		return rc;
-	if (!check_plain(c, &dr, ix, x->aid)) {
+	if (!check_plain(c, &dr, ix, da->cls)) {
 		memset(granted, 1, sizeof(granted));
 		dr.role = -1;
 		dc_check_rows(c, &dr, x->aid, x->name);

@@ -218,11 +218,6 @@ static int per_action_and_role(ng_engine *e)
 		if (prs_transport_row(k))
 			dc_act_fill(e, prs_transport_row(k),
 				    &e->transport_act[k]);
-	e->direct = calloc(pc->nactions + 1, sizeof(dc_direct));
-	if (!e->direct)
-		return NG_ENOMEM;
-	if (dc_direct_fill(e, e->direct) != 0)
-		return NG_ENOMEM;
 	return dc_grant_reasons(pc, &e->grant_reason);
 }
 
@@ -267,7 +262,7 @@ int ng_engine_new(ng_policy *p, ng_metadata *m, ng_engine **out)
 	e->pc = p->pc;
 	if (mark_special_indices(e) != 0 || per_action_and_role(e) != 0 ||
 	    tb_build(e->pc, e->md, &e->tables) != 0 ||
-	    dc_direct_index_names(e) != 0) {
+	    dc_direct_prepare(e) != 0) {
 		engine_free(e);
 		return ng_fail(NG_ENOMEM, "out of memory building the engine");
 	}

@@ -41,9 +41,9 @@ struct ng_engine {
 	struct dc_act *transport_act;  /* per row of prs_transport's actions:
 	                                * the action as checked (dc_act_fill) */
 	struct dc_direct *direct;      /* per action id: what the direct path
-	                                * knows of it (dc_direct_fill) */
+	                                * knows of it (dc_direct_prepare) */
 	struct dc_ixslot *ix;          /* the indices by name, for the direct
-	                                * path (dc_direct_index_names) */
+	                                * path (dc_direct_prepare) */
 	size_t ixmask;                 /* slots of ix - 1 */
 };
 

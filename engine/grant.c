@@ -578,16 +578,28 @@ static bool plain_index(const dc_ctx *c, uint32_t id)
 	       !c->e->protected_idx[id];
 }
 
-int dc_plain_answer(dc_ctx *c, uint32_t set, uint8_t flags, int aid)
+/* dc_plain_answer, from what the tables answer for the index itself. */
+static inline int plain_outcome(int role, uint8_t flags)
 {
-	int role;
-
-	if (c->ndyn)
-		return TB_UNKNOWN;
-	role = tb_grant_set(c->e->tables, c->memo, set, aid, &c->troles);
 	if (role >= 0)
 		return flags & ENG_IX_SPECIAL ? TB_UNKNOWN : role;
 	return role == -1 && !(flags & ENG_IX_LINKED) ? -1 : TB_UNKNOWN;
+}
+
+int dc_plain_answer(dc_ctx *c, uint32_t set, uint8_t flags, int aid)
+{
+	if (c->ndyn)
+		return TB_UNKNOWN;
+	return plain_outcome(tb_grant_set(c->e->tables, c->memo, set, aid,
+					  &c->troles), flags);
+}
+
+int dc_plain_answer_row(dc_ctx *c, uint32_t row, uint8_t flags)
+{
+	if (c->ndyn)
+		return TB_UNKNOWN;
+	return plain_outcome(tb_grant_row(c->e->tables, row, &c->troles),
+			     flags);
 }
 
 static inline int plain_answer(dc_ctx *c, uint32_t id, int aid)

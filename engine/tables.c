@@ -810,14 +810,27 @@ static int lowest_in(const pol_word *row, const tb_roles *r, size_t nwords)
 
 /* The answer for set `sid` and class `cls` (the set's row holds the
  * entries matching everything too). */
-static int grant_set(const tb_tables *t, uint32_t sid, uint32_t cls,
-		     const tb_roles *roles)
+uint32_t tb_action_class(const tb_tables *t, int aid)
 {
-	uint32_t row = t->set_rows[sid * t->nclasses + cls];
+	return t->act_class[aid];
+}
 
+const uint32_t *tb_set_rows(const tb_tables *t, uint32_t sid)
+{
+	return sid == NO_SET ? NULL : &t->set_rows[(size_t)sid * t->nclasses];
+}
+
+int tb_grant_row(const tb_tables *t, uint32_t row, const tb_roles *roles)
+{
 	/* every role set has nwords words: its place is computed, not read */
 	return lowest_in(t->roles.w + (size_t)row * t->nwords, roles,
 			 t->nwords);
+}
+
+static int grant_set(const tb_tables *t, uint32_t sid, uint32_t cls,
+		     const tb_roles *roles)
+{
+	return tb_grant_row(t, t->set_rows[sid * t->nclasses + cls], roles);
 }
 
 void tb_memo_init(tb_memo *m)
@@ -853,13 +866,6 @@ int tb_grant(const tb_tables *t, const ng_metadata *md, const char *name,
 	if (!mn || mn->kind < MD_INDEX || mn->kind > MD_DATA_STREAM)
 		return TB_UNKNOWN;
 	return tb_grant_id(t, NULL, mn->kind, mn->id, aid, roles);
-}
-
-void tb_prefetch(const tb_tables *t, uint32_t sid, int aid)
-{
-	if (t && aid >= 0 && (size_t)aid < t->nactions && sid != NO_SET)
-		__builtin_prefetch(&t->set_rows[sid * t->nclasses +
-						t->act_class[aid]]);
 }
 
 int tb_grant_set(const tb_tables *t, tb_memo *memo, uint32_t sid, int aid,

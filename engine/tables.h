@@ -67,9 +67,13 @@ void tb_memo_init(tb_memo *m);
 int tb_grant_id(const tb_tables *t, tb_memo *memo, md_kind kind, uint32_t id,
 		int aid, const tb_roles *roles);
 
-/* Start loading what tb_grant_set(t, NULL, sid, aid, ...) reads first:
- * the number of the row of roles for (sid, aid). A hint only. */
-void tb_prefetch(const tb_tables *t, uint32_t sid, int aid);
+/* For a caller that keeps them: the class of action `aid` (valid in the
+ * dictionary), and the rows of roles of set `sid` by class (NULL for
+ * TB_NO_SET). tb_grant_row(t, tb_set_rows(t, sid)[tb_action_class(t,
+ * aid)], roles) is then tb_grant_set(t, NULL, sid, aid, roles). */
+uint32_t tb_action_class(const tb_tables *t, int aid);
+const uint32_t *tb_set_rows(const tb_tables *t, uint32_t sid);
+int tb_grant_row(const tb_tables *t, uint32_t row, const tb_roles *roles);
 
 /* As tb_grant_id for a name of entry set `sid` (tb_name_sets). */
 int tb_grant_set(const tb_tables *t, tb_memo *memo, uint32_t sid, int aid,
