@@ -421,7 +421,8 @@ static int map_names_alone(pol_compiled *pc)
 	for (size_t i = 0; pv->alone_names && i < n; i++) {
 		pol_name *nm = pol_names_at(pv->names, i);
 
-		nm->alone = pv->alone + first[i];
+		/* no name maps alone to any role: the lists are all empty */
+		nm->alone = total ? pv->alone + first[i] : NULL;
 		describe_alone(pc, nm, pv->alone_names + first[i]);
 	}
 	pv->unknown_alone = !pol_maptab_user_patterns(pv->maps);
