@@ -207,15 +207,14 @@ typedef struct dc_rows {
 	const char *special;       /* why a special index was refused */
 } dc_rows;
 
-/* The outcome of an index of entry set `set` and flags `flags`
- * (ENG_IX_*) that the tables give alone (grant_index, then row_outcome in
- * grant.c, in short): with no dynamic pattern among the caller's entries,
- * a grant on the index itself that no special rule takes back (the
- * granting role), or no grant and no alias or data stream to find one on
- * (-1). TB_UNKNOWN when the index needs the whole of them. */
-int dc_plain_answer(dc_ctx *c, uint32_t set, uint8_t flags, int aid);
-/* The same from the row of roles of (set, the action's class), for a
- * caller without a memo (tables.h, tb_set_rows). */
+/* The outcome of an index of flags `flags` (ENG_IX_*) that the tables
+ * give alone from `row`, the row of roles of its entry set and the
+ * action's class (tables.h, tb_set_rows), without a memo: grant_index,
+ * then row_outcome in grant.c, in short. With no dynamic pattern among
+ * the caller's entries, a grant on the index itself that no special rule
+ * takes back (the granting role), or no grant and no alias or data stream
+ * to find one on (-1); TB_UNKNOWN when the index needs the whole of them.
+ * dc_check_rows answers its index rows the same way first. */
 int dc_plain_answer_row(dc_ctx *c, uint32_t row, uint8_t flags);
 
 /* dc_grant_row, then dc_row_special, for every local row still granted

@@ -586,14 +586,6 @@ static inline int plain_outcome(int role, uint8_t flags)
 	return role == -1 && !(flags & ENG_IX_LINKED) ? -1 : TB_UNKNOWN;
 }
 
-int dc_plain_answer(dc_ctx *c, uint32_t set, uint8_t flags, int aid)
-{
-	if (c->ndyn)
-		return TB_UNKNOWN;
-	return plain_outcome(tb_grant_set(c->e->tables, c->memo, set, aid,
-					  &c->troles), flags);
-}
-
 int dc_plain_answer_row(dc_ctx *c, uint32_t row, uint8_t flags)
 {
 	if (c->ndyn)
@@ -602,13 +594,14 @@ int dc_plain_answer_row(dc_ctx *c, uint32_t row, uint8_t flags)
 			     flags);
 }
 
+/* dc_plain_answer_row for index `id`, from its set in the tables. */
 static inline int plain_answer(dc_ctx *c, uint32_t id, int aid)
 {
-	const uint32_t *sets = tb_name_sets(c->e->tables, MD_INDEX);
-
-	if (!sets)
+	if (c->ndyn)
 		return TB_UNKNOWN;
-	return dc_plain_answer(c, sets[id], c->e->index_flags[id], aid);
+	return plain_outcome(tb_grant_id(c->e->tables, c->memo, MD_INDEX, id,
+					 aid, &c->troles),
+			     c->e->index_flags[id]);
 }
 
 /* A row checked: its outcome recorded in `r`. */

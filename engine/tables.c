@@ -868,20 +868,16 @@ int tb_grant(const tb_tables *t, const ng_metadata *md, const char *name,
 	return tb_grant_id(t, NULL, mn->kind, mn->id, aid, roles);
 }
 
-int tb_grant_set(const tb_tables *t, tb_memo *memo, uint32_t sid, int aid,
-		 const tb_roles *roles)
-{
-	if (!t || aid < 0 || (size_t)aid >= t->nactions || sid == NO_SET)
-		return TB_UNKNOWN;
-	return grant_memo(t, memo, sid, aid, roles);
-}
-
 int tb_grant_id(const tb_tables *t, tb_memo *memo, md_kind kind, uint32_t id,
 		int aid, const tb_roles *roles)
 {
-	if (!t || kind < MD_INDEX || kind > MD_DATA_STREAM)
+	uint32_t sid;
+
+	if (!t || aid < 0 || (size_t)aid >= t->nactions ||
+	    kind < MD_INDEX || kind > MD_DATA_STREAM)
 		return TB_UNKNOWN;
-	return tb_grant_set(t, memo, t->name_set[kind][id], aid, roles);
+	sid = t->name_set[kind][id];
+	return sid == NO_SET ? TB_UNKNOWN : grant_memo(t, memo, sid, aid, roles);
 }
 
 int tb_grant_link(const tb_tables *t, tb_memo *memo, uint32_t id, size_t k,

@@ -70,14 +70,11 @@ int tb_grant_id(const tb_tables *t, tb_memo *memo, md_kind kind, uint32_t id,
 /* For a caller that keeps them: the class of action `aid` (valid in the
  * dictionary), and the rows of roles of set `sid` by class (NULL for
  * TB_NO_SET). tb_grant_row(t, tb_set_rows(t, sid)[tb_action_class(t,
- * aid)], roles) is then tb_grant_set(t, NULL, sid, aid, roles). */
+ * aid)], roles) is then what tb_grant_id answers, without a memo, for a
+ * name of that set (tb_name_sets). */
 uint32_t tb_action_class(const tb_tables *t, int aid);
 const uint32_t *tb_set_rows(const tb_tables *t, uint32_t sid);
 int tb_grant_row(const tb_tables *t, uint32_t row, const tb_roles *roles);
-
-/* As tb_grant_id for a name of entry set `sid` (tb_name_sets). */
-int tb_grant_set(const tb_tables *t, tb_memo *memo, uint32_t sid, int aid,
-		 const tb_roles *roles);
 
 /* The names linked to index `id`, in order: its aliases, then its data
  * stream. As tb_grant_id for the k-th of them (k < naliases + 1 when it
