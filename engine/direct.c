@@ -108,16 +108,13 @@ int dc_direct_prepare(ng_engine *e)
 static const dc_ixslot *index_slot(const ng_engine *e, const char *s,
 				   size_t n, uint32_t h)
 {
-	size_t head = n < DC_IX_HEAD ? n : DC_IX_HEAD;
-
 	for (size_t k = h & e->ixmask;; k = (k + 1) & e->ixmask) {
 		const dc_ixslot *x = &e->ix[k];
 
 		if (!x->name)
 			return NULL;
-		if (x->hash == h && x->len == n &&
-		    pol_str_same(x->head, s, head) &&
-		    (n == head || memcmp(x->name + head, s + head, n - head) == 0))
+		if (x->hash == h && pol_str_same_head(x->head, DC_IX_HEAD,
+						      x->name, x->len, s, n))
 			return x;
 	}
 }

@@ -436,16 +436,14 @@ static int map_names_alone(pol_compiled *pc)
 static const caller_slot *caller_of(const priv *pv, const char *s, size_t n)
 {
 	uint32_t h = pol_str_hash(s, n);
-	size_t head = n < CALLER_HEAD ? n : CALLER_HEAD;
 
 	for (size_t k = h & pv->cmask;; k = (k + 1) & pv->cmask) {
 		const caller_slot *x = &pv->callers[k];
 
 		if (!x->name)
 			return NULL;
-		if (x->hash == h && x->len == n &&
-		    pol_str_same(x->head, s, head) &&
-		    (n == head || memcmp(x->name + head, s + head, n - head) == 0))
+		if (x->hash == h && pol_str_same_head(x->head, CALLER_HEAD,
+						      x->name, x->len, s, n))
 			return x;
 	}
 }

@@ -110,6 +110,20 @@ POL_STR_INLINE bool pol_str_same(const char *a, const char *b, size_t n)
 		      a[n - 1] == b[n - 1]);
 }
 
+/* s[0..n) == a key of `len` bytes at `key` whose first bytes (up to
+ * `cap`) a table keeps in `head`, beside what it answers for the key:
+ * the head, in the same cache line as the rest, is compared first, and
+ * the key itself read only past it. */
+POL_STR_INLINE bool pol_str_same_head(const char *head, size_t cap,
+				      const char *key, size_t len,
+				      const char *s, size_t n)
+{
+	size_t h = n < cap ? n : cap;
+
+	return len == n && pol_str_same(head, s, h) &&
+	       (n == h || memcmp(key + h, s + h, n - h) == 0);
+}
+
 /* The slot holding s[0..n), hashed to h, or the empty one where it would
  * go. There is one: the table is at most half full. */
 POL_STR_INLINE pol_strslot *pol_strtab_slot(const pol_strtab *t,
