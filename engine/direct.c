@@ -41,16 +41,14 @@ static int fill_actions(const ng_engine *e, dc_direct *v)
 		    dc_node_action(name))
 			continue;
 		dc_act_fill(e, name, &v[a].act);
-		/* the names are explicit: no pattern */
-		if (v[a].act.cluster ||
+		/* the names are explicit: no pattern. An action renamed to
+		 * one outside the dictionary has no class in the tables. */
+		if (v[a].act.cluster || v[a].act.aid < 0 ||
 		    dc_op_narrows(pc, &op, false, v[a].act.name))
 			continue;
 		v[a].denial = dc_denial_head(v[a].act.name, &v[a].ndenial);
 		if (!v[a].denial)
 			return NG_ENOMEM;
-		/* outside the dictionary the general path checks the name */
-		if (v[a].act.aid < 0)
-			continue;
 		v[a].cls = tb_action_class(e->tables, v[a].act.aid);
 		v[a].ok = true;
 	}
@@ -167,7 +165,7 @@ static int record(dc_ctx *c, const dc_act *x, const char *const *named,
 
 /* The rows checked from what their slots hold, as dc_check_rows checks
  * them; false, with `dr` to be checked by dc_check_rows, as soon as one
- * needs more than the tables (dc_plain_answer). */
+ * needs more than the tables (dc_plain_answer_row). */
 static bool check_plain(dc_ctx *c, dc_rows *dr, const dc_ixslot *const *ix,
 			uint32_t cls)
 {
