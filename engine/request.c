@@ -246,11 +246,17 @@ int ng_request_set_transport(ng_request *r, const char *action, size_t alen,
 	return spoil(r, rc);
 }
 
+/* A name given before the transport call would be dropped by it, and a
+ * transport request with no name asks for all indices: refused. */
 int ng_request_add_transport_index(ng_request *r, const char *index,
 				   size_t len)
 {
-	return r ? spoil(r, push_str(r, &r->indices, index, len))
-		 : NO_REQUEST();
+	if (!r)
+		return NO_REQUEST();
+	if (!r->is_transport)
+		return spoil(r, ng_fail(NG_EINVAL, "a transport index needs "
+					"ng_request_set_transport first"));
+	return spoil(r, push_str(r, &r->indices, index, len));
 }
 
 int ng_request_set_time(ng_request *r, int64_t epoch_ms)

@@ -175,7 +175,9 @@ NG_API int ng_request_set_cert_dn(ng_request *r, const char *dn, size_t len);
 /* `path` may carry the query string. `body` may be NULL: no body. Either
  * call replaces the request's call whole, so a request may be used
  * again: a NULL body or peer DN is none, and the transport indices start
- * empty. */
+ * empty (a transport request naming no index asks for all of them). An
+ * index added before ng_request_set_transport, or to a REST request, is
+ * refused (NG_EINVAL) and spoils the request. */
 NG_API int ng_request_set_rest(ng_request *r, const char *method, size_t mlen,
 			       const char *path, size_t plen,
 			       const char *body, size_t blen);

@@ -395,6 +395,27 @@ static void null_arguments_are_refused(void)
 			NG_EINVAL);
 	CU_ASSERT_EQUAL(ng_request_add_transport_index(NULL, "i", 1),
 			NG_EINVAL);
+	{
+		/* an index before the transport call would be dropped by it,
+		 * leaving a request for all indices: refused, and spoilt */
+		ng_request *q = NULL;
+		ng_decision *d = NULL;
+
+		CU_ASSERT_EQUAL_FATAL(ng_request_new(&q), 0);
+		ng_request_set_user(q, "lena", 4);
+		CU_ASSERT_EQUAL(ng_request_add_transport_index(q, "hr-employees",
+							       12), NG_EINVAL);
+		CU_ASSERT_EQUAL(ng_request_set_transport(q, "indices:data/read/"
+							 "search", 24, NULL, 0),
+				0);
+		CU_ASSERT_EQUAL(ng_decide(e, q, &d), 0);
+		CU_ASSERT_EQUAL(ng_decision_status(d), 400);
+		ng_decision_free(d);
+		ng_request_set_rest(q, "GET", 3, "/", 1, NULL, 0);
+		CU_ASSERT_EQUAL(ng_request_add_transport_index(q, "a", 1),
+				NG_EINVAL);
+		ng_request_free(q);
+	}
 	CU_ASSERT_EQUAL(ng_request_set_time(NULL, 0), NG_EINVAL);
 	CU_ASSERT_PTR_NULL(ng_node_acquire(NULL));
 	CU_ASSERT_EQUAL(ng_last_error()->code, NG_EINVAL);

@@ -474,7 +474,10 @@ class Request(_Handle):
     Every keyword maps to one ng_request_* setter; the setters are also
     methods, chainable, for building a request step by step. A REST
     ``body`` may be text, bytes, or a dict/list sent as JSON; ``time`` is
-    epoch milliseconds or an aware datetime.
+    epoch milliseconds or an aware datetime. A request is a REST call
+    (``method``, ``path``) or a transport one (``action``, ``indices``),
+    not both (ValueError); a transport request naming no index asks for
+    all of them, and an index added before ``set_transport`` is refused.
     """
 
     _release = staticmethod(lib.ng_request_free)
@@ -483,13 +486,18 @@ class Request(_Handle):
                  id=None, backend_roles=(), roles=(), attributes=None,
                  address=None, cert_dn=None, action=None, peer_dn=None,
                  indices=(), time=None):
+        rest = method is not None or path is not None or body is not None
+        if rest and (action is not None or peer_dn is not None or indices):
+            raise ValueError("a request is a REST call (method, path, "
+                             "body) or a transport one (action, peer_dn, "
+                             "indices), not both")
         out = ctypes.c_void_p()
         _check(lib.ng_request_new(ctypes.byref(out)))
         super().__init__(out.value)
         try:
             self._fill(id, user, backend_roles, roles, attributes, address,
                        cert_dn, time)
-            if method is not None or path is not None:
+            if rest:
                 self.set_rest(method or "GET", path or "/", body)
             if action is not None:
                 self.set_transport(action, peer_dn)

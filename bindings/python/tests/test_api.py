@@ -139,6 +139,21 @@ class Requests(unittest.TestCase):
         self.assertEqual(d.to_dict()["checks"][0]["indices"],
                          ["logs-2026.03.21"])
 
+    def test_rest_and_transport_together_are_refused(self):
+        with self.assertRaises(ValueError):
+            nodeguard.Request("lena", "GET", "/hr-employees/_search",
+                              action="indices:data/read/search",
+                              indices=["logs-2026.03.21"])
+
+    def test_index_before_the_transport_call_is_refused(self):
+        with nodeguard.Request("lena") as r:
+            with self.assertRaises(nodeguard.NodeguardError) as e:
+                r.add_transport_index("hr-employees")
+            self.assertEqual(e.exception.code, nodeguard.ErrorCode.EINVAL)
+            r.set_transport("indices:data/read/search")
+            # the request is spoilt: a 400, not all indices
+            self.assertEqual(self.engine.decide(r).status, 400)
+
     def test_decide_accepts_a_json_line(self):
         d = self.engine.decide(
             '{"user": {"name": "lena"}, '
