@@ -574,11 +574,11 @@ static int grant_index(dc_ctx *c, uint32_t id, int aid, const char *action)
 /* Is the index special at all (dc_row_special)? Most are not. */
 static bool plain_index(const dc_ctx *c, uint32_t id)
 {
-	return (int64_t)id != c->e->security_index && !c->e->system[id] &&
-	       !c->e->protected_idx[id];
+	return !(c->e->index_flags[id] & ENG_IX_SPECIAL);
 }
 
-/* dc_plain_answer, from what the tables answer for the index itself. */
+/* dc_plain_answer_row, from what the tables answer for the index
+ * itself. */
 static inline int plain_outcome(int role, uint8_t flags)
 {
 	if (role >= 0)

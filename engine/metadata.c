@@ -1760,21 +1760,14 @@ static size_t bound(const ng_metadata *m, const char *key, size_t n,
 	return lo;
 }
 
-const md_name *md_lookup_str(const ng_metadata *m, const char *name,
-			     size_t n)
+const md_name *md_lookup(const ng_metadata *m, const char *name, size_t n)
 {
 	const pol_strslot *e;
 
-	if (!m || !name || !m->by_name)
+	if (!m || !name || !m->by_name || memchr(name, '\0', n))
 		return NULL;
 	e = pol_strtab_slot(m->by_name, name, n, pol_str_hash(name, n));
 	return e->key ? &m->names[e->value] : NULL;
-}
-
-const md_name *md_lookup(const ng_metadata *m, const char *name, size_t n)
-{
-	return name && !memchr(name, '\0', n) ? md_lookup_str(m, name, n)
-					       : NULL;
 }
 
 void md_prefix_range(const ng_metadata *m, const char *prefix, size_t n,

@@ -104,9 +104,6 @@ int md_load(const char *path, size_t max_bytes, ng_metadata **out,
 
 /* The name's entry, or NULL. */
 const md_name *md_lookup(const ng_metadata *m, const char *name, size_t n);
-/* The same for a name of n bytes that holds no NUL (a C string). */
-const md_name *md_lookup_str(const ng_metadata *m, const char *name,
-			     size_t n);
 
 /* Names starting with `prefix`: [*first, *first + *count) of m->names. */
 void md_prefix_range(const ng_metadata *m, const char *prefix, size_t n,

@@ -326,21 +326,6 @@ static int count_role_entries(pol_compiled *pc)
 	return 0;
 }
 
-/* The names and the summed counts of the roles of nm->alone. */
-static void describe_alone(const pol_compiled *pc, pol_name *nm,
-			   const char **names)
-{
-	nm->alone_names = names;
-	nm->alone_ndyn = nm->alone_nrestricted = 0;
-	for (size_t k = 0; k < nm->nalone; k++) {
-		uint32_t role = nm->alone[k];
-
-		names[k] = pc->role_names[role];
-		nm->alone_ndyn += pc->role_ndyn[role];
-		nm->alone_nrestricted += pc->role_nrestricted[role];
-	}
-}
-
 /* A name of the policy as a caller alone (pol_caller), with the head of
  * the name, in one cache line: finding and comparing a caller whose name
  * has at most CALLER_HEAD bytes reads that line only. */
@@ -357,33 +342,54 @@ typedef struct caller_slot {
 
 _Static_assert(sizeof(caller_slot) == 64, "a caller is one cache line");
 
-/* The names as callers, at most half of the slots full. */
-static int index_callers(priv *pv)
+/* The caller of name i, whose roles are the n at `roles`: their names
+ * (written to `names`) and what their entries need. */
+static caller_slot caller_at(const pol_compiled *pc, size_t i,
+			     const uint32_t *roles, size_t n,
+			     const char **names)
 {
+	const priv *pv = priv_of(pc);
+	const char *key = pol_names_key(pv->names, i);
+	size_t len = strlen(key);
+	caller_slot x = { key, pol_names_at(pv->names, i)->user, roles, names,
+			  pol_str_hash(key, len), (uint32_t)len, (uint32_t)n,
+			  0, 0, { 0 } };
+
+	for (size_t k = 0; k < n; k++) {
+		names[k] = pc->role_names[roles[k]];
+		x.ndyn += pc->role_ndyn[roles[k]];
+		x.nrestricted += pc->role_nrestricted[roles[k]];
+	}
+	memcpy(x.head, key, len < CALLER_HEAD ? len : CALLER_HEAD);
+	return x;
+}
+
+/* The names as callers, at most half of the slots full; the roles of name
+ * i are pv->alone[first[i] .. first[i + 1]). */
+static int index_callers(pol_compiled *pc, const size_t *first)
+{
+	priv *pv = priv_of(pc);
 	size_t n = pol_names_count(pv->names), cap = 16;
 
 	while (cap < 2 * n)
 		cap *= 2;
+	pv->alone_names = malloc((first[n] + 1) * sizeof(char *));
 	pv->callers = aligned_alloc(64, cap * sizeof(caller_slot));
-	if (!pv->callers)
+	if (!pv->alone_names || !pv->callers)
 		return NG_ENOMEM;
 	memset(pv->callers, 0, cap * sizeof(caller_slot));
 	pv->cmask = cap - 1;
 	for (size_t i = 0; i < n; i++) {
-		const pol_name *nm = pol_names_at(pv->names, i);
-		const char *key = pol_names_key(pv->names, i);
-		size_t len = strlen(key);
-		uint32_t h = pol_str_hash(key, len);
-		size_t k = h & pv->cmask;
+		/* no name maps alone to any role: pv->alone is NULL */
+		caller_slot x = caller_at(pc, i, first[n] ? pv->alone + first[i]
+							  : NULL,
+					  first[i + 1] - first[i],
+					  pv->alone_names + first[i]);
+		size_t k = x.hash & pv->cmask;
 
 		while (pv->callers[k].name)
 			k = (k + 1) & pv->cmask;
-		pv->callers[k] = (caller_slot){ key, nm->user, nm->alone,
-						nm->alone_names, h, (uint32_t)len,
-						nm->nalone, nm->alone_ndyn,
-						nm->alone_nrestricted, { 0 } };
-		memcpy(pv->callers[k].head, key,
-		       len < CALLER_HEAD ? len : CALLER_HEAD);
+		pv->callers[k] = x;
 	}
 	return 0;
 }
@@ -393,44 +399,35 @@ static int index_callers(priv *pv)
 static int map_names_alone(pol_compiled *pc)
 {
 	priv *pv = priv_of(pc);
-	size_t n = pol_names_count(pv->names), total = 0;
+	size_t n = pol_names_count(pv->names);
 	pol_word *bits = calloc(pc->nwords + 1, sizeof(pol_word));
 	uint32_t *ids = malloc((pc->nroles + 1) * sizeof(uint32_t));
 	GArray *all = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	size_t *first = malloc((n + 1) * sizeof(size_t));
+	int rc = NG_ENOMEM;
 
-	if (!bits || !ids || !first) {
-		free(bits);
-		free(ids);
-		free(first);
+	if (bits && ids && first) {
+		first[0] = 0;
+		for (size_t i = 0; i < n; i++) {
+			size_t k = map_alone(pc, pol_names_key(pv->names, i),
+					     pol_names_at(pv->names, i)->user,
+					     bits, ids);
+
+			g_array_append_vals(all, ids, (guint)k);
+			first[i + 1] = first[i] + k;
+		}
+		pv->alone = (uint32_t *)(void *)g_array_free(all, FALSE);
+		all = NULL;
+		rc = index_callers(pc, first);
+	}
+	if (all)
 		g_array_free(all, TRUE);
-		return NG_ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		pol_name *nm = pol_names_at(pv->names, i);
-		size_t k = map_alone(pc, pol_names_key(pv->names, i), nm->user,
-				     bits, ids);
-
-		first[i] = total;
-		nm->nalone = (uint32_t)k;
-		g_array_append_vals(all, ids, (guint)k);
-		total += k;
-	}
-	pv->alone = (uint32_t *)(void *)g_array_free(all, FALSE);
-	pv->alone_names = malloc((total + 1) * sizeof(char *));
-	for (size_t i = 0; pv->alone_names && i < n; i++) {
-		pol_name *nm = pol_names_at(pv->names, i);
-
-		/* no name maps alone to any role: the lists are all empty */
-		nm->alone = total ? pv->alone + first[i] : NULL;
-		describe_alone(pc, nm, pv->alone_names + first[i]);
-	}
 	pv->unknown_alone = !pol_maptab_user_patterns(pv->maps);
 	pv->maps_hosts = pol_maptab_hosts(pv->maps);
 	free(bits);
 	free(ids);
 	free(first);
-	return pv->alone_names ? index_callers(pv) : NG_ENOMEM;
+	return rc;
 }
 
 static const caller_slot *caller_of(const priv *pv, const char *s, size_t n)

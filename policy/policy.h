@@ -534,11 +534,7 @@ typedef struct pol_name {
 	const uint32_t *user_roles;     /* that user's roles that exist */
 	const uint32_t *by_users;       /* roles mapping it under users */
 	const uint32_t *by_backend;     /* ... under backend_roles */
-	const uint32_t *alone;          /* mapped to a caller known by
-	                                 * this name alone (pol_caller) */
-	const char *const *alone_names; /* and their names */
-	uint32_t nuser_roles, nby_users, nby_backend, nalone;
-	uint32_t alone_ndyn, alone_nrestricted;
+	uint32_t nuser_roles, nby_users, nby_backend;
 } pol_name;
 
 typedef struct pol_names pol_names;
@@ -552,7 +548,8 @@ int pol_names_finish(pol_names *t);
 const pol_name *pol_names_find(const pol_names *t, const char *name);
 int pol_names_role(const pol_names *t, const char *name);    /* -1 */
 /* The names held, by index 0 .. pol_names_count - 1, and their records
- * (for compile.c to fill in `alone` once the table is finished). */
+ * (for compile.c to map each name as a caller once the table is
+ * finished). */
 size_t pol_names_count(const pol_names *t);
 const char *pol_names_key(const pol_names *t, size_t i);
 pol_name *pol_names_at(pol_names *t, size_t i);
