@@ -159,7 +159,6 @@ typedef struct dc_ixslot {
 	char head[DC_IX_HEAD];     /* the first bytes of the name */
 } dc_ixslot;
 
-
 /* Decide a transport request the direct way if it is one of the kind
  * direct.c describes: true, with *rc as decide_request returns it.
  * False, with nothing changed, when the general path must decide. */
