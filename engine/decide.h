@@ -21,6 +21,12 @@ typedef struct dc_entry {
 
 /* An action named by the parser, as checked: renamed (auto_create is
  * checked as create), its dictionary id (-1: unknown), its kind. */
+/* A text made once, with its length. */
+typedef struct dc_text {
+	char *s;
+	size_t n;
+} dc_text;
+
 typedef struct dc_act {
 	const char *key;           /* the parser's pointer */
 	const char *name;
@@ -190,6 +196,12 @@ void dc_act_fill(const ng_engine *e, const char *raw, dc_act *x);
  * at 2 * R and 2 * R + 1: the reasons of an allow, made once per engine
  * (NULL-terminated, malloc'd; freed with the engine even on failure). */
 int dc_grant_reasons(const pol_compiled *pc, char ***out);
+/* "User [name=U, backend_roles=[...], requestedTenant=null]", the end of
+ * a denial, for every caller the policy knows by name, by its slot
+ * (pol_caller_slot): what a denial says of such a caller when the request
+ * gives no backend roles. Made once per engine (malloc'd; freed with the
+ * engine even on failure). */
+int dc_user_texts(const pol_compiled *pc, dc_text **out);
 
 /* Does a mapped role grant `action` on the row? Returns the granting
  * role, or -1. Special indices (security, system, protected) are not

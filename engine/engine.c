@@ -218,7 +218,9 @@ static int per_action_and_role(ng_engine *e)
 		if (prs_transport_row(k))
 			dc_act_fill(e, prs_transport_row(k),
 				    &e->transport_act[k]);
-	return dc_grant_reasons(pc, &e->grant_reason);
+	if (dc_grant_reasons(pc, &e->grant_reason) != 0)
+		return NG_ENOMEM;
+	return dc_user_texts(pc, &e->user_text);
 }
 
 static void engine_free(ng_engine *e)
@@ -228,6 +230,9 @@ static void engine_free(ng_engine *e)
 	for (size_t i = 0; e->grant_reason && e->grant_reason[i]; i++)
 		free(e->grant_reason[i]);
 	free(e->grant_reason);
+	for (size_t i = 0; e->user_text && i < pol_caller_slots(e->pc); i++)
+		free(e->user_text[i].s);
+	free(e->user_text);
 	free(e->cluster_action);
 	free(e->transport_act);
 	dc_direct_free(e, e->direct);

@@ -38,6 +38,7 @@ struct ng_engine {
 	bool *cluster_action;          /* per action id: checked as a
 	                                * cluster action in this mode */
 	char **grant_reason;           /* dc_grant_reasons */
+	struct dc_text *user_text;     /* dc_user_texts */
 	struct dc_act *transport_act;  /* per row of prs_transport's actions:
 	                                * the action as checked (dc_act_fill) */
 	struct dc_direct *direct;      /* per action id: what the direct path

@@ -27,6 +27,7 @@ void dc_ctx_init(dc_ctx *c, const ng_engine *e, const ng_request *r,
 	c->d = d;
 	c->a = &d->arena;
 	c->now_ms = now_ms;
+	c->caller.slot = POL_CALLER_NONE;
 }
 
 void dc_ctx_clear(dc_ctx *c)

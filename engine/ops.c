@@ -1017,19 +1017,34 @@ static void put_list(text *t, const char *const *v, size_t n)
 	}
 }
 
-/* The user as the peer prints it in a denial, at most 1,023 bytes of it. */
-static void put_user(text *t, dc_ctx *c)
+/* A user as the peer prints it in a denial, at most 1,023 bytes of it. */
+static void put_user_as(text *t, const char *name, const char *const *roles,
+			size_t nroles)
 {
 	size_t cap = t->cap;
 
 	if (t->len + 1024 < t->cap)
 		t->cap = t->len + 1024;
 	PUT_LIT(t, "User [name=");
-	put(t, c->user.name);
+	put(t, name);
 	PUT_LIT(t, ", backend_roles=[");
-	put_list(t, c->user.backend_roles, c->user.nbackend);
+	put_list(t, roles, nroles);
 	PUT_LIT(t, "], requestedTenant=null]");
 	t->cap = cap;
+}
+
+/* The caller: as made once per engine when the policy knows the name and
+ * the request gives no backend roles (those of internal_users.yml then
+ * hold), else from the request. */
+static void put_user(text *t, const dc_ctx *c)
+{
+	if (c->caller.slot != POL_CALLER_NONE && !c->req->has_backend_roles) {
+		const dc_text *u = &c->e->user_text[c->caller.slot];
+
+		put_n(t, u->s, u->n);
+		return;
+	}
+	put_user_as(t, c->user.name, c->user.backend_roles, c->user.nbackend);
 }
 
 /* The start of the peer's denial text: the actions lacking. */
@@ -1096,6 +1111,33 @@ int dc_grant_reasons(const pol_compiled *pc, char ***out)
 			if (!(v[2 * r + partial] = strdup(end(&t))))
 				return NG_ENOMEM;
 		}
+	}
+	return v ? 0 : NG_ENOMEM;
+}
+
+int dc_user_texts(const pol_compiled *pc, dc_text **out)
+{
+	size_t n = pol_caller_slots(pc);
+	dc_text *v = calloc(n, sizeof(*v));
+
+	*out = v;
+	for (size_t k = 0; v && k < n; k++) {
+		const pol_internal_user *iu;
+		const char *name = pol_caller_slot(pc, k, &iu);
+		char buf[1024];
+		text t = { buf, sizeof(buf), 0 };
+
+		if (!name)
+			continue;
+		if (iu)
+			put_user_as(&t, name,
+				    (const char *const *)iu->backend_roles.v,
+				    iu->backend_roles.n);
+		else
+			put_user_as(&t, name, NULL, 0);
+		v[k].n = t.len;
+		if (!(v[k].s = strdup(end(&t))))
+			return NG_ENOMEM;
 	}
 	return v ? 0 : NG_ENOMEM;
 }

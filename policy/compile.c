@@ -456,13 +456,30 @@ void pol_prefetch_caller(const pol_compiled *pc, const char *name,
 void pol_find_caller(const pol_compiled *pc, const char *name, size_t len,
 		     pol_caller *out)
 {
-	const caller_slot *x = caller_of(priv_of(pc), name, len);
+	const priv *pv = priv_of(pc);
+	const caller_slot *x = caller_of(pv, name, len);
 
 	if (x)
 		*out = (pol_caller){ x->user, x->roles, x->role_names,
-				     x->nroles, x->ndyn, x->nrestricted, true };
+				     x->nroles, x->ndyn, x->nrestricted,
+				     (uint32_t)(x - pv->callers), true };
 	else
-		*out = (pol_caller){ .known = priv_of(pc)->unknown_alone };
+		*out = (pol_caller){ .slot = POL_CALLER_NONE,
+				     .known = pv->unknown_alone };
+}
+
+size_t pol_caller_slots(const pol_compiled *pc)
+{
+	return priv_of(pc)->cmask + 1;
+}
+
+const char *pol_caller_slot(const pol_compiled *pc, size_t slot,
+			    const pol_internal_user **user)
+{
+	const caller_slot *x = &priv_of(pc)->callers[slot];
+
+	*user = x->user;
+	return x->name;
 }
 
 bool pol_caller_alone(const pol_compiled *pc, const pol_caller *k,

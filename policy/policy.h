@@ -360,11 +360,23 @@ typedef struct pol_caller {
 	size_t nroles;
 	uint32_t ndyn, nrestricted;        /* role_ndyn, role_nrestricted
 	                                    * summed over the roles */
+	uint32_t slot;                     /* where the name is among the
+	                                    * callers (pol_caller_slot), or
+	                                    * POL_CALLER_NONE */
 	bool known;                        /* the fields above hold */
 } pol_caller;
 
+#define POL_CALLER_NONE UINT32_MAX
+
 void pol_find_caller(const pol_compiled *pc, const char *name, size_t len,
 		     pol_caller *out);
+/* The callers known by name, by slot 0 .. pol_caller_slots - 1: what
+ * pol_find_caller tells of each (pol_caller.slot), for tables made once
+ * per caller. A slot holds a name and its internal user (NULL: none), or
+ * is empty (NULL). */
+size_t pol_caller_slots(const pol_compiled *pc);
+const char *pol_caller_slot(const pol_compiled *pc, size_t slot,
+			    const pol_internal_user **user);
 /* Start loading what pol_find_caller will read first; a hint only. */
 void pol_prefetch_caller(const pol_compiled *pc, const char *name,
 			 size_t len);

@@ -257,6 +257,71 @@ static void denial_text_names_the_action_and_the_user(void)
 	}
 }
 
+/* The denial of user `user` (backend roles `roles`, given when `given`)
+ * searching db-1, over transport or REST. */
+static const char *denial_of(ng_engine *e, const char *user,
+			     const char *const *roles, size_t n, bool given,
+			     bool rest)
+{
+	static char out[256];
+	const char *search = "indices:data/read/search";
+	ng_request *r = NULL;
+	ng_decision *d = NULL;
+
+	out[0] = '\0';
+	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+	ng_request_set_user(r, user, strlen(user));
+	for (size_t i = 0; given && i < n; i++)
+		ng_request_add_backend_role(r, roles[i], strlen(roles[i]));
+	if (rest)
+		ng_request_set_rest(r, "GET", 3, "/db-1/_search", 13, NULL, 0);
+	else {
+		ng_request_set_transport(r, search, strlen(search), NULL, 0);
+		ng_request_add_transport_index(r, "db-1", 4);
+	}
+	if (ng_decide(e, r, &d) == 0 && ng_decision_status(d) == 403)
+		snprintf(out, sizeof(out), "%s", ng_decision_reason(d));
+	ng_decision_free(d);
+	ng_request_free(r);
+	return out;
+}
+
+/* The user part of a denial names the backend roles the caller has: those
+ * the request gives, else those of internal_users.yml, else none. The
+ * part is made once per engine for the names the policy knows; it must
+ * read as the one made per request. */
+static void denial_text_names_the_backend_roles_held(void)
+{
+	static const char *const x[] = { "x", "y" };
+	static const char head[] = "no permissions for [indices:data/read/"
+		"search] and ";
+	ng_engine *e = build_on("data/policy/basic",
+				"data/metadata/decide.json");
+	char want[256];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	for (int rest = 0; rest < 2; rest++) {
+		snprintf(want, sizeof(want), "%sUser [name=carol, backend_roles="
+			 "[ldap-logs], requestedTenant=null]", head);
+		CU_ASSERT_STRING_EQUAL(denial_of(e, "carol", x, 2, false,
+						 rest), want);
+		snprintf(want, sizeof(want), "%sUser [name=carol, backend_roles="
+			 "[x, y], requestedTenant=null]", head);
+		CU_ASSERT_STRING_EQUAL(denial_of(e, "carol", x, 2, true, rest),
+				       want);
+		/* in roles_mapping.yml only, and a name the policy lacks */
+		snprintf(want, sizeof(want), "%sUser [name=alice, backend_roles="
+			 "[], requestedTenant=null]", head);
+		CU_ASSERT_STRING_EQUAL(denial_of(e, "alice", x, 0, false, rest),
+				       want);
+		snprintf(want, sizeof(want), "%sUser [name=zed, backend_roles="
+			 "[x, y], requestedTenant=null]", head);
+		CU_ASSERT_STRING_EQUAL(denial_of(e, "zed", x, 2, true, rest),
+				       want);
+	}
+	ng_engine_release(e);
+}
+
 void suite_decide(void)
 {
 	NG_ADD_SUITE("decide",
@@ -274,5 +339,6 @@ void suite_decide(void)
 		     NG_TEST(alias_removal_by_wildcard_is_narrowed),
 		     NG_TEST(stream_excluded_through_its_backing_indices),
 		     NG_TEST(legacy_keys_without_a_type_select_legacy),
-		     NG_TEST(denial_text_names_the_action_and_the_user));
+		     NG_TEST(denial_text_names_the_action_and_the_user),
+		     NG_TEST(denial_text_names_the_backend_roles_held));
 }
