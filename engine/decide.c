@@ -19,6 +19,7 @@
 
 #include "decide.h"
 #include "errors.h"
+#include "strtab.h"
 #include "tables.h"
 
 /* ---------------------------------------------------------------------
@@ -76,8 +77,11 @@ static void set_user(dc_ctx *c)
 		c->user.nattrs = r->attr_keys.n;
 	}
 	c->user.address = r->address;
+	if (!c->user_hashed)
+		c->user_hash = pol_str_hash(c->user.name,
+					    r->user ? r->user_len : 0);
 	pol_find_caller(c->pc, c->user.name, r->user ? r->user_len : 0,
-			&c->caller);
+			c->user_hash, &c->caller);
 	user_from_internal(c, c->caller.user);
 }
 

@@ -43,6 +43,8 @@ typedef struct dc_ctx {
 	ng_arena *a;               /* the decision's arena */
 	int64_t now_ms;
 	pol_user user;
+	uint32_t user_hash;        /* pol_str_hash of the name, when */
+	bool user_hashed;          /* worked out already */
 	pol_caller caller;         /* what the caller's name tells */
 	pol_word *roles;           /* as a set: dc_role_bits */
 	tb_roles troles;           /* roles, with their ids in order */

@@ -241,8 +241,11 @@ bool dc_decide_direct(dc_ctx *c, int *rc)
 		return false;
 	/* what is far in memory starts loading first: the caller's slot and
 	 * the slots of the names, while the action is looked up */
-	if (r->user)
-		pol_prefetch_caller(c->pc, r->user, r->user_len);
+	if (r->user) {
+		c->user_hash = pol_str_hash(r->user, r->user_len);
+		c->user_hashed = true;
+		pol_prefetch_caller(c->pc, c->user_hash);
+	}
 	for (size_t i = 0; i < n; i++) {
 		len[i] = strlen(r->indices.v[i]);
 		h[i] = pol_str_hash(r->indices.v[i], len[i]);

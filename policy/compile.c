@@ -430,10 +430,9 @@ static int map_names_alone(pol_compiled *pc)
 	return rc;
 }
 
-static const caller_slot *caller_of(const priv *pv, const char *s, size_t n)
+static const caller_slot *caller_of(const priv *pv, const char *s, size_t n,
+				    uint32_t h)
 {
-	uint32_t h = pol_str_hash(s, n);
-
 	for (size_t k = h & pv->cmask;; k = (k + 1) & pv->cmask) {
 		const caller_slot *x = &pv->callers[k];
 
@@ -445,19 +444,18 @@ static const caller_slot *caller_of(const priv *pv, const char *s, size_t n)
 	}
 }
 
-void pol_prefetch_caller(const pol_compiled *pc, const char *name,
-			 size_t len)
+void pol_prefetch_caller(const pol_compiled *pc, uint32_t hash)
 {
 	const priv *pv = priv_of(pc);
 
-	__builtin_prefetch(&pv->callers[pol_str_hash(name, len) & pv->cmask]);
+	__builtin_prefetch(&pv->callers[hash & pv->cmask]);
 }
 
 void pol_find_caller(const pol_compiled *pc, const char *name, size_t len,
-		     pol_caller *out)
+		     uint32_t hash, pol_caller *out)
 {
 	const priv *pv = priv_of(pc);
-	const caller_slot *x = caller_of(pv, name, len);
+	const caller_slot *x = caller_of(pv, name, len, hash);
 
 	if (x)
 		*out = (pol_caller){ x->user, x->roles, x->role_names,

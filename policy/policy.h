@@ -368,8 +368,9 @@ typedef struct pol_caller {
 
 #define POL_CALLER_NONE UINT32_MAX
 
+/* The caller named name[0..len), whose pol_str_hash is `hash`. */
 void pol_find_caller(const pol_compiled *pc, const char *name, size_t len,
-		     pol_caller *out);
+		     uint32_t hash, pol_caller *out);
 /* The callers known by name, by slot 0 .. pol_caller_slots - 1: what
  * pol_find_caller tells of each (pol_caller.slot), for tables made once
  * per caller. A slot holds a name and its internal user (NULL: none), or
@@ -377,9 +378,9 @@ void pol_find_caller(const pol_compiled *pc, const char *name, size_t len,
 size_t pol_caller_slots(const pol_compiled *pc);
 const char *pol_caller_slot(const pol_compiled *pc, size_t slot,
 			    const pol_internal_user **user);
-/* Start loading what pol_find_caller will read first; a hint only. */
-void pol_prefetch_caller(const pol_compiled *pc, const char *name,
-			 size_t len);
+/* Start loading what pol_find_caller will read first for a name of that
+ * hash; a hint only. */
+void pol_prefetch_caller(const pol_compiled *pc, uint32_t hash);
 /* May a caller of this name take the roles of pol_find_caller? */
 bool pol_caller_alone(const pol_compiled *pc, const pol_caller *k,
 		      bool backend_roles_given, bool roles_given,

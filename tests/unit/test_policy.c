@@ -763,6 +763,14 @@ static void every_backend_role_maps_however_many_there_are(void)
 	pol_compiled_free(pc);
 }
 
+static void find_caller(const pol_compiled *pc, const char *name,
+			pol_caller *k)
+{
+	size_t n = strlen(name);
+
+	pol_find_caller(pc, name, n, pol_str_hash(name, n), k);
+}
+
 /* The roles of a name alone (pol_find_caller), made when compiling, are
  * those mapped at request time to a caller of that name who brings no
  * backend roles and no roles: the internal user's are taken. */
@@ -776,7 +784,7 @@ static void expect_alone(const pol_compiled *pc, const char *name,
 	uint32_t ids[8];
 	size_t n;
 
-	pol_find_caller(pc, name, strlen(name), &k);
+	find_caller(pc, name, &k);
 	CU_ASSERT_PTR_EQUAL(k.user, iu);
 	CU_ASSERT_TRUE_FATAL(k.known);
 	if (iu) {
@@ -815,7 +823,7 @@ static void a_name_alone_maps_as_at_request_time(void)
 	/* unknown: no user pattern, so no role */
 	expect_alone(pc, "zed", NULL, 0);
 	/* a mapping names hosts: an address needs the mapping */
-	pol_find_caller(pc, "ann", 3, &k);
+	find_caller(pc, "ann", &k);
 	CU_ASSERT_TRUE(pol_caller_alone(pc, &k, false, false, NULL));
 	CU_ASSERT_FALSE(pol_caller_alone(pc, &k, false, false, "10.0.0.1"));
 	CU_ASSERT_FALSE(pol_caller_alone(pc, &k, true, false, NULL));
@@ -825,11 +833,11 @@ static void a_name_alone_maps_as_at_request_time(void)
 			   "roles_mapping.yml", "r1: {users: [\"a*\"]}\n",
 			   NULL);
 	/* a user pattern: an unknown name is mapped at request time */
-	pol_find_caller(pc, "alice", 5, &k);
+	find_caller(pc, "alice", &k);
 	CU_ASSERT_FALSE(k.known);
 	CU_ASSERT_FALSE(pol_caller_alone(pc, &k, false, false, NULL));
 	expect_alone(pc, "r1", NULL, 0);
-	pol_find_caller(pc, "r1", 2, &k);
+	find_caller(pc, "r1", &k);
 	CU_ASSERT_TRUE(pol_caller_alone(pc, &k, false, false, "10.0.0.1"));
 	pol_compiled_free(pc);
 }
