@@ -423,10 +423,15 @@ static void set_options(rs_ctx *c)
 	const prs_opts *o = &c->op->opts;
 
 	c->legacy = cfg->mode == POL_MODE_LEGACY;
-	c->expand = o->expand >= 0 ? (unsigned)o->expand : PRS_EXPAND_OPEN;
+	c->expand = o->expand >= 0 ? (unsigned)o->expand
+		    : o->expand_default ? o->expand_default : PRS_EXPAND_OPEN;
 	c->ignore_unavailable = o->ignore_unavailable == 1;
 	if (c->legacy && !cfg->respect_request_options) {
-		c->expand = PRS_EXPAND_OPEN | PRS_EXPAND_HIDDEN;
+		/* the peer's fixed options; but what an API acts on when
+		 * closed is checked as well: nothing the node reaches goes
+		 * unchecked (docs/compatibility.md) */
+		c->expand = PRS_EXPAND_OPEN | PRS_EXPAND_HIDDEN |
+			    (o->expand_default & PRS_EXPAND_CLOSED);
 		c->ignore_unavailable = false;
 	}
 	c->literal = !c->legacy && o->expand == 0;

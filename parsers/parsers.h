@@ -32,6 +32,9 @@ typedef struct prs_opts {
 	signed char allow_no_indices;    /* -1 not given, 0, 1 */
 	signed char expand;              /* -1 not given, else PRS_EXPAND_* bits
 	                                  * (0 = "none") */
+	unsigned char expand_default;    /* PRS_EXPAND_* bits of the API when
+	                                  * expand is not given; 0: open, as
+	                                  * for most APIs (prs_api_expand) */
 } prs_opts;
 
 /* Operation flags. */
@@ -274,6 +277,9 @@ void prs_op_also(prs_op *op, const char *action);
 /* Append the elements of "a,b,-c" to op's expression. Returns 0 (check
  * r->status) or NG_ENOMEM. */
 int prs_op_expr(prs_ctx *c, prs_op *op, const char *s, size_t n);
+/* The PRS_EXPAND_* bits a wildcard of REST API `api` expands to when the
+ * request gives no expand_wildcards; 0 for open indices only. */
+unsigned prs_api_expand(const char *api);
 /* Parse an expand_wildcards value into PRS_EXPAND_* bits; -1 if invalid. */
 int prs_parse_expand(const char *s, size_t n);
 

@@ -739,6 +739,38 @@ static int bool_param(prs_ctx *c, const char *key, signed char *out)
 	return 0;
 }
 
+/* The APIs whose wildcards reach more than the open indices when the
+ * request does not say: open reaches the closed ones; deleting an index
+ * and changing its settings or mapping act on closed indices too (their
+ * requests' defaults); the reads listed take all of them. */
+static const struct {
+	const char *api;
+	unsigned expand;
+} api_expand[] = {
+	{ "cat.aliases", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
+	{ "cat.indices", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
+	{ "cluster.health",
+	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
+	{ "indices.delete", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
+	{ "indices.exists_alias",
+	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
+	{ "indices.get_alias",
+	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
+	{ "indices.get_settings",
+	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
+	{ "indices.open", PRS_EXPAND_CLOSED },
+	{ "indices.put_mapping", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
+	{ "indices.put_settings", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
+};
+
+unsigned prs_api_expand(const char *api)
+{
+	for (size_t i = 0; i < sizeof(api_expand) / sizeof(api_expand[0]); i++)
+		if (strcmp(api_expand[i].api, api) == 0)
+			return api_expand[i].expand;
+	return 0;
+}
+
 static int query_opts(prs_ctx *c)
 {
 	const char *v = prs_param_get(c, "expand_wildcards");
@@ -746,6 +778,7 @@ static int query_opts(prs_ctx *c)
 	c->opts.ignore_unavailable = -1;
 	c->opts.allow_no_indices = -1;
 	c->opts.expand = -1;
+	c->opts.expand_default = (unsigned char)prs_api_expand(c->route->api);
 	bool_param(c, "ignore_unavailable", &c->opts.ignore_unavailable);
 	bool_param(c, "allow_no_indices", &c->opts.allow_no_indices);
 	if (v && *v) {
