@@ -139,7 +139,8 @@ def _path(path, what="path"):
 def _texts(values, what):
     """A list of texts (a list, tuple or other iterable; not one text, nor
     a mapping, whose keys alone would be read)."""
-    if isinstance(values, (str, bytes)) or hasattr(values, "keys"):
+    if (values is None or isinstance(values, (str, bytes)) or
+            hasattr(values, "keys") or not hasattr(values, "__iter__")):
         raise TypeError("%s: expected a list of strings, got %s"
                         % (what, type(values).__name__))
     return values
@@ -476,8 +477,12 @@ class Request(_Handle):
     ``body`` may be text, bytes, or a dict/list sent as JSON; ``time`` is
     epoch milliseconds or an aware datetime. A request is a REST call
     (``method``, ``path``) or a transport one (``action``, ``indices``),
-    not both (ValueError); a transport request naming no index asks for
-    all of them, and an index added before ``set_transport`` is refused.
+    not both (ValueError); a REST call given a path or a body alone is a
+    GET, given a method alone a call of ``/``; a method or a path given is
+    taken as it is (an empty one is an unknown API, a path not starting
+    with ``/`` a bad request). A transport request naming no index asks
+    for all of them, and an index added before ``set_transport`` is
+    refused.
     """
 
     _release = staticmethod(lib.ng_request_free)
@@ -498,7 +503,8 @@ class Request(_Handle):
             self._fill(id, user, backend_roles, roles, attributes, address,
                        cert_dn, time)
             if rest:
-                self.set_rest(method or "GET", path or "/", body)
+                self.set_rest("GET" if method is None else method,
+                              "/" if path is None else path, body)
             if action is not None:
                 self.set_transport(action, peer_dn)
             for index in _texts(indices, "indices"):

@@ -102,6 +102,23 @@ class RequestErrors(unittest.TestCase):
         self.assertEqual(d.status, 400)
         self.assertEqual(d.verdict, nodeguard.Verdict.DENY)
 
+    def test_empty_method_or_path_is_taken_as_given(self):
+        with nodeguard.Policy.load(os.path.join(SAMPLES, "policy")) as p, \
+                sample_metadata() as m, nodeguard.Engine(p, m) as engine:
+            d = engine.decide(nodeguard.Request("lena", "", "/logs-*/_search"))
+            self.assertEqual(d.status, 403)
+            self.assertTrue(d.reason.startswith("unknown api"), d.reason)
+            d = engine.decide(nodeguard.Request("lena", "GET", ""))
+            self.assertEqual(d.status, 400)
+            d = engine.decide(nodeguard.Request("lena", path="/logs-*/_search"))
+            self.assertEqual(d.status, 200)
+
+    def test_a_list_is_required(self):
+        for key in ("indices", "backend_roles", "roles"):
+            with self.assertRaisesRegex(TypeError, "^%s: expected a list" % key):
+                nodeguard.Request("lena", action="indices:data/read/search",
+                                  **{key: None})
+
     def test_closed_handle_cannot_be_used(self):
         request = nodeguard.Request("lena")
         request.close()
