@@ -447,16 +447,21 @@ static bool node_settings_file(const char *file)
 /* The node settings are not linted key by key (a node has hundreds of
  * settings, most about what nodeguard does not decide); what loading them
  * warns about, an unknown name in a family of settings that decides what
- * is protected, is a finding too. A warning reads "file:line:col: text". */
+ * is protected, or an empty admin_dn entry, is a finding too. A warning
+ * reads "file:line:col: text". */
 static void settings_warnings(lint_ctx *c)
 {
 	for (size_t i = 0; i < c->m->warnings.n; i++) {
 		const pol_pos *p = &c->m->warnings.pos[i];
 		const char *text = strstr(c->m->warnings.v[i], ": ");
 
-		if (p->file && p->line && text && node_settings_file(p->file))
-			lint_add(c, "schema-unknown-key", POL_SEV_WARNING, p,
-				 "%s", text + 2);
+		if (!p->file || !p->line || !text ||
+		    !node_settings_file(p->file))
+			continue;
+		text += 2;
+		lint_add(c, strncmp(text, "unknown setting ", 16) == 0
+			    ? "schema-unknown-key" : "schema-type",
+			 POL_SEV_WARNING, p, "%s", text);
 	}
 }
 

@@ -188,6 +188,9 @@ typedef struct pol_config {
 	bool nodes_dn_dynamic;         /* nodes_dn_dynamic_config_enabled */
 } pol_config;
 
+/* The longest certificate name compared (admin_dn), in bytes. */
+#define POL_DN_MAX 511
+
 typedef struct pol_model {
 	pol_role *roles;
 	size_t nroles;

@@ -178,6 +178,26 @@ static int set_list(const pol_ld *ld, const char *key, ynode *v,
 	return pol_ld_strlist(ld, v, key, true, out);
 }
 
+/* The admin certificates' names. An empty one names no certificate, nor
+ * does one past POL_DN_MAX bytes (the engine compares no longer names, as
+ * a name cut short could be another's): said, not kept silently. */
+static int set_admin_dn(const pol_ld *ld, const char *key, ynode *v,
+			pol_strlist *out)
+{
+	int rc = set_list(ld, key, v, out);
+
+	for (size_t i = 0; !rc && i < out->n; i++) {
+		if (!out->v[i][strspn(out->v[i], " ")])
+			rc = pol_ld_warn(ld, v, "%s entry %zu is empty and names "
+					 "no certificate; ignored", key, i + 1);
+		else if (strlen(out->v[i]) > POL_DN_MAX)
+			rc = pol_ld_warn(ld, v, "%s entry %zu is longer than %d "
+					 "bytes and names no certificate; "
+					 "ignored", key, i + 1, POL_DN_MAX);
+	}
+	return rc;
+}
+
 /* The security index's name: an empty one would protect no index. */
 static int set_index_name(const pol_ld *ld, const char *key, ynode *v,
 			  char **out)
@@ -249,7 +269,7 @@ static int setting(const pol_ld *ld, const char *key, const char *full,
 	pol_config *c = &ld->m->config;
 
 	if (!strcmp(key, "authcz.admin_dn"))
-		return set_list(ld, full, v, &c->admin_dn);
+		return set_admin_dn(ld, full, v, &c->admin_dn);
 	if (!strcmp(key, "nodes_dn"))
 		return set_list(ld, full, v, &c->nodes_dn);
 	if (!strcmp(key, "nodes_dn_dynamic_config_enabled"))
