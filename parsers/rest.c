@@ -127,6 +127,11 @@ int prs_op_expr(prs_ctx *c, prs_op *op, const char *s, size_t n)
 	const char **all;
 	int rc;
 
+	/* no index is named by bytes that are not UTF-8, from a path (where
+	 * decode refuses them) or from a body (mget, msearch, bulk) */
+	if (!g_utf8_validate(s, (gssize)n, NULL))
+		return prs_fail(c, NG_EBADREQ, op->item,
+				"index expression is not valid UTF-8");
 	/* The first elements go straight in; on a failure the op keeps what
 	 * it had, as with the scratch op below. */
 	if (op->nexprs == 0) {

@@ -2,6 +2,7 @@
 ng_last_error(), and a failed reload changes nothing."""
 
 import datetime
+import json
 import os
 import unittest
 
@@ -112,6 +113,20 @@ class RequestErrors(unittest.TestCase):
             self.assertEqual(d.status, 400)
             d = engine.decide(nodeguard.Request("lena", path="/logs-*/_search"))
             self.assertEqual(d.status, 200)
+
+    def test_index_named_in_a_body_by_bytes_not_utf8_is_refused(self):
+        bodies = [("/_mget", b'{"docs":[{"_index":"logs-2026.03.21\xff",'
+                             b'"_id":"1"}]}'),
+                  ("/_msearch", b'{"index":"logs-\xff*"}\n{}\n'),
+                  ("/_bulk", b'{"index":{"_index":"logs-\xff"}}\n{}\n')]
+        with nodeguard.Policy.load(os.path.join(SAMPLES, "policy")) as p, \
+                sample_metadata() as m, nodeguard.Engine(p, m) as engine:
+            for path, body in bodies:
+                d = engine.decide(nodeguard.Request("lena", "POST", path,
+                                                    body))
+                self.assertEqual((d.status, d.reason),
+                                 (400, "index expression is not valid UTF-8"))
+                json.loads(d.json)
 
     def test_a_list_is_required(self):
         for key in ("indices", "backend_roles", "roles"):
