@@ -54,7 +54,7 @@ static bool render_dls(dc_ctx *c, const char *tmpl, rules *r)
 		g_free(out);
 		return false;
 	}
-	q = cJSON_Parse(out);
+	q = cJSON_ParseWithOpts(out, NULL, true);
 	g_free(out);
 	out = cJSON_IsObject(q) ? cJSON_PrintUnformatted(q) : NULL;
 	cJSON_Delete(q);

@@ -61,7 +61,7 @@ static bool is_query_type(const char *k)
 static void check_dls(lint_ctx *c, const pol_index_perm *ip)
 {
 	char *text = neutralise_vars(ip->dls);
-	cJSON *q = cJSON_Parse(text);
+	cJSON *q = cJSON_ParseWithOpts(text, NULL, true);
 	const cJSON *first = q && cJSON_IsObject(q) ? q->child : NULL;
 
 	if (!q)
