@@ -338,7 +338,12 @@ static const char *put_field(dm_out *o, GDateTime *t, char c, int count)
 			return "too many pattern letters in date format";
 		out_num(o, fraction(t, count), count);
 		return NULL;
-	default: break;
+	case 'Y':
+		return "unsupported letter 'Y' (week-based year) in date "
+		       "format; 'y' is the year";
+	case 'd': case 'H': case 'm': case 's':
+		break;
+	default: return "unsupported letter in date format";
 	}
 	if (count > 2)
 		return "too many pattern letters in date format";
@@ -346,8 +351,7 @@ static const char *put_field(dm_out *o, GDateTime *t, char c, int count)
 	case 'd': out_num(o, g_date_time_get_day_of_month(t), count); break;
 	case 'H': out_num(o, g_date_time_get_hour(t), count); break;
 	case 'm': out_num(o, g_date_time_get_minute(t), count); break;
-	case 's': out_num(o, g_date_time_get_second(t), count); break;
-	default: return "unsupported letter in date format";
+	default: out_num(o, g_date_time_get_second(t), count); break;
 	}
 	return NULL;
 }

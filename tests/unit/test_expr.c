@@ -544,6 +544,9 @@ static void bad_date_math_is_refused_with_a_reason(void)
 	refused("<l-{now{yyyy|}}>", "unknown time zone");
 	refused("<l-{now{yyyy.QQ}}>", "unsupported letter in date format");
 	refused("<l-{now{ddd}}>", "too many pattern letters in date format");
+	refused("<l-{now{YYYY.MM}}>", "unsupported letter 'Y' (week-based year) in "
+		"date format; 'y' is the year");
+	refused("<l-{now{QQQ}}>", "unsupported letter in date format");
 	refused("<l-{now{yyyy[MM]}}>", "unsupported character in date format");
 	refused("<l-{now{'abc}}>", "unterminated quote in date format");
 	refused("<>", "date math resolves to an empty name");
