@@ -14,7 +14,7 @@
 typedef yaml_node_t ynode;
 
 typedef enum vtype {
-	T_STR, T_BOOL, T_LIST, T_MAP, T_INDEX_PERMS, T_ALIAS_PERMS,
+	T_STR, T_BOOL, T_LIST, T_MAP, T_ATTRS, T_INDEX_PERMS, T_ALIAS_PERMS,
 	T_STREAM_PERMS, T_TENANT_PERMS,
 	T_IGNORED,     /* known to the peer, not read by nodeguard */
 	T_LEGACY       /* a config_version 1 key */
@@ -82,8 +82,8 @@ static const field mapping_fields[] = {
 static const field user_fields[] = {
 	{ "hash", T_STR }, { "password", T_STR },
 	{ "backend_roles", T_LIST }, { "opendistro_security_roles", T_LIST },
-	{ "search_guard_roles", T_LIST }, { "attributes", T_MAP },
-	{ "opendistro_security_attributes", T_MAP },
+	{ "search_guard_roles", T_LIST }, { "attributes", T_ATTRS },
+	{ "opendistro_security_attributes", T_ATTRS },
 	{ "reserved", T_BOOL }, { "hidden", T_BOOL }, { "static", T_BOOL },
 	{ "service", T_BOOL }, { "enabled", T_BOOL },
 	{ "description", T_STR }, { "roles", T_LEGACY },
@@ -167,6 +167,28 @@ static void type_error(sdoc *d, const ynode *n, const char *key,
 
 	lint_add(d->c, "schema-type", POL_SEV_ERROR, &p,
 		 "expected %s for \"%s\"", want, key);
+}
+
+/* Attributes: a mapping of texts. Loading skips, with a warning, a value
+ * that is no text; lint says so at the same place. */
+static void check_attributes(sdoc *d, const ynode *v, const char *key)
+{
+	if (is_null(v))
+		return;
+	if (v->type != YAML_MAPPING_NODE) {
+		type_error(d, v, key, "a mapping");
+		return;
+	}
+	EACH_PAIR(v, pr) {
+		const ynode *val = node(d, pr->value);
+		const char *name = scalar(node(d, pr->key));
+		pol_pos at = pos_of(d, val);
+
+		if (val && val->type != YAML_SCALAR_NODE)
+			lint_add(d->c, "schema-type", POL_SEV_WARNING, &at,
+				 "attribute \"%s\" is not a string; ignored",
+				 name ? name : "");
+	}
 }
 
 /* A "/regex/" among the strings must compile. */
@@ -293,6 +315,9 @@ static void check_value(sdoc *d, const ynode *k, const ynode *v,
 	case T_MAP:
 		if (!is_null(v) && v->type != YAML_MAPPING_NODE)
 			type_error(d, v, f->key, "a mapping");
+		break;
+	case T_ATTRS:
+		check_attributes(d, v, f->key);
 		break;
 	case T_INDEX_PERMS:
 		check_perms(d, v, f->key, index_perm_fields);

@@ -146,8 +146,12 @@ static void every_form_of_a_mistake_is_flagged(void)
 	static const struct { const char *rule; size_t n; } forms[] = {
 		/* a cycle of two groups, a group including itself */
 		{ "action-group-cycle", 2 },
-		/* not JSON, JSON but no query clause, a JSON array */
-		{ "dls-invalid", 3 },
+		/* not JSON, JSON but no query clause, a JSON array, a query
+		 * with text after it */
+		{ "dls-invalid", 4 },
+		/* a string for a list; attributes that are a list and a
+		 * mapping, which loading skips */
+		{ "schema-type", 3 },
 		/* hosts "*", users "*" */
 		{ "mapping-everyone", 2 },
 		/* "~", "!", "" */
