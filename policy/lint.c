@@ -154,7 +154,29 @@ static int cmp_finding(const void *pa, const void *pb)
 		return a->line < b->line ? -1 : 1;
 	if (a->col != b->col)
 		return a->col < b->col ? -1 : 1;
-	return strcmp(a->rule, b->rule);
+	if ((d = strcmp(a->rule, b->rule)))
+		return d;
+	return strcmp(a->message, b->message);
+}
+
+/* Sorted, and each finding once: a YAML alias repeats what its anchor
+ * holds, and a mistake there is found once per use, at the same place. */
+static void sort_findings(pol_lint *l)
+{
+	size_t k = 0;
+
+	if (!l->n)
+		return;
+	qsort(l->v, l->n, sizeof(pol_finding), cmp_finding);
+	for (size_t i = 1; i < l->n; i++) {
+		if (cmp_finding(&l->v[k], &l->v[i]) == 0) {
+			g_free(l->v[i].file);
+			g_free(l->v[i].message);
+			continue;
+		}
+		l->v[++k] = l->v[i];
+	}
+	l->n = k + 1;
 }
 
 void pol_lint_free(pol_lint *l)
@@ -530,8 +552,7 @@ int pol_lint_dir(const char *dir, const char *const *names, size_t nnames,
 		pol_lint_free(c.out);
 		return pol_fail(err, c.rc, dir, 0, 0, "out of memory");
 	}
-	if (c.out->n)
-		qsort(c.out->v, c.out->n, sizeof(pol_finding), cmp_finding);
+	sort_findings(c.out);
 	*out = c.out;
 	return 0;
 }

@@ -162,6 +162,19 @@ static void every_form_of_a_mistake_is_flagged(void)
 		CU_ASSERT_EQUAL(hits(forms[i].rule, "bad"), forms[i].n);
 }
 
+/* A mistake at a YAML anchor, used through aliases, is one finding, at
+ * the anchor: not one per use. */
+static void a_mistake_used_through_aliases_is_one_finding(void)
+{
+	ng_lint_result *r = lint("data/lint/schema-type/through-aliases", NULL);
+
+	CU_ASSERT_EQUAL(count_rule(r, "schema-type"), 1);
+	CU_ASSERT_EQUAL(ng_lint_count(r), 1);
+	if (ng_lint_count(r) == 1)
+		CU_ASSERT_EQUAL(ng_lint_line(r, 0), 8);
+	ng_lint_result_free(r);
+}
+
 static bool one_line(const char *s)
 {
 	for (; *s; s++)
@@ -239,6 +252,7 @@ void suite_lint(void)
 		NG_TEST(every_rule_flags_its_bad_input),
 		NG_TEST(every_rule_passes_its_good_input),
 		NG_TEST(every_form_of_a_mistake_is_flagged),
+		NG_TEST(a_mistake_used_through_aliases_is_one_finding),
 		NG_TEST(control_characters_in_names_are_escaped),
 		NG_TEST(typo_gets_a_suggestion),
 		NG_TEST(search_guard_directory_uses_the_sgs_builtins),
