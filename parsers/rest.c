@@ -120,6 +120,8 @@ void prs_op_also(prs_op *op, const char *action)
 		op->actions[op->nactions++] = action;
 }
 
+static bool ascii_text(const char *s, size_t n);
+
 int prs_op_expr(prs_ctx *c, prs_op *op, const char *s, size_t n)
 {
 	const char **exprs = op->exprs;
@@ -129,7 +131,7 @@ int prs_op_expr(prs_ctx *c, prs_op *op, const char *s, size_t n)
 
 	/* no index is named by bytes that are not UTF-8, from a path (where
 	 * decode refuses them) or from a body (mget, msearch, bulk) */
-	if (!g_utf8_validate(s, (gssize)n, NULL))
+	if (!ascii_text(s, n) && !g_utf8_validate(s, (gssize)n, NULL))
 		return prs_fail(c, NG_EBADREQ, op->item,
 				"index expression is not valid UTF-8");
 	/* The first elements go straight in; on a failure the op keeps what
@@ -266,6 +268,24 @@ static bool plain_word(uint64_t w)
 {
 	return !(w & HIGHS) && !has_byte(w, 0) && !has_byte(w, '%') &&
 	       !has_byte(w, '+');
+}
+
+/* Is s[0..n) ASCII (so UTF-8 too)? 8 bytes at a time, as plain_text. */
+static bool ascii_text(const char *s, size_t n)
+{
+	uint64_t w = 0;
+
+	if (n < 8) {
+		memcpy(&w, s, n);
+		return !(w & HIGHS);
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (w & HIGHS)
+			return false;
+	}
+	memcpy(&w, s + n - 8, 8);
+	return !(w & HIGHS);
 }
 
 /* Is the text its own decoding, and valid: ASCII without NUL, '%' or
@@ -412,6 +432,7 @@ static struct {
 	size_t mask;               /* slots - 1, slots a power of two */
 	unsigned short *bare[PRS_MAX_SEGS + 1];  /* routes without a literal */
 	size_t nbare[PRS_MAX_SEGS + 1];
+	unsigned char *expand;     /* prs_api_expand of each route's api */
 	bool ok;
 } route_ix;
 static pthread_once_t route_ix_once = PTHREAD_ONCE_INIT;
@@ -608,6 +629,10 @@ static void route_ix_build(void)
 		route_ix.ok = route_ix.nkeys < 0xffff && hash_keys();
 	}
 	free(all);
+	route_ix.expand = malloc(prs_nroutes + 1);
+	for (size_t i = 0; route_ix.expand && i < prs_nroutes; i++)
+		route_ix.expand[i] =
+			(unsigned char)prs_api_expand(prs_routes[i].api);
 }
 
 /* The best route so far (see match): the higher score wins, then the
@@ -783,7 +808,10 @@ static int query_opts(prs_ctx *c)
 	c->opts.ignore_unavailable = -1;
 	c->opts.allow_no_indices = -1;
 	c->opts.expand = -1;
-	c->opts.expand_default = (unsigned char)prs_api_expand(c->route->api);
+	/* the route index, built by route_find, has it for every route */
+	c->opts.expand_default = route_ix.expand
+		? route_ix.expand[c->route - prs_routes]
+		: (unsigned char)prs_api_expand(c->route->api);
 	bool_param(c, "ignore_unavailable", &c->opts.ignore_unavailable);
 	bool_param(c, "allow_no_indices", &c->opts.allow_no_indices);
 	if (v && *v) {
