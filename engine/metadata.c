@@ -1615,18 +1615,26 @@ static int fail_parse(mdp *p, const char *end, size_t deep)
 /* The tree, or a syntax error with its position. */
 static int parse_json(mdp *p, cJSON **out)
 {
-	size_t deep = too_deep(p->text, p->len), off;
+	size_t deep = too_deep(p->text, p->len), off, nul;
 	const char *end = NULL;
 
 	*out = cJSON_ParseWithLengthOpts(p->text, p->len, &end, 0);
 	if (!*out)
 		return fail_parse(p, end, deep);
 	off = skip_ws(p->text, p->len, (size_t)(end - p->text));
-	if (deep != SIZE_MAX || (off < p->len && p->text[off] != '\0')) {
+	/* NULs may end the text (a C string given with its terminator),
+	 * but nothing may follow them: it would be dropped unread */
+	nul = off;
+	while (nul < p->len && p->text[nul] == '\0')
+		nul++;
+	if (deep != SIZE_MAX || nul < p->len) {
 		cJSON_Delete(*out);
 		*out = NULL;
 		if (deep != SIZE_MAX)
 			return fail_deep(p, deep);
+		if (nul > off)
+			return md_fail_syntax(p, off, "a NUL character with "
+						      "text after it");
 		return md_fail_syntax(p, off, "unexpected text after the JSON "
 					      "value");
 	}

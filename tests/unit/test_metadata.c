@@ -442,6 +442,28 @@ static void syntax_error_quotes_stay_valid_utf8(void)
 			       "unexpected text after the JSON value near \"?\"");
 }
 
+/* A text may end with NULs, as a C string given with its terminator;
+ * text after a NUL would be dropped unread, so it is refused. */
+static void text_after_a_nul_is_refused(void)
+{
+	static const char ended[] = "{\"indices\": {\"a\": {}}}\0\0";
+	static const char more[] = "{\"indices\": {\"a\": {}}}\0{\"b\": 1}";
+	ng_metadata *m = NULL;
+	ng_error err = { 0 };
+
+	CU_ASSERT_EQUAL(md_parse(ended, sizeof(ended), "m.json", &m, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(m);
+	ng_metadata_release(m);
+	m = NULL;
+	CU_ASSERT_EQUAL(md_parse(more, sizeof(more) - 1, "m.json", &m, &err),
+			NG_ESYNTAX);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL(err.line, 1);
+	CU_ASSERT_EQUAL(err.column, 23);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message,
+				      "a NUL character with text after it"));
+}
+
 /* Parse `json`, expecting a schema error that says `msg`. */
 static void refused(const char *json, const char *msg)
 {
@@ -1274,6 +1296,7 @@ void suite_metadata(void)
 		NG_TEST(column_counts_characters_not_bytes),
 		NG_TEST(unusual_names_are_quoted_in_error_paths),
 		NG_TEST(syntax_error_quotes_stay_valid_utf8),
+		NG_TEST(text_after_a_nul_is_refused),
 		NG_TEST(names_that_are_not_utf8_are_refused),
 		NG_TEST(names_no_cluster_holds_are_refused),
 		NG_TEST(index_and_stream_names_must_be_lowercase),
