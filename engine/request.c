@@ -2,6 +2,7 @@
  * Requests: built field by field, or from one line of recorded-request
  * NDJSON (contract section 3).
  */
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -195,9 +196,24 @@ int ng_request_add_attribute(ng_request *r, const char *key, size_t klen,
 	return spoil(r, rc);
 }
 
+/* The caller's IP address, as the role mapping's hosts match it: IPv4 in
+ * dotted form or IPv6. Anything else (a host name, a typo) is refused
+ * rather than matched as text against the patterns. */
 int ng_request_set_address(ng_request *r, const char *addr, size_t len)
 {
-	return r ? spoil(r, set_str(r, &r->address, addr, len)) : NO_REQUEST();
+	unsigned char bin[sizeof(struct in6_addr)];
+	char *s;
+	int rc;
+
+	if (!r)
+		return NO_REQUEST();
+	rc = set_str(r, &s, addr, len);
+	if (!rc && inet_pton(AF_INET, s, bin) != 1 &&
+	    inet_pton(AF_INET6, s, bin) != 1)
+		rc = ng_fail(NG_EINVAL, "user.address is not an IP address");
+	if (!rc)
+		r->address = s;
+	return spoil(r, rc);
 }
 
 int ng_request_set_cert_dn(ng_request *r, const char *dn, size_t len)

@@ -322,6 +322,34 @@ static void denial_text_names_the_backend_roles_held(void)
 	ng_engine_release(e);
 }
 
+/* The address is the caller's IP, which the role mapping's hosts match:
+ * anything else is refused by the setter, and the request is a 400. */
+static void address_must_be_an_ip(void)
+{
+	static const struct { const char *addr; int rc, status; } v[] = {
+		{ "10.0.0.7", 0, 403 }, { "fe80::1", 0, 403 },
+		{ "::ffff:10.0.0.7", 0, 403 }, { "not-an-ip", NG_EINVAL, 400 },
+		{ "10.0.0.7 ", NG_EINVAL, 400 }, { "10.0.0", NG_EINVAL, 400 },
+		{ "", NG_EINVAL, 400 },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		ng_request *r = NULL;
+		ng_decision *d = NULL;
+
+		CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+		ng_request_set_user(r, "zed", 3);
+		CU_ASSERT_EQUAL(ng_request_set_address(r, v[i].addr,
+						       strlen(v[i].addr)),
+				v[i].rc);
+		ng_request_set_rest(r, "GET", 3, "/web-1/_search", 14, NULL, 0);
+		CU_ASSERT_EQUAL_FATAL(ng_decide(modern(), r, &d), 0);
+		CU_ASSERT_EQUAL(ng_decision_status(d), v[i].status);
+		ng_decision_free(d);
+		ng_request_free(r);
+	}
+}
+
 void suite_decide(void)
 {
 	NG_ADD_SUITE("decide",
@@ -340,5 +368,6 @@ void suite_decide(void)
 		     NG_TEST(stream_excluded_through_its_backing_indices),
 		     NG_TEST(legacy_keys_without_a_type_select_legacy),
 		     NG_TEST(denial_text_names_the_action_and_the_user),
-		     NG_TEST(denial_text_names_the_backend_roles_held));
+		     NG_TEST(denial_text_names_the_backend_roles_held),
+		     NG_TEST(address_must_be_an_ip));
 }
