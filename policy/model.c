@@ -255,8 +255,14 @@ static int index_perm_field(pol_ld *ld, void *obj, const char *key,
 		return pol_ld_strlist(ld, v, key, false, &ip->fls);
 	if (!strcmp(key, "masked_fields"))
 		return pol_ld_strlist(ld, v, key, false, &ip->masked);
+	/* refused, not ignored: a restriction under a misspelled key
+	 * ("dsl", "fls_fields") would leave the entry granting without it */
 	if (strcmp(key, "dls"))
-		return unknown_key(ld, k, key, sec->key);
+		return pol_ld_fail(ld, k, NG_ESCHEMA, "unknown key \"%s\" in "
+				   "%s: an entry is read whole or refused, "
+				   "as a misspelled dls, fls or masked_fields "
+				   "would grant without its restriction",
+				   key, sec->key);
 	ip->dls_pos = pol_ld_pos(ld, v);
 	return pol_ld_str(ld, v, key, &ip->dls);
 }
