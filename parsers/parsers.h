@@ -280,6 +280,8 @@ int prs_op_expr(prs_ctx *c, prs_op *op, const char *s, size_t n);
 /* The PRS_EXPAND_* bits a wildcard of REST API `api` expands to when the
  * request gives no expand_wildcards; 0 for open indices only. */
 unsigned prs_api_expand(const char *api);
+/* The same for a transport action. */
+unsigned prs_action_expand(const char *action);
 /* Parse an expand_wildcards value into PRS_EXPAND_* bits; -1 if invalid. */
 int prs_parse_expand(const char *s, size_t n);
 

@@ -793,6 +793,33 @@ static const struct {
 	{ "indices.put_settings", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
 };
 
+/* The same for the transport actions of those APIs, whose requests carry
+ * the indices options the REST handler gave them. */
+static const struct {
+	const char *action;
+	unsigned expand;
+} action_expand[] = {
+	{ "cluster:monitor/health",
+	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
+	{ "indices:admin/aliases/get",
+	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
+	{ "indices:admin/delete", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
+	{ "indices:admin/mapping/put", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
+	{ "indices:admin/open", PRS_EXPAND_CLOSED },
+	{ "indices:admin/settings/update", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
+	{ "indices:monitor/settings/get",
+	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
+};
+
+unsigned prs_action_expand(const char *action)
+{
+	for (size_t i = 0; i < sizeof(action_expand) / sizeof(action_expand[0]);
+	     i++)
+		if (strcmp(action_expand[i].action, action) == 0)
+			return action_expand[i].expand;
+	return 0;
+}
+
 unsigned prs_api_expand(const char *api)
 {
 	for (size_t i = 0; i < sizeof(api_expand) / sizeof(api_expand[0]); i++)

@@ -262,5 +262,6 @@ int prs_transport(prs_request *r, ng_arena *a, const prs_limits *lim,
 	if (!op)
 		return NG_ENOMEM;
 	op->flags = (row ? row->flags : 0) | PRS_EMPTY_ALL;
+	op->opts.expand_default = (unsigned char)prs_action_expand(r->action);
 	return add_names(r, a, lim, op, indices, n);
 }
