@@ -61,6 +61,60 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void add_rules(GHashTable *set, const char *role, const char *key,
+		      const pol_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		g_hash_table_add(set, g_strdup_printf("%s: %s %s", role, key,
+						      l->v[i]));
+}
+
+int ng_policy_mapping_rules(const ng_policy *p, ng_names **out)
+{
+	const pol_model *m;
+	GHashTable *set;
+	ng_names *n;
+
+	if (out)
+		*out = NULL;
+	if (!p || !out)
+		return ng_fail(NG_EINVAL,
+			       "ng_policy_mapping_rules: null argument");
+	m = p->pc->model;
+	set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (size_t i = 0; i < m->nmappings; i++) {
+		const pol_mapping *mp = &m->mappings[i];
+
+		add_rules(set, mp->role, "users", &mp->users);
+		add_rules(set, mp->role, "backend_roles", &mp->backend_roles);
+		add_rules(set, mp->role, "hosts", &mp->hosts);
+		if (mp->and_backend_roles.n) {
+			GString *s = g_string_new(NULL);
+
+			g_string_printf(s, "%s: and_backend_roles ", mp->role);
+			for (size_t k = 0; k < mp->and_backend_roles.n; k++)
+				g_string_append_printf(s, "%s%s", k ? " + " : "",
+						       mp->and_backend_roles.v[k]);
+			g_hash_table_add(set, g_string_free(s, FALSE));
+		}
+	}
+	n = calloc(1, sizeof(*n));
+	if (n) {
+		GList *keys = g_hash_table_get_keys(set);
+		size_t i = 0;
+
+		n->n = g_list_length(keys);
+		n->v = g_new0(char *, n->n + 1);
+		for (GList *k = keys; k; k = k->next)
+			n->v[i++] = g_strdup(k->data);
+		g_list_free(keys);
+		qsort(n->v, n->n, sizeof(char *), cmp_str);
+	}
+	g_hash_table_destroy(set);
+	*out = n;
+	return n ? 0 : ng_fail(NG_ENOMEM, "out of memory listing the mapping");
+}
+
 int ng_policy_users(const ng_policy *p, ng_names **out)
 {
 	const pol_model *m;

@@ -129,6 +129,18 @@ one=$data/diff/one-line
 check "diff: a one-line role change changes exactly the expected cells" bash -c \
   '"$0" diff --old "$1/old" --new "$1/new" --metadata "$1/metadata.json" > "$2/diff.txt";
    [ $? = 1 ] && diff -u "$1/expected.txt" "$2/diff.txt"' "$ng" "$one" "$tmp"
+# a mapping rule no probe stands for (any host, an outside backend role)
+cp -r "$one/old" "$tmp/mapped"
+sed -i 's/^    - "admin"$/    - "admin"\n    - "contractors"\n  hosts: ["*"]/' "$tmp/mapped/roles_mapping.yml"
+check "diff: a changed mapping rule is a change, exit 1" bash -c \
+  '"$0" diff --old "$1/old" --new "$2/mapped" --metadata "$1/metadata.json" > "$2/map.txt";
+   [ $? = 1 ] && grep -q "^role all_access$" "$2/map.txt" &&
+   grep -q "^  mapping added$" "$2/map.txt" && grep -q "^    hosts \*$" "$2/map.txt" &&
+   grep -q "^    backend_roles contractors$" "$2/map.txt" &&
+   grep -q "^0 cells and 2 mapping rules changed$" "$2/map.txt"' "$ng" "$one" "$tmp"
+check "diff: a removed mapping rule is a change, exit 1" bash -c \
+  '"$0" diff --old "$2/mapped" --new "$1/old" --metadata "$1/metadata.json" > "$2/unmap.txt";
+   [ $? = 1 ] && grep -q "^  mapping removed$" "$2/unmap.txt"' "$ng" "$one" "$tmp"
 check "diff: recorded requests, exit 1 on a change" status_is 1 "$ng" diff \
   --old "$one/old" --new "$one/new" --metadata "$one/metadata.json" "$root/../samples/requests.ndjson"
 check "diff: no change, exit 0" status_is 0 "$ng" diff \

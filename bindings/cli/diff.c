@@ -29,6 +29,7 @@ typedef struct changes {
 	change *v;
 	size_t n, cap;
 	bool lost;                   /* a change could not be kept */
+	size_t nrules;               /* of them, rules of the role mapping */
 } changes;
 
 static int parse_args(int argc, char **argv, diff_opts *o)
@@ -126,7 +127,11 @@ static void print_changes(changes *cs, const char *what)
 		user = c->user;
 		kind = c->kind;
 	}
-	printf("%s%zu %s changed\n", cs->n ? "\n" : "", cs->n, what);
+	printf("%s%zu %s", cs->n ? "\n" : "", cs->n - cs->nrules, what);
+	if (cs->nrules)
+		printf(" and %zu mapping rule%s", cs->nrules,
+		       cs->nrules == 1 ? "" : "s");
+	printf(" changed\n");
 }
 
 /* ---------------------------------------------------------------------
@@ -341,6 +346,40 @@ static void diff_who(ng_engine *const eng[2], const char *who, bool is_role,
 				   label, cs);
 }
 
+/* The rules of the role mapping added or removed. The probes ask as a
+ * user by name, or as a role; a rule on hosts or on backend roles no
+ * internal user has maps callers no probe stands for, so every changed
+ * rule is a change of its own. */
+static void diff_mapping(ng_engine *const eng[2], changes *cs)
+{
+	ng_names *rules[2] = { NULL, NULL };
+
+	for (int k = 0; k < 2; k++)
+		if (ng_policy_mapping_rules(ng_engine_policy(eng[k]),
+					    &rules[k]) != 0)
+			cs->lost = true;
+	for (int k = 0; k < 2 && !cs->lost; k++)
+		for (size_t i = 0; i < ng_names_count(rules[k]); i++) {
+			const char *r = ng_names_get(rules[k], i);
+			const char *colon = strstr(r, ": ");
+			bool seen = false;
+			char label[300];
+
+			for (size_t j = 0; j < ng_names_count(rules[!k]); j++)
+				seen = seen ||
+				       !strcmp(r, ng_names_get(rules[!k], j));
+			if (seen || !colon)
+				continue;
+			snprintf(label, sizeof(label), "role %.*s",
+				 (int)(colon - r), r);
+			add_change(cs, label, k ? "mapping added" :
+				   "mapping removed", colon + 2);
+			cs->nrules++;
+		}
+	ng_names_free(rules[0]);
+	ng_names_free(rules[1]);
+}
+
 /* Each name of both lists once: the old list, then what only the new has. */
 static void diff_static(ng_engine *const eng[2], changes *cs)
 {
@@ -373,6 +412,7 @@ static void diff_static(ng_engine *const eng[2], changes *cs)
 		}
 	ng_names_free(users[0]);
 	ng_names_free(users[1]);
+	diff_mapping(eng, cs);
 }
 
 int cli_diff(int argc, char **argv)
