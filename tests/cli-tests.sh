@@ -129,6 +129,17 @@ one=$data/diff/one-line
 check "diff: a one-line role change changes exactly the expected cells" bash -c \
   '"$0" diff --old "$1/old" --new "$1/new" --metadata "$1/metadata.json" > "$2/diff.txt";
    [ $? = 1 ] && diff -u "$1/expected.txt" "$2/diff.txt"' "$ng" "$one" "$tmp"
+# a mapping that gives a role to every caller shows in every role's row:
+# said on stderr
+cp -r "$one/old" "$tmp/everyone"
+printf '\nreadall:\n  users: ["*"]\n' >> "$tmp/everyone/roles_mapping.yml"
+check "matrix --by-roles: a role mapped to every caller is named" bash -c \
+  '"$0" matrix --policy "$1/everyone" --metadata "$2/metadata.json" --by-roles 2>&1 >/dev/null |
+   grep -q "^matrix: the role mapping gives every caller the role readall; each role.s row includes what they grant$"' \
+  "$ng" "$tmp" "$one"
+check "matrix --by-roles: no such mapping, nothing said" bash -c \
+  '[ -z "$("$0" matrix --policy "$1/old" --metadata "$1/metadata.json" --by-roles 2>&1 >/dev/null)" ]' \
+  "$ng" "$one"
 # a mapping rule no probe stands for (any host, an outside backend role)
 cp -r "$one/old" "$tmp/mapped"
 sed -i 's/^    - "admin"$/    - "admin"\n    - "contractors"\n  hosts: ["*"]/' "$tmp/mapped/roles_mapping.yml"

@@ -81,5 +81,9 @@ int cli_probe(const ng_engine *e, const char *who, bool is_role,
  * restrictions of those allowed. */
 int cli_probe_group(const ng_engine *e, const char *who, bool is_role,
 		    const char *index, const cli_group *g, cli_cell *out);
+/* A role is probed as a caller holding it, whom the role mapping maps
+ * too: when it gives roles to every caller (users "*", hosts "*"), say
+ * on stderr that every role's row includes them. */
+void cli_warn_mapped_to_all(const ng_engine *e, const char *cmd);
 
 #endif /* NG_CLI_H */

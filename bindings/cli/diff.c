@@ -430,8 +430,11 @@ int cli_diff(int argc, char **argv)
 		rc = cli_open_engine(o.new_dir, o.metadata, &eng[1]);
 	if (!rc && o.input)
 		rc = diff_requests(eng, o.input, &cs);
-	else if (!rc)
+	else if (!rc) {
+		cli_warn_mapped_to_all(eng[0], "diff (old policy)");
+		cli_warn_mapped_to_all(eng[1], "diff (new policy)");
 		diff_static(eng, &cs);
+	}
 	if (!rc && cs.lost) {
 		fprintf(stderr, "diff: out of memory: changes were lost\n");
 		rc = CLI_USAGE;

@@ -387,6 +387,8 @@ int cli_matrix(int argc, char **argv)
 		rc = add_to_group(&mx, ng_metadata_index_name(m, i));
 	if (!rc)
 		name_lone_groups(&mx);
+	if (!rc && o.by_roles)
+		cli_warn_mapped_to_all(e, "matrix");
 	if (rc || collect_rows(&mx, e, o.by_roles) || fill(&mx, e, o.by_roles)) {
 		fprintf(stderr, "matrix: out of memory\n");
 		rc = CLI_USAGE;

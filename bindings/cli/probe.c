@@ -50,13 +50,14 @@ const cli_group cli_groups[CLI_NGROUPS] = {
 };
 const cli_group cli_cluster_group = { "cluster", cluster_actions };
 
+/* The name a role is probed under. */
+static const char probe_user[] = "nodeguard-probe";
+
 static int caller(ng_request *r, const char *who, bool is_role)
 {
-	static const char probe[] = "nodeguard-probe";
-
 	if (!is_role)
 		return ng_request_set_user(r, who, strlen(who));
-	if (ng_request_set_user(r, probe, sizeof(probe) - 1))
+	if (ng_request_set_user(r, probe_user, sizeof(probe_user) - 1))
 		return -1;
 	return ng_request_add_role(r, who, strlen(who));
 }
@@ -97,6 +98,38 @@ int cli_probe(const ng_engine *e, const char *who, bool is_role,
 	ng_decision_free(d);
 	ng_request_free(r);
 	return rc;
+}
+
+void cli_warn_mapped_to_all(const ng_engine *e, const char *cmd)
+{
+	static const char action[] = "cluster:monitor/health";
+	ng_request *r = NULL;
+	ng_decision *d = NULL;
+	cJSON *dec = NULL;
+	const cJSON *roles, *role;
+
+	if (ng_request_new(&r) ||
+	    ng_request_set_user(r, probe_user, sizeof(probe_user) - 1) ||
+	    ng_request_set_transport(r, action, sizeof(action) - 1, NULL, 0) ||
+	    ng_decide(e, r, &d))
+		goto out;
+	dec = cJSON_Parse(ng_decision_json(d));
+	roles = cJSON_GetObjectItem(dec, "roles");
+	if (cJSON_GetArraySize(roles) > 0) {
+		fprintf(stderr, "%s: the role mapping gives every caller the "
+				"role%s", cmd,
+			cJSON_GetArraySize(roles) > 1 ? "s" : "");
+		cJSON_ArrayForEach(role, roles)
+			if (cJSON_IsString(role))
+				fprintf(stderr, "%s %s", role == roles->child ?
+					"" : ",", role->valuestring);
+		fprintf(stderr, "; each role's row includes what they "
+				"grant\n");
+	}
+out:
+	cJSON_Delete(dec);
+	ng_decision_free(d);
+	ng_request_free(r);
 }
 
 int cli_probe_group(const ng_engine *e, const char *who, bool is_role,
