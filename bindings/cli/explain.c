@@ -202,9 +202,14 @@ static void print_header(const cJSON *x, const explain_opts *o)
 {
 	const cJSON *dec = cJSON_GetObjectItem(x, "decision");
 	const cJSON *r;
+	char req[1024], body[1024];
 
-	printf("request   %s%s%s\n", o->request, o->body_file ? " < " : "",
-	       o->body_file ? o->body_file : "");
+	/* as typed, but for control characters: the user's are escaped
+	 * (cli_json_oneline) and so are these */
+	printf("request   %s%s%s\n", cli_oneline(o->request, req, sizeof(req)),
+	       o->body_file ? " < " : "",
+	       o->body_file ? cli_oneline(o->body_file, body, sizeof(body))
+			    : "");
 	printf("user      %s\n", str(cJSON_GetObjectItem(x, "user"), "name"));
 	print_strings("backend  ", cJSON_GetObjectItem(
 			cJSON_GetObjectItem(x, "user"), "backend_roles"));
