@@ -86,6 +86,12 @@ class NodeguardError(Exception):
                 if self.column:
                     where += ":%d" % self.column
             where += ": "
+        elif self.line:
+            # text given in memory: the place in it
+            where = "line %d" % self.line
+            if self.column:
+                where += ", column %d" % self.column
+            where += ": "
         return where + (self.message or strerror(self.code))
 
     @classmethod

@@ -66,6 +66,8 @@ class MetadataErrors(unittest.TestCase):
         self.assertIsNone(err.file)
         self.assertEqual(err.line, 1)
         self.assertGreater(err.column, 0)
+        self.assertTrue(str(err).startswith(
+            "line 1, column %d: malformed JSON" % err.column), str(err))
 
     def test_malformed_json_file_names_the_file(self):
         text = '{\n  "indices": {\n    "logs-1": {"hidden": false,}\n  }\n}\n'

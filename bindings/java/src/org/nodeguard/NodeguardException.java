@@ -59,6 +59,13 @@ public class NodeguardException extends RuntimeException {
                 }
             }
             sb.append(": ");
+        } else if (line > 0) {
+            /* text given in memory: the place in it */
+            sb.append("line ").append(line);
+            if (column > 0) {
+                sb.append(", column ").append(column);
+            }
+            sb.append(": ");
         }
         return sb.append(message).toString();
     }

@@ -256,6 +256,8 @@ public final class NodeguardTest {
             equal(null, e.file());
             equal(1, e.line());
             check(e.column() > 0, "no column");
+            check(e.getMessage().startsWith("line 1, column " + e.column() + ": malformed JSON"),
+                  e.getMessage());
         });
         test("malformed metadata file names the file", () -> {
             Path f = Files.createTempFile("nodeguard-java-", ".json");
