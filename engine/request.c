@@ -90,27 +90,29 @@ void ng_request_free(ng_request *r)
  * echoed into the decision JSON, which must be valid: it is refused too.
  * Bodies are the parsers' to read and are not scanned here but for NULs. */
 static int copy_value(ng_request *r, char **dst, const char *s, size_t n,
-		      bool text)
+		      bool text, const char *what)
 {
 	if (!s && n)
-		return ng_fail(NG_EINVAL, "null string with a length");
+		return ng_fail(NG_EINVAL, "%s: null string with a length", what);
 	if (n && memchr(s, '\0', n))
-		return ng_fail(NG_EINVAL, "a request value holds a NUL character");
+		return ng_fail(NG_EINVAL, "%s holds a NUL character", what);
 	if (text && n && !g_utf8_validate(s, (gssize)n, NULL))
-		return ng_fail(NG_EINVAL, "a request value is not valid UTF-8");
+		return ng_fail(NG_EINVAL, "%s is not valid UTF-8", what);
 	*dst = ng_arena_strndup(&r->strings, s ? s : "", n);
 	return *dst ? 0 : ng_fail(NG_ENOMEM, "out of memory");
 }
 
-static int set_str(ng_request *r, char **dst, const char *s, size_t n)
+static int set_str(ng_request *r, char **dst, const char *s, size_t n,
+		   const char *what)
 {
-	return copy_value(r, dst, s, n, true);
+	return copy_value(r, dst, s, n, true, what);
 }
 
-static int push_str(ng_request *r, ng_strv *v, const char *s, size_t n)
+static int push_str(ng_request *r, ng_strv *v, const char *s, size_t n,
+		    const char *what)
 {
 	char *copy;
-	int rc = set_str(r, &copy, s, n);
+	int rc = set_str(r, &copy, s, n, what);
 
 	return rc ? rc : ng_strv_push(v, &r->strings, copy);
 }
@@ -135,9 +137,9 @@ static int spoil(ng_request *r, int rc)
 
 /* set_str, keeping the length for the decision. */
 static int set_measured(ng_request *r, char **dst, size_t *dlen,
-			const char *s, size_t n)
+			const char *s, size_t n, const char *what)
 {
-	int rc = set_str(r, dst, s, n);
+	int rc = set_str(r, dst, s, n, what);
 
 	if (!rc)
 		*dlen = n;
@@ -146,13 +148,15 @@ static int set_measured(ng_request *r, char **dst, size_t *dlen,
 
 int ng_request_set_id(ng_request *r, const char *id, size_t len)
 {
-	return r ? spoil(r, set_measured(r, &r->id, &r->id_len, id, len))
+	return r ? spoil(r, set_measured(r, &r->id, &r->id_len, id, len,
+					 "id"))
 		 : NO_REQUEST();
 }
 
 int ng_request_set_user(ng_request *r, const char *name, size_t len)
 {
-	return r ? spoil(r, set_measured(r, &r->user, &r->user_len, name, len))
+	return r ? spoil(r, set_measured(r, &r->user, &r->user_len, name,
+					 len, "user name"))
 		 : NO_REQUEST();
 }
 
@@ -161,7 +165,8 @@ int ng_request_add_backend_role(ng_request *r, const char *role, size_t len)
 	if (!r)
 		return NO_REQUEST();
 	r->has_backend_roles = true;
-	return spoil(r, push_str(r, &r->backend_roles, role, len));
+	return spoil(r, push_str(r, &r->backend_roles, role, len,
+				 "backend role"));
 }
 
 int ng_request_add_role(ng_request *r, const char *role, size_t len)
@@ -169,7 +174,7 @@ int ng_request_add_role(ng_request *r, const char *role, size_t len)
 	if (!r)
 		return NO_REQUEST();
 	r->has_roles = true;
-	return spoil(r, push_str(r, &r->roles, role, len));
+	return spoil(r, push_str(r, &r->roles, role, len, "role"));
 }
 
 /* Both parts are copied before either list grows, so that the keys and
@@ -184,9 +189,9 @@ int ng_request_add_attribute(ng_request *r, const char *key, size_t klen,
 		return NO_REQUEST();
 	if (!key || klen == 0)
 		return spoil(r, ng_fail(NG_EINVAL, "an attribute needs a name"));
-	rc = set_str(r, &k, key, klen);
+	rc = set_str(r, &k, key, klen, "attribute name");
 	if (!rc)
-		rc = set_str(r, &v, value, vlen);
+		rc = set_str(r, &v, value, vlen, "attribute value");
 	if (!rc && (ng_strv_push(&r->attr_keys, &r->strings, k) ||
 		    ng_strv_push(&r->attr_values, &r->strings, v))) {
 		r->attr_keys.n = r->attr_values.n;
@@ -207,10 +212,10 @@ int ng_request_set_address(ng_request *r, const char *addr, size_t len)
 
 	if (!r)
 		return NO_REQUEST();
-	rc = set_str(r, &s, addr, len);
+	rc = set_str(r, &s, addr, len, "address");
 	if (!rc && inet_pton(AF_INET, s, bin) != 1 &&
 	    inet_pton(AF_INET6, s, bin) != 1)
-		rc = ng_fail(NG_EINVAL, "user.address is not an IP address");
+		rc = ng_fail(NG_EINVAL, "address is not an IP address");
 	if (!rc)
 		r->address = s;
 	return spoil(r, rc);
@@ -218,7 +223,8 @@ int ng_request_set_address(ng_request *r, const char *addr, size_t len)
 
 int ng_request_set_cert_dn(ng_request *r, const char *dn, size_t len)
 {
-	return r ? spoil(r, set_str(r, &r->cert_dn, dn, len)) : NO_REQUEST();
+	return r ? spoil(r, set_str(r, &r->cert_dn, dn, len,
+				     "certificate name")) : NO_REQUEST();
 }
 
 /* A new REST call replaces the request's call whole: a NULL body is no
@@ -234,11 +240,11 @@ int ng_request_set_rest(ng_request *r, const char *method, size_t mlen,
 	r->is_transport = false;
 	r->body = NULL;
 	r->body_len = 0;
-	rc = set_str(r, &r->method, method, mlen);
+	rc = set_str(r, &r->method, method, mlen, "method");
 	if (!rc)
-		rc = set_str(r, &r->path, path, plen);
+		rc = set_str(r, &r->path, path, plen, "path");
 	if (!rc && body) {
-		rc = copy_value(r, &r->body, body, blen, false);
+		rc = copy_value(r, &r->body, body, blen, false, "body");
 		r->body_len = rc ? 0 : blen;
 	}
 	return spoil(r, rc);
@@ -256,9 +262,11 @@ int ng_request_set_transport(ng_request *r, const char *action, size_t alen,
 	r->is_transport = true;
 	r->peer_dn = NULL;
 	r->indices.n = 0;
-	rc = set_measured(r, &r->action, &r->action_len, action, alen);
+	rc = set_measured(r, &r->action, &r->action_len, action, alen,
+			  "action");
 	if (!rc && peer_dn)
-		rc = set_str(r, &r->peer_dn, peer_dn, plen);
+		rc = set_str(r, &r->peer_dn, peer_dn, plen,
+			    "peer certificate name");
 	return spoil(r, rc);
 }
 
@@ -272,7 +280,8 @@ int ng_request_add_transport_index(ng_request *r, const char *index,
 	if (!r->is_transport)
 		return spoil(r, ng_fail(NG_EINVAL, "a transport index needs "
 					"ng_request_set_transport first"));
-	return spoil(r, push_str(r, &r->indices, index, len));
+	return spoil(r, push_str(r, &r->indices, index, len,
+				 "transport index"));
 }
 
 int ng_request_set_time(ng_request *r, int64_t epoch_ms)
@@ -303,7 +312,7 @@ static int bad_line(ng_request *r, const char *fmt, const char *what)
 
 	snprintf(msg, sizeof(msg), fmt, what);
 	r->parse_status = 400;
-	rc = set_str(r, &copy, msg, strlen(msg));
+	rc = set_str(r, &copy, msg, strlen(msg), "message");
 	r->parse_error = copy;
 	return rc;
 }
