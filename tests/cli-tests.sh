@@ -127,6 +127,16 @@ check "explain: control characters of the request line are escaped" bash -c \
 check "explain: an attribute without a key is bad usage" status_is 2 "${explain[@]}" \
   --user lena --attr =x 'GET /logs-*/_search'
 
+# "--" ends the options, in every subcommand
+cp "$root/../samples/requests.ndjson" "$tmp/-r.ndjson"
+check "eval: -- ends the options" bash -c 'ng=$(realpath "$0"); cd "$1" && "$ng" eval \
+  --policy "$2/policy" --metadata "$2/metadata.json" -- -r.ndjson | [ "$(wc -l)" = 77 ]' \
+  "$ng" "$tmp" "$root/../samples"
+check "lint: -- ends the options" "$ng" lint -- "$root/../samples/policy"
+check "explain: -- ends the options" bash -c '"$@" --user lena -- "GET /logs-*/_search" |
+  head -1 | grep -qx "request   GET /logs-\*/_search"' _ "${explain[@]}"
+check "version --help prints the usage" bash -c '"$0" version --help | grep -q "^usage: nodeguard"' "$ng"
+
 # --- diff ---------------------------------------------------------------
 one=$data/diff/one-line
 check "diff: a one-line role change changes exactly the expected cells" bash -c \

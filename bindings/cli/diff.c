@@ -34,19 +34,24 @@ typedef struct changes {
 
 static int parse_args(int argc, char **argv, diff_opts *o)
 {
+	bool rest = false;         /* after "--": arguments only */
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		int k;
+		int k = 0;
 
-		if ((k = cli_option(argc, argv, &i, "diff", "--old",
-				    &o->old_dir)) ||
-		    (k = cli_option(argc, argv, &i, "diff", "--new",
-				    &o->new_dir)) ||
-		    (k = cli_option(argc, argv, &i, "diff", "--metadata",
-				    &o->metadata))) {
+		if (!rest && !strcmp(a, "--"))
+			rest = true;
+		else if (!rest &&
+			 ((k = cli_option(argc, argv, &i, "diff", "--old",
+					  &o->old_dir)) ||
+			  (k = cli_option(argc, argv, &i, "diff", "--new",
+					  &o->new_dir)) ||
+			  (k = cli_option(argc, argv, &i, "diff", "--metadata",
+					  &o->metadata)))) {
 			if (k < 0)
 				return -1;
-		} else if (a[0] == '-' && a[1])
+		} else if (!rest && a[0] == '-' && a[1])
 			return fprintf(stderr, "diff: unknown option %s\n", a), -1;
 		else if (!o->input)
 			o->input = a;

@@ -143,23 +143,28 @@ static int parse_args(int argc, char **argv, eval_opts *o)
 {
 	const char *threads = NULL;
 
+	bool rest = false;         /* after "--": arguments only */
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		int k;
+		int k = 0;
 
-		if ((k = cli_option(argc, argv, &i, "eval", "--policy",
+		if (!rest && !strcmp(a, "--"))
+			rest = true;
+		else if (!rest &&
+			 ((k = cli_option(argc, argv, &i, "eval", "--policy",
 				    &o->policy)) ||
 		    (k = cli_option(argc, argv, &i, "eval", "--metadata",
 				    &o->metadata)) ||
 		    (k = cli_option(argc, argv, &i, "eval", "--threads",
 				    &threads)) ||
 		    (k = cli_flag(a, "eval", "--check", &o->check)) ||
-		    (k = cli_flag(a, "eval", "--summary", &o->summary))) {
+		    (k = cli_flag(a, "eval", "--summary", &o->summary)))) {
 			if (k < 0)
 				return -1;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+		} else if (!rest && (!strcmp(a, "--help") || !strcmp(a, "-h")))
 			return o->help = true, -1;
-		else if (a[0] == '-' && a[1])
+		else if (!rest && a[0] == '-' && a[1])
 			return fprintf(stderr, "eval: unknown option %s\n", a), -1;
 		else if (!o->input)
 			o->input = a;

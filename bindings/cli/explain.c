@@ -58,10 +58,17 @@ static int parse_option(explain_opts *o, int argc, char **argv, int *i)
 
 static int parse_args(int argc, char **argv, explain_opts *o)
 {
+	bool rest = false;         /* after "--": arguments only */
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		int k = parse_option(o, argc, argv, &i);
+		int k;
 
+		if (!rest && !strcmp(a, "--")) {
+			rest = true;
+			continue;
+		}
+		k = rest ? 0 : parse_option(o, argc, argv, &i);
 		if (k < 0)
 			return -1;
 		if (k > 0)

@@ -21,17 +21,22 @@ static const char *const sarif_levels[] = { "note", "warning", "error" };
 
 static int parse_args(int argc, char **argv, lint_opts *o)
 {
+	bool rest = false;         /* after "--": arguments only */
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		int k;
+		int k = 0;
 
-		if ((k = cli_option(argc, argv, &i, "lint", "--metadata",
-				    &o->metadata)) ||
-		    (k = cli_option(argc, argv, &i, "lint", "--format",
-				    &o->format))) {
+		if (!rest && !strcmp(a, "--"))
+			rest = true;
+		else if (!rest &&
+			 ((k = cli_option(argc, argv, &i, "lint", "--metadata",
+					  &o->metadata)) ||
+			  (k = cli_option(argc, argv, &i, "lint", "--format",
+					  &o->format)))) {
 			if (k < 0)
 				return -1;
-		} else if (a[0] == '-' && a[1])
+		} else if (!rest && a[0] == '-' && a[1])
 			return fprintf(stderr, "lint: unknown option %s\n", a), -1;
 		else if (!o->dir)
 			o->dir = a;

@@ -58,7 +58,7 @@ static int command(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
 		/* "nodeguard lint DIR --help": the usage, and success */
-		for (int k = 2; k < argc; k++)
+		for (int k = 2; k < argc && strcmp(argv[k], "--"); k++)
 			if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
 				usage(stdout);
 				return 0;
@@ -66,6 +66,11 @@ static int command(int argc, char **argv)
 		return commands[i].run(argc - 1, argv + 1);
 	}
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		if (argc == 3 && (!strcmp(argv[2], "--help") ||
+				  !strcmp(argv[2], "-h"))) {
+			usage(stdout);
+			return 0;
+		}
 		if (argc > 2) {
 			fprintf(stderr, "nodeguard: version takes no argument\n");
 			return CLI_USAGE;

@@ -54,6 +54,9 @@ static int parse_args(int argc, char **argv, matrix_opts *o)
 		    (k = cli_flag(a, "matrix", "--by-roles", &o->by_roles))) {
 			if (k < 0)
 				return -1;
+		} else if (!strcmp(a, "--")) {
+			continue;  /* the end of options: matrix takes no
+				    * other argument */
 		} else if (a[0] == '-' && a[1]) {
 			return fprintf(stderr, "matrix: unknown option %s\n", a), -1;
 		} else {
