@@ -136,6 +136,14 @@ check "lint: -- ends the options" "$ng" lint -- "$root/../samples/policy"
 check "explain: -- ends the options" bash -c '"$@" --user lena -- "GET /logs-*/_search" |
   head -1 | grep -qx "request   GET /logs-\*/_search"' _ "${explain[@]}"
 check "version --help prints the usage" bash -c '"$0" version --help | grep -q "^usage: nodeguard"' "$ng"
+check "matrix --html -: the page on stdout" bash -c 'cd "$1" && "$0" matrix --policy "$2/policy" \
+  --metadata "$2/metadata.json" --html - | head -1 | grep -qx "<!DOCTYPE html>" && [ ! -e "$1/-" ]' \
+  "$(realpath "$ng")" "$tmp" "$root/../samples"
+check "eval: a missing option is named" bash -c '"$0" eval --policy "$1/policy" 2>&1 >/dev/null |
+  grep -qx "eval: --metadata is missing"' "$ng" "$root/../samples"
+check "explain: a missing user is named" bash -c '"$0" explain --policy "$1/policy" \
+  --metadata "$1/metadata.json" "GET /x" 2>&1 >/dev/null | grep -qx "explain: --user is missing"' \
+  "$ng" "$root/../samples"
 
 # --- diff ---------------------------------------------------------------
 one=$data/diff/one-line

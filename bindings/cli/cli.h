@@ -42,6 +42,9 @@ void cli_print_policy_error(const char *dir);
 int cli_option(int argc, char **argv, int *i, const char *cmd,
 	       const char *name, const char **value);
 
+/* Was `what` given (its value not NULL)? If not, say so on stderr. */
+bool cli_given(const char *cmd, const char *what, const char *value);
+
 /* Is `arg` the flag `name`? 1 with *flag set; 0 for any other argument;
  * -1, after a message naming `cmd`, when the flag was given already. */
 int cli_flag(const char *arg, const char *cmd, const char *name, bool *flag);

@@ -58,7 +58,9 @@ static int parse_args(int argc, char **argv, diff_opts *o)
 		else
 			return fprintf(stderr, "diff: more than one input\n"), -1;
 	}
-	if (o->old_dir && o->new_dir && o->metadata)
+	if (cli_given("diff", "--old", o->old_dir) &
+	    cli_given("diff", "--new", o->new_dir) &
+	    cli_given("diff", "--metadata", o->metadata))
 		return 0;
 	fprintf(stderr, "usage: nodeguard diff --old DIR --new DIR "
 			"--metadata FILE [REQUESTS.ndjson|-]\n");

@@ -176,8 +176,9 @@ static int parse_args(int argc, char **argv, eval_opts *o)
 	if (o->threads < 0)
 		fprintf(stderr, "eval: --threads takes a number from 1 to %d\n",
 			MAX_THREADS);
-	if (!o->policy || !o->metadata || o->threads < 0 ||
-	    o->threads > MAX_THREADS) {
+	if (!(cli_given("eval", "--policy", o->policy) &
+	      cli_given("eval", "--metadata", o->metadata)) ||
+	    o->threads < 0 || o->threads > MAX_THREADS) {
 		fprintf(stderr, "usage: nodeguard eval --policy DIR --metadata FILE "
 				"[--check] [--summary] [--threads N (1-%d)]\n"
 				"       [REQUESTS.ndjson|-]\n", MAX_THREADS);

@@ -85,9 +85,16 @@ static int parse_args(int argc, char **argv, explain_opts *o)
 		o->format = "text";
 	if (strcmp(o->format, "text") && strcmp(o->format, "json"))
 		return fprintf(stderr, "explain: --format is text or json\n"), -1;
-	if (o->policy && o->metadata && o->user && o->request &&
+	if ((cli_given("explain", "--policy", o->policy) &
+	     cli_given("explain", "--metadata", o->metadata) &
+	     cli_given("explain", "--user", o->user) &
+	     cli_given("explain", "the request (\"METHOD /path\")",
+		       o->request)) &&
 	    strchr(o->request, ' '))
 		return 0;
+	if (o->request && !strchr(o->request, ' '))
+		fprintf(stderr, "explain: the request is \"METHOD /path\", "
+				"one argument\n");
 	fprintf(stderr, "usage: nodeguard explain --policy DIR --metadata FILE "
 			"--user NAME [--backend-role R ...] [--role R ...]\n"
 			"       [--attr KEY=VALUE ...] [--format text|json] "

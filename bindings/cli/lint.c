@@ -49,7 +49,7 @@ static int parse_args(int argc, char **argv, lint_opts *o)
 	if (strcmp(o->format, "text") && strcmp(o->format, "json") &&
 	    strcmp(o->format, "sarif"))
 		fprintf(stderr, "lint: unknown format %s\n", o->format);
-	else if (o->dir)
+	else if (cli_given("lint", "the directory", o->dir))
 		return 0;
 	fprintf(stderr, "usage: nodeguard lint DIR [--metadata FILE] "
 			"[--format text|json|sarif]\n");

@@ -63,7 +63,8 @@ static int parse_args(int argc, char **argv, matrix_opts *o)
 			return fprintf(stderr, "matrix: bad argument %s\n", a), -1;
 		}
 	}
-	if (o->policy && o->metadata)
+	if (cli_given("matrix", "--policy", o->policy) &
+	    cli_given("matrix", "--metadata", o->metadata))
 		return 0;
 	fprintf(stderr, "usage: nodeguard matrix --policy DIR --metadata FILE "
 			"[--by-roles] [--html OUT]\n");
@@ -340,9 +341,12 @@ static void html_row(FILE *f, const matrix *mx, size_t g)
 	fputs("</tr>\n", f);
 }
 
+/* The page to `path`, or to stdout for "-" (main checks that stdout
+ * was written). */
 static int write_html(const matrix *mx, bool by_roles, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	bool out = !strcmp(path, "-");
+	FILE *f = out ? stdout : fopen(path, "w");
 
 	if (!f) {
 		perror(path);
@@ -363,6 +367,8 @@ static int write_html(const matrix *mx, bool by_roles, const char *path)
 	      "<span class=\"tag dls\">DLS</span> documents filtered "
 	      "<span class=\"tag fls\">FLS</span> fields hidden or masked</p>\n"
 	      "</body>\n</html>\n", f);
+	if (out)
+		return CLI_OK;
 	errno = 0;
 	if ((fflush(f) != 0 || ferror(f)) | (fclose(f) != 0)) {
 		fprintf(stderr, "%s: cannot write the page: %s\n", path,

@@ -76,6 +76,13 @@ int cli_option(int argc, char **argv, int *i, const char *cmd,
 	return 1;
 }
 
+bool cli_given(const char *cmd, const char *what, const char *value)
+{
+	if (!value)
+		fprintf(stderr, "%s: %s is missing\n", cmd, what);
+	return value != NULL;
+}
+
 int cli_flag(const char *arg, const char *cmd, const char *name, bool *flag)
 {
 	if (strcmp(arg, name) != 0)
