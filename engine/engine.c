@@ -25,6 +25,27 @@ static int atomic_dec(int *refs)
 	return __atomic_sub_fetch(refs, 1, __ATOMIC_ACQ_REL);
 }
 
+/* The loader names a file of the directory by its name alone; the caller
+ * gets a path it can open: the node settings file as it was given, any
+ * other inside `dir`. A name that will not fit is left as it is. */
+static void error_path(const char *dir, const char *settings, ng_error *e)
+{
+	const char *base = settings ? strrchr(settings, '/') : NULL;
+	char path[sizeof(e->file)];
+	int n;
+
+	base = base ? base + 1 : settings;
+	if (!e->file[0] || e->file[0] == '/' || strcmp(e->file, dir) == 0 ||
+	    (settings && strcmp(e->file, settings) == 0))
+		return;
+	if (settings && strcmp(e->file, base) == 0)
+		n = snprintf(path, sizeof(path), "%s", settings);
+	else
+		n = snprintf(path, sizeof(path), "%s/%s", dir, e->file);
+	if (n > 0 && (size_t)n < sizeof(path))
+		memcpy(e->file, path, (size_t)n + 1);
+}
+
 int ng_policy_load(const char *dir, const ng_policy_options *opts,
 		   ng_policy **out)
 {
@@ -49,6 +70,7 @@ int ng_policy_load(const char *dir, const ng_policy_options *opts,
 		pol_model_free(m);
 	if (rc) {
 		err.code = rc;
+		error_path(dir, opts ? opts->node_settings : NULL, &err);
 		ng_set_last_error(&err);
 		return rc;
 	}

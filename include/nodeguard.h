@@ -59,7 +59,10 @@ NG_API const char *ng_strerror(int code);
 /* Where and why the last failing call of this thread failed. */
 typedef struct ng_error {
 	int code;
-	char file[256];   /* empty when the error has no file */
+	char file[256];   /* empty when the error has no file; a policy's
+	                   * file by a path the caller can open (inside the
+	                   * directory given, or the node settings file as
+	                   * given) when it fits */
 	int line;         /* 1-based; 0 when unknown */
 	int column;       /* 1-based; 0 when unknown */
 	char message[512];

@@ -75,12 +75,15 @@ void cli_print_error(const char *what)
 		fprintf(stderr, "nodeguard: %s\n", e->message);
 }
 
-/* A policy error names the file inside the directory. */
+/* A policy error names the file inside the directory (the library gives
+ * its path, dir included, when that fits in ng_error.file). */
 void cli_print_policy_error(const char *dir)
 {
 	const ng_error *e = ng_last_error();
+	size_t n = strlen(dir);
 
-	if (!e->file[0] || e->file[0] == '/' || strcmp(e->file, dir) == 0) {
+	if (!e->file[0] || e->file[0] == '/' || strcmp(e->file, dir) == 0 ||
+	    (strncmp(e->file, dir, n) == 0 && e->file[n] == '/')) {
 		cli_print_error(dir);
 		return;
 	}

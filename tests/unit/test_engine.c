@@ -231,7 +231,8 @@ static void failed_reload_keeps_the_previous_policy(void)
 	CU_ASSERT_PTR_NOT_NULL(before);
 	CU_ASSERT_EQUAL(ng_node_load_policy(n, "data/policy/bad-syntax", NULL),
 			NG_ESYNTAX);
-	CU_ASSERT_STRING_EQUAL(ng_last_error()->file, "roles.yml");
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->file,
+			       "data/policy/bad-syntax/roles.yml");
 	CU_ASSERT_TRUE(ng_last_error()->line > 0);
 	after = ng_node_acquire(n);
 	CU_ASSERT_PTR_EQUAL(before, after);
@@ -715,9 +716,40 @@ static void every_error_code_has_a_text(void)
 	CU_ASSERT_STRING_EQUAL(ng_strerror(-999), "unknown error code");
 }
 
+/* A load error names a file the caller can open: inside the directory,
+ * or the node settings file as it was given. */
+static void load_errors_name_a_path_to_the_file(void)
+{
+	char dir[] = "/tmp/ng-settings-XXXXXX", path[128];
+	ng_policy_options o = NG_POLICY_OPTIONS_INIT;
+	ng_policy *p = NULL;
+	FILE *f;
+
+	CU_ASSERT_EQUAL(ng_policy_load("data/policy/bad-regex", NULL, &p),
+			NG_EPATTERN);
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->file,
+			       "data/policy/bad-regex/roles.yml");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/opensearch.yml", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("plugins.security.nodes_dn: [\"CN=a\"]\n"
+	      "plugins.security.nodes_dn: [\"CN=b\"]\n", f);
+	fclose(f);
+	o.node_settings = path;
+	CU_ASSERT_EQUAL(ng_policy_load("data/policy/basic", &o, &p),
+			NG_ESYNTAX);
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->file, path);
+	CU_ASSERT_EQUAL(ng_last_error()->line, 2);
+	CU_ASSERT_PTR_NULL(p);
+	remove(path);
+	remove(dir);
+}
+
 void suite_engine(void)
 {
 	NG_ADD_SUITE("engine",
+		     NG_TEST(load_errors_name_a_path_to_the_file),
 		     NG_TEST(dls_queries_of_two_roles_are_ored),
 		     NG_TEST(dls_variables_outside_strings_are_json_values),
 		     NG_TEST(fls_mixing_includes_and_excludes_keeps_the_excludes),
