@@ -189,6 +189,13 @@ int ng_request_add_attribute(ng_request *r, const char *key, size_t klen,
 		return NO_REQUEST();
 	if (!key || klen == 0)
 		return spoil(r, ng_fail(NG_EINVAL, "an attribute needs a name"));
+	/* one value per name, as a request line's JSON object has it: a
+	 * second would be dropped by the lookups, which take the first */
+	for (size_t i = 0; i < r->attr_keys.n; i++)
+		if (strlen(r->attr_keys.v[i]) == klen &&
+		    memcmp(r->attr_keys.v[i], key, klen) == 0)
+			return spoil(r, ng_fail(NG_EINVAL, "attribute name "
+						"given twice"));
 	rc = set_str(r, &k, key, klen, "attribute name");
 	if (!rc)
 		rc = set_str(r, &v, value, vlen, "attribute value");

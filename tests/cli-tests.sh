@@ -124,6 +124,8 @@ assert r and len(r) == len(set(r)), r"' _ "${explain[@]}"
 check "explain: control characters of the request line are escaped" bash -c \
   '"$@" --user lena "GET /logs-*/_search$(printf "\033")[2J" | head -1 |
    grep -qx "request   GET /logs-\*/_search\\\\x1b\[2J"' _ "${explain[@]}"
+check "explain: an attribute given twice is refused" status_is 2 "${explain[@]}" \
+  --user lena --attr attr.internal.team=a --attr attr.internal.team=b 'GET /logs-*/_search'
 check "explain: an attribute without a key is bad usage" status_is 2 "${explain[@]}" \
   --user lena --attr =x 'GET /logs-*/_search'
 

@@ -350,6 +350,29 @@ static void address_must_be_an_ip(void)
 	}
 }
 
+/* An attribute has one value: a name given twice is refused, not kept
+ * beside the first (which the lookups would take), and the request is a
+ * 400. */
+static void attribute_given_twice_is_refused(void)
+{
+	ng_request *r = NULL;
+	ng_decision *d = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
+	ng_request_set_user(r, "zed", 3);
+	CU_ASSERT_EQUAL(ng_request_add_attribute(r, "attr.x", 6, "a", 1), 0);
+	CU_ASSERT_EQUAL(ng_request_add_attribute(r, "attr.y", 6, "a", 1), 0);
+	CU_ASSERT_EQUAL(ng_request_add_attribute(r, "attr.x", 6, "b", 1),
+			NG_EINVAL);
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->message,
+			       "attribute name given twice");
+	ng_request_set_rest(r, "GET", 3, "/web-1/_search", 14, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(ng_decide(modern(), r, &d), 0);
+	CU_ASSERT_EQUAL(ng_decision_status(d), 400);
+	ng_decision_free(d);
+	ng_request_free(r);
+}
+
 void suite_decide(void)
 {
 	NG_ADD_SUITE("decide",
@@ -369,5 +392,6 @@ void suite_decide(void)
 		     NG_TEST(legacy_keys_without_a_type_select_legacy),
 		     NG_TEST(denial_text_names_the_action_and_the_user),
 		     NG_TEST(denial_text_names_the_backend_roles_held),
-		     NG_TEST(address_must_be_an_ip));
+		     NG_TEST(address_must_be_an_ip),
+		     NG_TEST(attribute_given_twice_is_refused));
 }
