@@ -61,6 +61,27 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The texts of a set, copied, sorted; NULL out of memory. The set is
+ * destroyed. */
+static ng_names *sorted_names(GHashTable *set)
+{
+	ng_names *n = calloc(1, sizeof(*n));
+
+	if (n) {
+		GList *keys = g_hash_table_get_keys(set);
+		size_t i = 0;
+
+		n->n = g_list_length(keys);
+		n->v = g_new0(char *, n->n + 1);
+		for (GList *k = keys; k; k = k->next)
+			n->v[i++] = g_strdup(k->data);
+		g_list_free(keys);
+		qsort(n->v, n->n, sizeof(char *), cmp_str);
+	}
+	g_hash_table_destroy(set);
+	return n;
+}
+
 static void add_rules(GHashTable *set, const char *role, const char *key,
 		      const pol_strlist *l)
 {
@@ -98,19 +119,7 @@ int ng_policy_mapping_rules(const ng_policy *p, ng_names **out)
 			g_hash_table_add(set, g_string_free(s, FALSE));
 		}
 	}
-	n = calloc(1, sizeof(*n));
-	if (n) {
-		GList *keys = g_hash_table_get_keys(set);
-		size_t i = 0;
-
-		n->n = g_list_length(keys);
-		n->v = g_new0(char *, n->n + 1);
-		for (GList *k = keys; k; k = k->next)
-			n->v[i++] = g_strdup(k->data);
-		g_list_free(keys);
-		qsort(n->v, n->n, sizeof(char *), cmp_str);
-	}
-	g_hash_table_destroy(set);
+	n = sorted_names(set);
 	*out = n;
 	return n ? 0 : ng_fail(NG_ENOMEM, "out of memory listing the mapping");
 }
@@ -133,20 +142,7 @@ int ng_policy_users(const ng_policy *p, ng_names **out)
 		for (size_t k = 0; k < m->mappings[i].users.n; k++)
 			if (pol_pattern_is_literal(m->mappings[i].users.v[k]))
 				g_hash_table_add(seen, m->mappings[i].users.v[k]);
-	n = calloc(1, sizeof(*n));
-	if (n) {
-		GList *keys = g_hash_table_get_keys(seen);
-
-		n->n = g_list_length(keys);
-		n->v = g_new0(char *, n->n + 1);
-		size_t i = 0;
-
-		for (GList *k = keys; k; k = k->next)
-			n->v[i++] = g_strdup(k->data);
-		g_list_free(keys);
-		qsort(n->v, n->n, sizeof(char *), cmp_str);
-	}
-	g_hash_table_destroy(seen);
+	n = sorted_names(seen);
 	*out = n;
 	return n ? 0 : ng_fail(NG_ENOMEM, "out of memory listing users");
 }
