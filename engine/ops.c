@@ -335,7 +335,12 @@ bool dc_op_narrows(const pol_compiled *pc, const prs_op *op, bool pattern,
 		   const char *action)
 {
 	const pol_config *cfg = pc->config;
-	int expand = op->opts.expand;
+	/* what the wildcard reaches: the request's choice, else its API's
+	 * (an _open reaches closed indices only: not narrowed, as the
+	 * plugin does not narrow it; an empty list would read as all) */
+	unsigned expand = op->opts.expand >= 0 ? (unsigned)op->opts.expand
+			  : op->opts.expand_default ? op->opts.expand_default
+						    : PRS_EXPAND_OPEN;
 
 	if (!(op->flags & PRS_REDUCIBLE) &&
 	    !((op->flags & PRS_V4_REDUCIBLE) && cfg->mode != POL_MODE_LEGACY))
@@ -348,7 +353,7 @@ bool dc_op_narrows(const pol_compiled *pc, const prs_op *op, bool pattern,
 	if (!cfg->ignore_unauthorized)
 		return false;
 	return op->opts.ignore_unavailable == 1 ||
-	       (pattern && (expand < 0 || (expand & PRS_EXPAND_OPEN)));
+	       (pattern && (expand & PRS_EXPAND_OPEN));
 }
 
 static bool may_reduce(dc_ctx *c, const op_state *s, const char *action)

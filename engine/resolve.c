@@ -427,11 +427,14 @@ static void set_options(rs_ctx *c)
 		    : o->expand_default ? o->expand_default : PRS_EXPAND_OPEN;
 	c->ignore_unavailable = o->ignore_unavailable == 1;
 	if (c->legacy && !cfg->respect_request_options) {
-		/* the peer's fixed options; but what an API acts on when
-		 * closed is checked as well: nothing the node reaches goes
-		 * unchecked (docs/compatibility.md) */
+		/* the peer's fixed options; but the closed indices that the
+		 * API, or the request's own expand_wildcards, reaches are
+		 * checked as well: nothing the node reaches goes unchecked
+		 * (docs/compatibility.md) */
 		c->expand = PRS_EXPAND_OPEN | PRS_EXPAND_HIDDEN |
-			    (o->expand_default & PRS_EXPAND_CLOSED);
+			    ((o->expand >= 0 ? (unsigned)o->expand
+					     : o->expand_default) &
+			     PRS_EXPAND_CLOSED);
 		c->ignore_unavailable = false;
 	}
 	c->literal = !c->legacy && o->expand == 0;
