@@ -1612,6 +1612,26 @@ static int fail_parse(mdp *p, const char *end, size_t deep)
 	return md_fail_syntax(p, error_offset(p, off), "malformed JSON");
 }
 
+/* The offset of the first NUL of s[0..n) outside a string, or n. */
+static size_t nul_between_tokens(const char *s, size_t n)
+{
+	bool in_string = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (in_string) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_string = false;
+		} else if (s[i] == '"') {
+			in_string = true;
+		} else if (s[i] == '\0') {
+			return i;
+		}
+	}
+	return n;
+}
+
 /* The tree, or a syntax error with its position. */
 static int parse_json(mdp *p, cJSON **out)
 {
@@ -1622,6 +1642,14 @@ static int parse_json(mdp *p, cJSON **out)
 	if (!*out)
 		return fail_parse(p, end, deep);
 	off = skip_ws(p->text, p->len, (size_t)(end - p->text));
+	/* cJSON passes over a NUL between tokens as white space: none may
+	 * stand there (in a string, find_nuls names the string) */
+	nul = nul_between_tokens(p->text, off);
+	if (nul < off && deep == SIZE_MAX) {
+		cJSON_Delete(*out);
+		*out = NULL;
+		return md_fail_syntax(p, nul, "a NUL character in the text");
+	}
 	/* NULs may end the text (a C string given with its terminator),
 	 * but nothing may follow them: it would be dropped unread */
 	nul = off;

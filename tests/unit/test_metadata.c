@@ -462,6 +462,16 @@ static void text_after_a_nul_is_refused(void)
 	CU_ASSERT_EQUAL(err.column, 23);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.message,
 				      "a NUL character with text after it"));
+	/* nor inside the text, where cJSON would skip it as white space */
+	static const char inside[] = "{\"indices\": {\"a\": {},\0\"b\": {}}}";
+
+	m = NULL;
+	CU_ASSERT_EQUAL(md_parse(inside, sizeof(inside) - 1, "m.json", &m,
+				 &err), NG_ESYNTAX);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL(err.column, 22);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.message,
+				      "a NUL character in the text"));
 }
 
 /* Parse `json`, expecting a schema error that says `msg`. */
