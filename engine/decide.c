@@ -247,30 +247,6 @@ int dc_prepare_caller(dc_ctx *c, const char **why)
  * compared without case, spaces around separators ignored.
  */
 
-/* False when the name is longer than cap - 1 bytes, or blank: such a name
- * is no one's, as a name cut short could be another's. */
-static bool dn_normalise(const char *in, char *out, size_t cap)
-{
-	size_t k = 0;
-	bool after_sep = true;
-
-	if (strlen(in) >= cap)
-		return false;
-	for (const char *p = in; *p; p++) {
-		char ch = *p;
-
-		if (ch == ' ' && after_sep)
-			continue;
-		if ((ch == ',' || ch == '=') && k > 0 && out[k - 1] == ' ')
-			k--;
-		after_sep = ch == ',' || ch == '=';
-		out[k++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
-	}
-	while (k > 0 && out[k - 1] == ' ')
-		k--;
-	out[k] = '\0';
-	return k > 0;
-}
 
 static bool is_admin(const dc_ctx *c)
 {
@@ -278,10 +254,10 @@ static bool is_admin(const dc_ctx *c)
 	char want[POL_DN_MAX + 1], have[POL_DN_MAX + 1];
 
 	if (!c->req->cert_dn ||
-	    !dn_normalise(c->req->cert_dn, have, sizeof(have)))
+	    !pol_dn_normalise(c->req->cert_dn, have, sizeof(have)))
 		return false;
 	for (size_t i = 0; i < dns->n; i++)
-		if (dn_normalise(dns->v[i], want, sizeof(want)) &&
+		if (pol_dn_normalise(dns->v[i], want, sizeof(want)) &&
 		    strcmp(want, have) == 0)
 			return true;
 	return false;

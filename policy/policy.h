@@ -191,6 +191,15 @@ typedef struct pol_config {
 /* The longest certificate name compared (admin_dn), in bytes. */
 #define POL_DN_MAX 511
 
+/* Does a certificate name hold an attribute, TYPE=value, with text on
+ * both sides of the '='? A name without one names no certificate. */
+/* A certificate name as admin_dn entries are compared: lowercase, without
+ * the spaces around ',' and '='. False when the name is longer than
+ * cap - 1 bytes or holds no attribute (TYPE=value): such a name is no
+ * one's, as a name cut short could be another's, and a blank one or a
+ * lone "," anyone's. */
+bool pol_dn_normalise(const char *in, char *out, size_t cap);
+
 typedef struct pol_model {
 	pol_role *roles;
 	size_t nroles;

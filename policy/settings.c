@@ -178,22 +178,53 @@ static int set_list(const pol_ld *ld, const char *key, ynode *v,
 	return pol_ld_strlist(ld, v, key, true, out);
 }
 
-/* The admin certificates' names. An empty one names no certificate, nor
- * does one past POL_DN_MAX bytes (the engine compares no longer names, as
- * a name cut short could be another's): said, not kept silently. */
+bool pol_dn_normalise(const char *in, char *out, size_t cap)
+{
+	const char *eq;
+	size_t k = 0;
+	bool after_sep = true;
+
+	if (strlen(in) >= cap)
+		return false;
+	for (const char *p = in; *p; p++) {
+		char ch = *p;
+
+		if (ch == ' ' && after_sep)
+			continue;
+		if ((ch == ',' || ch == '=') && k > 0 && out[k - 1] == ' ')
+			k--;
+		after_sep = ch == ',' || ch == '=';
+		out[k++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+	}
+	while (k > 0 && out[k - 1] == ' ')
+		k--;
+	out[k] = '\0';
+	/* an attribute: text on both sides of an '=' */
+	for (eq = strchr(out, '='); eq; eq = strchr(eq + 1, '='))
+		if (eq > out && eq[-1] != ',' && eq[1] && eq[1] != ',')
+			return true;
+	return false;
+}
+
+/* The admin certificates' names. One without an attribute (blank, a lone
+ * ",") names no certificate, nor does one past POL_DN_MAX bytes
+ * (pol_dn_normalise): said, not kept silently. */
 static int set_admin_dn(const pol_ld *ld, const char *key, ynode *v,
 			pol_strlist *out)
 {
 	int rc = set_list(ld, key, v, out);
 
 	for (size_t i = 0; !rc && i < out->n; i++) {
-		if (!out->v[i][strspn(out->v[i], " ")])
-			rc = pol_ld_warn(ld, v, "%s entry %zu is empty and names "
-					 "no certificate; ignored", key, i + 1);
-		else if (strlen(out->v[i]) > POL_DN_MAX)
+		char dn[POL_DN_MAX + 1];
+
+		if (strlen(out->v[i]) > POL_DN_MAX)
 			rc = pol_ld_warn(ld, v, "%s entry %zu is longer than %d "
 					 "bytes and names no certificate; "
 					 "ignored", key, i + 1, POL_DN_MAX);
+		else if (!pol_dn_normalise(out->v[i], dn, sizeof(dn)))
+			rc = pol_ld_warn(ld, v, "%s entry %zu holds no "
+					 "attribute (TYPE=value) and names no "
+					 "certificate; ignored", key, i + 1);
 	}
 	return rc;
 }
