@@ -25,23 +25,23 @@ static int atomic_dec(int *refs)
 	return __atomic_sub_fetch(refs, 1, __ATOMIC_ACQ_REL);
 }
 
-/* The loader names a file of the directory by its name alone; the caller
- * gets a path it can open: the node settings file as it was given, any
- * other inside `dir`. A name that will not fit is left as it is. */
+/* The loader names a file of the directory by its name alone (and the
+ * node settings file given apart by its path as given); the caller gets
+ * a path it can open, inside `dir`. A name that will not fit is left as
+ * it is. */
 static void error_path(const char *dir, const char *settings, ng_error *e)
 {
-	const char *base = settings ? strrchr(settings, '/') : NULL;
 	char path[sizeof(e->file)];
+	size_t dlen = strlen(dir);
 	int n;
 
-	base = base ? base + 1 : settings;
 	if (!e->file[0] || e->file[0] == '/' || strcmp(e->file, dir) == 0 ||
 	    (settings && strcmp(e->file, settings) == 0))
 		return;
-	if (settings && strcmp(e->file, base) == 0)
-		n = snprintf(path, sizeof(path), "%s", settings);
-	else
-		n = snprintf(path, sizeof(path), "%s/%s", dir, e->file);
+	/* "conf/" and "conf" name the same directory */
+	while (dlen > 1 && dir[dlen - 1] == '/')
+		dlen--;
+	n = snprintf(path, sizeof(path), "%.*s/%s", (int)dlen, dir, e->file);
 	if (n > 0 && (size_t)n < sizeof(path))
 		memcpy(e->file, path, (size_t)n + 1);
 }

@@ -110,12 +110,18 @@ int ng_policy_mapping_rules(const ng_policy *p, ng_names **out)
 		add_rules(set, mp->role, "backend_roles", &mp->backend_roles);
 		add_rules(set, mp->role, "hosts", &mp->hosts);
 		if (mp->and_backend_roles.n) {
+			/* all of them, in any order: one rule */
+			size_t nb = mp->and_backend_roles.n;
+			char **all = g_new(char *, nb);
 			GString *s = g_string_new(NULL);
 
+			memcpy(all, mp->and_backend_roles.v, nb * sizeof(*all));
+			qsort(all, nb, sizeof(*all), cmp_str);
 			g_string_printf(s, "%s: and_backend_roles ", mp->role);
-			for (size_t k = 0; k < mp->and_backend_roles.n; k++)
+			for (size_t k = 0; k < nb; k++)
 				g_string_append_printf(s, "%s%s", k ? " + " : "",
-						       mp->and_backend_roles.v[k]);
+						       all[k]);
+			g_free(all);
 			g_hash_table_add(set, g_string_free(s, FALSE));
 		}
 	}

@@ -250,8 +250,8 @@ NG_API void ng_names_free(ng_names *n);
 NG_API int ng_policy_users(const ng_policy *p, ng_names **out);
 /* The rules of the role mapping, one per line, each once, sorted:
  * "ROLE: users NAME", "ROLE: backend_roles NAME", "ROLE: hosts PATTERN",
- * "ROLE: and_backend_roles A + B", as roles_mapping.yml gives them. Two
- * policies map callers alike when their lists are equal. */
+ * "ROLE: and_backend_roles A + B" (the names sorted), as roles_mapping.yml
+ * gives them. Two policies map callers alike when their lists are equal. */
 NG_API int ng_policy_mapping_rules(const ng_policy *p, ng_names **out);
 /* Concrete index i (0 <= i < ng_metadata_index_count); borrowed. */
 NG_API const char *ng_metadata_index_name(const ng_metadata *m, size_t i);

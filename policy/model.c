@@ -997,7 +997,10 @@ static int load_path(pol_model *m, const char *dir, const char *name,
 		     const file_kind *fk, bool *found, ng_error *err)
 {
 	char *path = dir ? g_build_filename(dir, name, NULL) : g_strdup(name);
-	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	/* a file of the directory by its name, one given alone (the node
+	 * settings) by its path as given */
+	const char *base = dir && strrchr(name, '/') ? strrchr(name, '/') + 1
+						     : name;
 	char *text = NULL;
 	size_t len = 0;
 	int rc = pol_read_file(path, base, &text, &len, err);

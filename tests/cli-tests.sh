@@ -175,6 +175,16 @@ check "diff: a changed mapping rule is a change, exit 1" bash -c \
 check "diff: a removed mapping rule is a change, exit 1" bash -c \
   '"$0" diff --old "$2/mapped" --new "$1/old" --metadata "$1/metadata.json" > "$2/unmap.txt";
    [ $? = 1 ] && grep -q "^  mapping removed$" "$2/unmap.txt"' "$ng" "$one" "$tmp"
+cp -r "$one/old" "$tmp/and-ab" && cp -r "$one/old" "$tmp/and-ba"
+printf '\n"r: x":\n  and_backend_roles: ["a", "b"]\n' >> "$tmp/and-ab/roles_mapping.yml"
+printf '\n"r: x":\n  and_backend_roles: ["b", "a"]\n' >> "$tmp/and-ba/roles_mapping.yml"
+check "diff: and_backend_roles in another order is no change" status_is 0 "$ng" diff \
+  --old "$tmp/and-ab" --new "$tmp/and-ba" --metadata "$one/metadata.json"
+check "diff: a role named with ': ' is named whole" bash -c \
+  '"$0" diff --old "$1/old" --new "$2/and-ab" --metadata "$1/metadata.json" 2>/dev/null |
+   grep -qx "role r: x"' "$ng" "$one" "$tmp"
+check "matrix: nothing is taken as a flag after --" status_is 2 "$ng" matrix \
+  --policy "$one/old" --metadata "$one/metadata.json" -- --by-roles
 check "diff: recorded requests, exit 1 on a change" status_is 1 "$ng" diff \
   --old "$one/old" --new "$one/new" --metadata "$one/metadata.json" "$root/../samples/requests.ndjson"
 check "diff: no change, exit 0" status_is 0 "$ng" diff \

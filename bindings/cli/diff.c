@@ -353,6 +353,38 @@ static void diff_who(ng_engine *const eng[2], const char *who, bool is_role,
 				   label, cs);
 }
 
+/* Where the role ends in a rule "ROLE: KEY value": at the first of the
+ * keys' markers (a role's name may hold ": " itself). */
+static const char *rule_key(const char *r)
+{
+	static const char *const markers[] = {
+		": users ", ": backend_roles ", ": hosts ",
+		": and_backend_roles ",
+	};
+	const char *at = NULL;
+
+	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
+		const char *m = strstr(r, markers[i]);
+
+		if (m && (!at || m < at))
+			at = m;
+	}
+	return at;
+}
+
+static void add_rule(changes *cs, const char *r, bool added)
+{
+	const char *key = rule_key(r);
+	char label[300];
+
+	if (!key)
+		return;
+	snprintf(label, sizeof(label), "role %.*s", (int)(key - r), r);
+	add_change(cs, label, added ? "mapping added" : "mapping removed",
+		   key + 2);
+	cs->nrules++;
+}
+
 /* The rules of the role mapping added or removed. The probes ask as a
  * user by name, or as a role; a rule on hosts or on backend roles no
  * internal user has maps callers no probe stands for, so every changed
@@ -360,29 +392,27 @@ static void diff_who(ng_engine *const eng[2], const char *who, bool is_role,
 static void diff_mapping(ng_engine *const eng[2], changes *cs)
 {
 	ng_names *rules[2] = { NULL, NULL };
+	size_t i = 0, j = 0, n[2];
 
 	for (int k = 0; k < 2; k++)
 		if (ng_policy_mapping_rules(ng_engine_policy(eng[k]),
 					    &rules[k]) != 0)
 			cs->lost = true;
-	for (int k = 0; k < 2 && !cs->lost; k++)
-		for (size_t i = 0; i < ng_names_count(rules[k]); i++) {
-			const char *r = ng_names_get(rules[k], i);
-			const char *colon = strstr(r, ": ");
-			bool seen = false;
-			char label[300];
+	n[0] = ng_names_count(rules[0]);
+	n[1] = ng_names_count(rules[1]);
+	/* both lists sorted: one walk */
+	while (!cs->lost && (i < n[0] || j < n[1])) {
+		int d = i == n[0] ? 1 : j == n[1] ? -1 :
+			strcmp(ng_names_get(rules[0], i),
+			       ng_names_get(rules[1], j));
 
-			for (size_t j = 0; j < ng_names_count(rules[!k]); j++)
-				seen = seen ||
-				       !strcmp(r, ng_names_get(rules[!k], j));
-			if (seen || !colon)
-				continue;
-			snprintf(label, sizeof(label), "role %.*s",
-				 (int)(colon - r), r);
-			add_change(cs, label, k ? "mapping added" :
-				   "mapping removed", colon + 2);
-			cs->nrules++;
-		}
+		if (d < 0)
+			add_rule(cs, ng_names_get(rules[0], i++), false);
+		else if (d > 0)
+			add_rule(cs, ng_names_get(rules[1], j++), true);
+		else
+			i++, j++;
+	}
 	ng_names_free(rules[0]);
 	ng_names_free(rules[1]);
 }

@@ -82,6 +82,8 @@ void cli_print_policy_error(const char *dir)
 	const ng_error *e = ng_last_error();
 	size_t n = strlen(dir);
 
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
 	if (!e->file[0] || e->file[0] == '/' || strcmp(e->file, dir) == 0 ||
 	    (strncmp(e->file, dir, n) == 0 && e->file[n] == '/')) {
 		cli_print_error(dir);

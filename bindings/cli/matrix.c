@@ -55,8 +55,10 @@ static int parse_args(int argc, char **argv, matrix_opts *o)
 			if (k < 0)
 				return -1;
 		} else if (!strcmp(a, "--")) {
-			continue;  /* the end of options: matrix takes no
-				    * other argument */
+			/* the end of options; matrix takes no argument */
+			if (i + 1 < argc)
+				return fprintf(stderr, "matrix: bad argument "
+					       "%s\n", argv[i + 1]), -1;
 		} else if (a[0] == '-' && a[1]) {
 			return fprintf(stderr, "matrix: unknown option %s\n", a), -1;
 		} else {

@@ -729,6 +729,10 @@ static void load_errors_name_a_path_to_the_file(void)
 			NG_EPATTERN);
 	CU_ASSERT_STRING_EQUAL(ng_last_error()->file,
 			       "data/policy/bad-regex/roles.yml");
+	CU_ASSERT_EQUAL(ng_policy_load("data/policy/bad-regex//", NULL, &p),
+			NG_EPATTERN);
+	CU_ASSERT_STRING_EQUAL(ng_last_error()->file,
+			       "data/policy/bad-regex/roles.yml");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/opensearch.yml", dir);
 	f = fopen(path, "w");

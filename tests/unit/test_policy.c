@@ -1291,7 +1291,7 @@ static void device_is_refused_as_not_a_regular_file(void)
 	CU_ASSERT_EQUAL(pol_model_load_dir(DATA "basic", "/dev/null", &m, &e),
 			NG_EIO);
 	CU_ASSERT_PTR_NULL(m);
-	CU_ASSERT_STRING_EQUAL(e.file, "null");
+	CU_ASSERT_STRING_EQUAL(e.file, "/dev/null");
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "not a regular file"));
 }
 
