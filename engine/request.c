@@ -208,23 +208,57 @@ int ng_request_add_attribute(ng_request *r, const char *key, size_t klen,
 	return spoil(r, rc);
 }
 
-/* The caller's IP address, as the role mapping's hosts match it: IPv4 in
- * dotted form or IPv6. Anything else (a host name, a typo) is refused
- * rather than matched as text against the patterns. */
+/* The text of an address as the node's JVM gives it (getHostAddress),
+ * which the role mapping's hosts are written against: IPv4 dotted; an
+ * IPv4-mapped IPv6 address as its IPv4; any other IPv6 as eight groups
+ * of hex without leading zeros, uncompressed, then "%zone" when given.
+ * False for text that is no IP address (a host name, a typo). */
+static bool address_text(const char *s, char *out, size_t cap)
+{
+	static const unsigned char mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+	unsigned char b[sizeof(struct in6_addr)];
+	const char *zone = strchr(s, '%');
+	char ip[INET6_ADDRSTRLEN];
+	size_t n = zone ? (size_t)(zone - s) : strlen(s);
+
+	if (!zone && inet_pton(AF_INET, s, b) == 1)
+		return inet_ntop(AF_INET, b, out, (socklen_t)cap) != NULL;
+	if (n >= sizeof(ip) || (zone && (!zone[1] ||
+					 strspn(zone + 1, "abcdefghijklmnopqrstu"
+						"vwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						"0123456789._-") !=
+					 strlen(zone + 1))))
+		return false;
+	memcpy(ip, s, n);
+	ip[n] = '\0';
+	if (inet_pton(AF_INET6, ip, b) != 1)
+		return false;
+	if (!memcmp(b, mapped, sizeof(mapped)) && !zone)
+		return inet_ntop(AF_INET, b + 12, out, (socklen_t)cap) != NULL;
+	return snprintf(out, cap, "%x:%x:%x:%x:%x:%x:%x:%x%s",
+			b[0] << 8 | b[1], b[2] << 8 | b[3], b[4] << 8 | b[5],
+			b[6] << 8 | b[7], b[8] << 8 | b[9], b[10] << 8 | b[11],
+			b[12] << 8 | b[13], b[14] << 8 | b[15],
+			zone ? zone : "") < (int)cap;
+}
+
+/* The caller's IP address, kept as address_text writes it. Anything else
+ * is refused rather than matched as text against the patterns. */
 int ng_request_set_address(ng_request *r, const char *addr, size_t len)
 {
-	unsigned char bin[sizeof(struct in6_addr)];
+	char text[INET6_ADDRSTRLEN + 64];
 	char *s;
 	int rc;
 
 	if (!r)
 		return NO_REQUEST();
 	rc = set_str(r, &s, addr, len, "address");
-	if (!rc && inet_pton(AF_INET, s, bin) != 1 &&
-	    inet_pton(AF_INET6, s, bin) != 1)
+	if (!rc && !address_text(s, text, sizeof(text)))
 		rc = ng_fail(NG_EINVAL, "address is not an IP address");
 	if (!rc)
-		r->address = s;
+		rc = set_str(r, &r->address, text, strlen(text), "address");
 	return spoil(r, rc);
 }
 
@@ -413,8 +447,13 @@ static int read_user(ng_request *r, const cJSON *user)
 	if (rc || r->parse_status)
 		return rc;
 	rc = opt_str(r, user, "address", "user.address", &s);
-	if (!rc && s)
-		rc = ng_request_set_address(r, s, strlen(s));
+	if (!rc && s && ng_request_set_address(r, s, strlen(s)) != 0) {
+		/* a line whose value is refused, as one of a wrong type: a
+		 * 400 that keeps its id */
+		if (ng_last_error()->code != NG_EINVAL)
+			return ng_last_error()->code;
+		rc = bad_line(r, "%s is not an IP address", "user.address");
+	}
 	if (rc || r->parse_status)
 		return rc;
 	rc = opt_str(r, user, "cert_dn", "user.cert_dn", &s);
