@@ -1644,7 +1644,8 @@ static int parse_json(mdp *p, cJSON **out)
 	off = skip_ws(p->text, p->len, (size_t)(end - p->text));
 	/* cJSON passes over a NUL between tokens as white space: none may
 	 * stand there (in a string, find_nuls names the string) */
-	nul = nul_between_tokens(p->text, off);
+	nul = memchr(p->text, '\0', off) ? nul_between_tokens(p->text, off)
+					   : off;
 	if (nul < off && deep == SIZE_MAX) {
 		cJSON_Delete(*out);
 		*out = NULL;
