@@ -244,9 +244,9 @@ int dc_prepare_caller(dc_ctx *c, const char **why)
 
 /* ---------------------------------------------------------------------
  * Admin certificates: LDAP-name equality, attribute types and values
- * compared without case, spaces around separators ignored.
+ * compared without case, spaces around separators ignored
+ * (pol_dn_normalise).
  */
-
 
 static bool is_admin(const dc_ctx *c)
 {

@@ -19,14 +19,14 @@ typedef struct dc_entry {
 	bool rendered;             /* dyn and ndyn are set */
 } dc_entry;
 
-/* An action named by the parser, as checked: renamed (auto_create is
- * checked as create), its dictionary id (-1: unknown), its kind. */
 /* A text made once, with its length. */
 typedef struct dc_text {
 	char *s;
 	size_t n;
 } dc_text;
 
+/* An action named by the parser, as checked: renamed (auto_create is
+ * checked as create), its dictionary id (-1: unknown), its kind. */
 typedef struct dc_act {
 	const char *key;           /* the parser's pointer */
 	const char *name;

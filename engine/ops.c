@@ -338,9 +338,7 @@ bool dc_op_narrows(const pol_compiled *pc, const prs_op *op, bool pattern,
 	/* what the wildcard reaches: the request's choice, else its API's
 	 * (an _open reaches closed indices only: not narrowed, as the
 	 * plugin does not narrow it; an empty list would read as all) */
-	unsigned expand = op->opts.expand >= 0 ? (unsigned)op->opts.expand
-			  : op->opts.expand_default ? op->opts.expand_default
-						    : PRS_EXPAND_OPEN;
+	unsigned expand = prs_opts_expand(&op->opts);
 
 	if (!(op->flags & PRS_REDUCIBLE) &&
 	    !((op->flags & PRS_V4_REDUCIBLE) && cfg->mode != POL_MODE_LEGACY))

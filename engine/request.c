@@ -257,9 +257,12 @@ int ng_request_set_address(ng_request *r, const char *addr, size_t len)
 	rc = set_str(r, &s, addr, len, "address");
 	if (!rc && !address_text(s, text, sizeof(text)))
 		rc = ng_fail(NG_EINVAL, "address is not an IP address");
-	if (!rc)
-		rc = set_str(r, &r->address, text, strlen(text), "address");
-	return spoil(r, rc);
+	if (rc)
+		return spoil(r, rc);
+	/* most addresses are written already as they are kept */
+	r->address = strcmp(s, text) == 0 ? s
+		     : ng_arena_strdup(&r->strings, text);
+	return spoil(r, r->address ? 0 : ng_fail(NG_ENOMEM, "out of memory"));
 }
 
 int ng_request_set_cert_dn(ng_request *r, const char *dn, size_t len)

@@ -423,8 +423,7 @@ static void set_options(rs_ctx *c)
 	const prs_opts *o = &c->op->opts;
 
 	c->legacy = cfg->mode == POL_MODE_LEGACY;
-	c->expand = o->expand >= 0 ? (unsigned)o->expand
-		    : o->expand_default ? o->expand_default : PRS_EXPAND_OPEN;
+	c->expand = prs_opts_expand(o);
 	c->ignore_unavailable = o->ignore_unavailable == 1;
 	if (c->legacy && !cfg->respect_request_options) {
 		/* the peer's fixed options; but the closed indices that the
@@ -432,9 +431,7 @@ static void set_options(rs_ctx *c)
 		 * checked as well: nothing the node reaches goes unchecked
 		 * (docs/compatibility.md) */
 		c->expand = PRS_EXPAND_OPEN | PRS_EXPAND_HIDDEN |
-			    ((o->expand >= 0 ? (unsigned)o->expand
-					     : o->expand_default) &
-			     PRS_EXPAND_CLOSED);
+			    (c->expand & PRS_EXPAND_CLOSED);
 		c->ignore_unavailable = false;
 	}
 	c->literal = !c->legacy && o->expand == 0;

@@ -37,6 +37,14 @@ typedef struct prs_opts {
 	                                  * for most APIs (prs_api_expand) */
 } prs_opts;
 
+/* The PRS_EXPAND_* bits a wildcard reaches: the request's choice, else
+ * its API's default, else open indices. */
+static inline unsigned prs_opts_expand(const prs_opts *o)
+{
+	return o->expand >= 0 ? (unsigned)o->expand
+	       : o->expand_default ? o->expand_default : PRS_EXPAND_OPEN;
+}
+
 /* Operation flags. */
 enum {
 	PRS_REDUCIBLE = 1u << 0,   /* may be narrowed to the allowed indices */

@@ -770,60 +770,43 @@ static int bool_param(prs_ctx *c, const char *key, signed char *out)
 }
 
 /* The APIs whose wildcards reach more than the open indices when the
- * request does not say: open reaches the closed ones; deleting an index
- * and changing its settings or mapping act on closed indices too (their
+ * request does not say, and the transport action each sends with those
+ * indices options: open reaches the closed ones; deleting an index and
+ * changing its settings or mapping act on closed indices too (their
  * requests' defaults); the reads listed take all of them. */
+#define ALL_IX (PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN)
+#define OPEN_CLOSED (PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED)
+
 static const struct {
-	const char *api;
+	const char *api, *action;    /* action NULL: none of its own */
 	unsigned expand;
 } api_expand[] = {
-	{ "cat.aliases", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
-	{ "cat.indices", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
-	{ "cluster.health",
-	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
-	{ "indices.delete", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
-	{ "indices.exists_alias",
-	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
-	{ "indices.get_alias",
-	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
-	{ "indices.get_settings",
-	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
-	{ "indices.open", PRS_EXPAND_CLOSED },
-	{ "indices.put_mapping", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
-	{ "indices.put_settings", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
+	{ "cat.aliases", NULL, ALL_IX },
+	{ "cat.indices", NULL, ALL_IX },
+	{ "cluster.health", "cluster:monitor/health", ALL_IX },
+	{ "indices.delete", "indices:admin/delete", OPEN_CLOSED },
+	{ "indices.exists_alias", NULL, ALL_IX },
+	{ "indices.get_alias", "indices:admin/aliases/get", ALL_IX },
+	{ "indices.get_settings", "indices:monitor/settings/get", ALL_IX },
+	{ "indices.open", "indices:admin/open", PRS_EXPAND_CLOSED },
+	{ "indices.put_mapping", "indices:admin/mapping/put", OPEN_CLOSED },
+	{ "indices.put_settings", "indices:admin/settings/update",
+	  OPEN_CLOSED },
 };
-
-/* The same for the transport actions of those APIs, whose requests carry
- * the indices options the REST handler gave them. */
-static const struct {
-	const char *action;
-	unsigned expand;
-} action_expand[] = {
-	{ "cluster:monitor/health",
-	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
-	{ "indices:admin/aliases/get",
-	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
-	{ "indices:admin/delete", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
-	{ "indices:admin/mapping/put", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
-	{ "indices:admin/open", PRS_EXPAND_CLOSED },
-	{ "indices:admin/settings/update", PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED },
-	{ "indices:monitor/settings/get",
-	  PRS_EXPAND_OPEN | PRS_EXPAND_CLOSED | PRS_EXPAND_HIDDEN },
-};
-
-unsigned prs_action_expand(const char *action)
-{
-	for (size_t i = 0; i < sizeof(action_expand) / sizeof(action_expand[0]);
-	     i++)
-		if (strcmp(action_expand[i].action, action) == 0)
-			return action_expand[i].expand;
-	return 0;
-}
 
 unsigned prs_api_expand(const char *api)
 {
 	for (size_t i = 0; i < sizeof(api_expand) / sizeof(api_expand[0]); i++)
 		if (strcmp(api_expand[i].api, api) == 0)
+			return api_expand[i].expand;
+	return 0;
+}
+
+unsigned prs_action_expand(const char *action)
+{
+	for (size_t i = 0; i < sizeof(api_expand) / sizeof(api_expand[0]); i++)
+		if (api_expand[i].action &&
+		    strcmp(api_expand[i].action, action) == 0)
 			return api_expand[i].expand;
 	return 0;
 }

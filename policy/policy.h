@@ -191,8 +191,6 @@ typedef struct pol_config {
 /* The longest certificate name compared (admin_dn), in bytes. */
 #define POL_DN_MAX 511
 
-/* Does a certificate name hold an attribute, TYPE=value, with text on
- * both sides of the '='? A name without one names no certificate. */
 /* A certificate name as admin_dn entries are compared: lowercase, without
  * the spaces around ',' and '='. False when the name is longer than
  * cap - 1 bytes or holds no attribute (TYPE=value): such a name is no
