@@ -250,15 +250,15 @@ int dc_prepare_caller(dc_ctx *c, const char **why)
 
 static bool is_admin(const dc_ctx *c)
 {
-	const pol_strlist *dns = &c->pc->config->admin_dn;
-	char want[POL_DN_MAX + 1], have[POL_DN_MAX + 1];
+	const pol_strlist *dns = &c->pc->config->admin_dn_cmp;
+	char have[POL_DN_MAX + 1];
 
 	if (!c->req->cert_dn ||
 	    !pol_dn_normalise(c->req->cert_dn, have, sizeof(have)))
 		return false;
+	/* the entries were normalised when loaded */
 	for (size_t i = 0; i < dns->n; i++)
-		if (pol_dn_normalise(dns->v[i], want, sizeof(want)) &&
-		    strcmp(want, have) == 0)
+		if (strcmp(dns->v[i], have) == 0)
 			return true;
 	return false;
 }

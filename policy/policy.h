@@ -172,6 +172,8 @@ typedef struct pol_config {
 	bool filtered_alias_disallow;
 	pol_mapping_resolution mapping_resolution;
 	pol_strlist admin_dn;
+	pol_strlist admin_dn_cmp;      /* those naming a certificate, as
+	                                * compared (pol_dn_normalise) */
 	pol_strlist nodes_dn;
 	bool system_indices_enabled;
 	pol_strlist system_indices;

@@ -206,13 +206,23 @@ bool pol_dn_normalise(const char *in, char *out, size_t cap)
 	return false;
 }
 
-/* The admin certificates' names. One without an attribute (blank, a lone
- * ",") names no certificate, nor does one past POL_DN_MAX bytes
- * (pol_dn_normalise): said, not kept silently. */
+/* The admin certificates' names as written, and as they are compared
+ * (pol_dn_normalise, in `cmp`), so that a request normalises only its
+ * own. One without an attribute (blank, a lone ",") names no certificate,
+ * nor does one past POL_DN_MAX bytes: left out of `cmp`, and said, not
+ * silently. */
 static int set_admin_dn(const pol_ld *ld, const char *key, ynode *v,
-			pol_strlist *out)
+			pol_strlist *out, pol_strlist *cmp)
 {
 	int rc = set_list(ld, key, v, out);
+	size_t kept = 0;
+
+	cmp->v = rc ? NULL : pol_pool_alloc(ld->m->pool,
+					    (out->n + 1) * sizeof(char *));
+	cmp->n = 0;
+	if (!rc && !cmp->v)
+		return pol_fail(ld->err, NG_ENOMEM, ld->file, 0, 0,
+				"out of memory");
 
 	for (size_t i = 0; !rc && i < out->n; i++) {
 		char dn[POL_DN_MAX + 1];
@@ -225,7 +235,12 @@ static int set_admin_dn(const pol_ld *ld, const char *key, ynode *v,
 			rc = pol_ld_warn(ld, v, "%s entry %zu holds no "
 					 "attribute (TYPE=value) and names no "
 					 "certificate; ignored", key, i + 1);
+		else if (!(cmp->v[kept++] = pol_pool_strdup(ld->m->pool, dn)))
+			rc = pol_fail(ld->err, NG_ENOMEM, ld->file, 0, 0,
+				      "out of memory");
 	}
+	if (!rc)
+		cmp->n = kept;
 	return rc;
 }
 
@@ -300,7 +315,8 @@ static int setting(const pol_ld *ld, const char *key, const char *full,
 	pol_config *c = &ld->m->config;
 
 	if (!strcmp(key, "authcz.admin_dn"))
-		return set_admin_dn(ld, full, v, &c->admin_dn);
+		return set_admin_dn(ld, full, v, &c->admin_dn,
+				    &c->admin_dn_cmp);
 	if (!strcmp(key, "nodes_dn"))
 		return set_list(ld, full, v, &c->nodes_dn);
 	if (!strcmp(key, "nodes_dn_dynamic_config_enabled"))
