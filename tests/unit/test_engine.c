@@ -431,6 +431,15 @@ static void null_arguments_are_refused(void)
 		CU_ASSERT_EQUAL(ng_explain(e, NULL, &json), NG_EINVAL);
 		CU_ASSERT_PTR_NULL(json);
 	}
+	{
+		ng_names *rules = (ng_names *)(void *)"stale";
+
+		CU_ASSERT_EQUAL(ng_policy_mapping_rules(NULL, &rules),
+				NG_EINVAL);
+		CU_ASSERT_PTR_NULL(rules);
+		CU_ASSERT_EQUAL(ng_policy_mapping_rules(ng_engine_policy(e),
+							NULL), NG_EINVAL);
+	}
 	CU_ASSERT_EQUAL_FATAL(ng_request_new(&r), 0);
 	CU_ASSERT_EQUAL(ng_decide(e, r, NULL), NG_EINVAL);
 	CU_ASSERT_EQUAL(ng_decide(e, NULL, &d), NG_EINVAL);
